@@ -1,0 +1,7 @@
+package dev.testvm.api;
+
+public enum GuestOsSpec {
+    auto,
+    linux,
+    windows
+}

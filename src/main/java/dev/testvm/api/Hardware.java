@@ -1,0 +1,30 @@
+package dev.testvm.api;
+
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+public class Hardware {
+
+    @Min(1)
+    @Max(768)
+    private Integer cpus;
+
+    @Min(4)
+    private Long memoryMiB;
+
+    public Integer getCpus() {
+        return cpus;
+    }
+
+    public void setCpus(Integer cpus) {
+        this.cpus = cpus;
+    }
+
+    public Long getMemoryMiB() {
+        return memoryMiB;
+    }
+
+    public void setMemoryMiB(Long memoryMiB) {
+        this.memoryMiB = memoryMiB;
+    }
+}

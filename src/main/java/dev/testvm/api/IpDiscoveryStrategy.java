@@ -1,0 +1,7 @@
+package dev.testvm.api;
+
+public enum IpDiscoveryStrategy {
+    auto,
+    tools,
+    guestOperations
+}

@@ -1,0 +1,7 @@
+package dev.testvm.api;
+
+public enum IpFamily {
+    IPv4,
+    IPv6,
+    any
+}

@@ -1,0 +1,13 @@
+package dev.testvm.api;
+
+public enum Phase {
+    Pending,
+    Cloning,
+    PoweringOn,
+    WaitingForIP,
+    Ready,
+    /** Cloned with {@code spec.powerOn: false}: the VM exists, powered off, and gets no IP. */
+    Cloned,
+    Failed,
+    Deleting
+}

@@ -1,0 +1,128 @@
+package dev.testvm.api;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+public class TestVMStatus {
+
+    private Phase phase;
+    private String ip;
+    private List<String> ipAddresses;
+    /** GuestOperations or Tools: which discovery produced {@link #ip}. */
+    private String ipSource;
+    private String guestOS;
+    private VmStatus vm;
+    private String effectiveCloneType;
+    /** The vSphere task in flight (Task:task-77), if any. */
+    private String taskRef;
+    private Timings timings;
+    private Milestones milestones;
+    private List<Condition> conditions = new ArrayList<>();
+    private Long observedGeneration;
+    private String expiresAt;
+
+    public Phase getPhase() {
+        return phase;
+    }
+
+    public void setPhase(Phase phase) {
+        this.phase = phase;
+    }
+
+    public String getIp() {
+        return ip;
+    }
+
+    public void setIp(String ip) {
+        this.ip = ip;
+    }
+
+    public List<String> getIpAddresses() {
+        return ipAddresses;
+    }
+
+    public void setIpAddresses(List<String> ipAddresses) {
+        this.ipAddresses = ipAddresses;
+    }
+
+    public String getIpSource() {
+        return ipSource;
+    }
+
+    public void setIpSource(String ipSource) {
+        this.ipSource = ipSource;
+    }
+
+    public String getGuestOS() {
+        return guestOS;
+    }
+
+    public void setGuestOS(String guestOS) {
+        this.guestOS = guestOS;
+    }
+
+    public VmStatus getVm() {
+        return vm;
+    }
+
+    public void setVm(VmStatus vm) {
+        this.vm = vm;
+    }
+
+    public String getEffectiveCloneType() {
+        return effectiveCloneType;
+    }
+
+    public void setEffectiveCloneType(String effectiveCloneType) {
+        this.effectiveCloneType = effectiveCloneType;
+    }
+
+    public String getTaskRef() {
+        return taskRef;
+    }
+
+    public void setTaskRef(String taskRef) {
+        this.taskRef = taskRef;
+    }
+
+    public Timings getTimings() {
+        return timings;
+    }
+
+    public void setTimings(Timings timings) {
+        this.timings = timings;
+    }
+
+    public Milestones getMilestones() {
+        return milestones;
+    }
+
+    public void setMilestones(Milestones milestones) {
+        this.milestones = milestones;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public String getExpiresAt() {
+        return expiresAt;
+    }
+
+    public void setExpiresAt(String expiresAt) {
+        this.expiresAt = expiresAt;
+    }
+}

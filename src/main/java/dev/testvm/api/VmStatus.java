@@ -1,0 +1,46 @@
+package dev.testvm.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+public class VmStatus {
+
+    private String moRef;
+    private String name;
+
+    @JsonProperty("instanceUUID")
+    private String instanceUUID;
+
+    private String host;
+
+    public String getMoRef() {
+        return moRef;
+    }
+
+    public void setMoRef(String moRef) {
+        this.moRef = moRef;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public String getInstanceUUID() {
+        return instanceUUID;
+    }
+
+    public void setInstanceUUID(String instanceUUID) {
+        this.instanceUUID = instanceUUID;
+    }
+
+    public String getHost() {
+        return host;
+    }
+
+    public void setHost(String host) {
+        this.host = host;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.testvm.config;
+
+import dev.testvm.reconciler.IpFinderFactory;
+import dev.testvm.reconciler.VCenterHolder;
+import dev.testvm.vsphere.ConnectionSettings;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+/** Wires configuration to the pieces the reconciler is built from. */
+@ApplicationScoped
+public class OperatorBeans {
+
+    private static final Logger LOG = Logger.getLogger(OperatorBeans.class);
+
+    @Produces
+    @Singleton
+    VCenterHolder vcenter(OperatorConfig config) {
+        OperatorConfig.VCenter vc = config.vcenter();
+        ConnectionSettings settings = new ConnectionSettings(vc.url(), vc.username(), vc.password(),
+                vc.caBundle().orElse(null), vc.thumbprint().orElse(null), vc.insecure(), vc.maxConcurrentTasks(), vc.requestTimeout());
+        if (vc.insecure()) {
+            LOG.warnf("TLS verification of %s is OFF (testvm.vcenter.insecure=true)", vc.url());
+        }
+        return new VCenterHolder(() -> VCenterConnector.connect(settings));
+    }
+
+    @Produces
+    @Singleton
+    IpFinderFactory ipFinders(OperatorConfig config) {
+        return credentials -> IpFinders.create(config.discovery(), credentials);
+    }
+
+    void logoutOnShutdown(@Observes ShutdownEvent event, VCenterHolder vcenter) {
+        vcenter.close();
+    }
+}

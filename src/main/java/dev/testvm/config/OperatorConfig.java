@@ -1,0 +1,63 @@
+package dev.testvm.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Everything the operator reads from its configuration ({@code testvm.*}, env {@code TESTVM_*}). */
+@ConfigMapping(prefix = "testvm")
+public interface OperatorConfig {
+
+    VCenter vcenter();
+
+    Discovery discovery();
+
+    interface VCenter {
+
+        /** The SDK endpoint, e.g. https://vcenter.example.com/sdk. */
+        URI url();
+
+        String username();
+
+        /** Comes from the vCenter credentials Secret through the env var TESTVM_VCENTER_PASSWORD. */
+        String password();
+
+        /** PEM file of CA certificates trusted in addition to the JDK's. */
+        Optional<Path> caBundle();
+
+        /** SHA-256 thumbprint of the vCenter certificate to pin (AA:BB:...). */
+        Optional<String> thumbprint();
+
+        /** Turn TLS verification off. Only for labs; never the default. */
+        @WithDefault("false")
+        boolean insecure();
+
+        /** Datacenter used when a TestVM names none in spec.placement.datacenter. */
+        String datacenter();
+
+        /** Bound on concurrent clone / power / destroy tasks this operator keeps in vCenter. */
+        @WithDefault("8")
+        int maxConcurrentTasks();
+
+        @WithDefault("60s")
+        Duration requestTimeout();
+    }
+
+    interface Discovery {
+
+        /** First retry delay while guest operations race the guest's boot. */
+        @WithDefault("250ms")
+        Duration initialBackoff();
+
+        /** Retry delay cap; keeps discovery latency under a second. */
+        @WithDefault("1s")
+        Duration maxBackoff();
+
+        /** Backstop requeue while a vSphere task runs; events normally arrive first. */
+        @WithDefault("30s")
+        Duration taskPollInterval();
+    }
+}

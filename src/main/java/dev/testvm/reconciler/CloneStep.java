@@ -1,0 +1,178 @@
+package dev.testvm.reconciler;
+
+import dev.testvm.api.CloneTypeSpec;
+import dev.testvm.api.ConditionTypes;
+import dev.testvm.api.Phase;
+import dev.testvm.api.TestVM;
+import dev.testvm.api.TestVMSpec;
+import dev.testvm.api.TestVMStatus;
+import dev.testvm.api.VmStatus;
+import dev.testvm.vsphere.CloneRequest;
+import dev.testvm.vsphere.CloneType;
+import dev.testvm.vsphere.ManagedObjects;
+import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.TaskInfo;
+import dev.testvm.vsphere.VCenter;
+import dev.testvm.vsphere.VimFaultException;
+import dev.testvm.vsphere.VmInfo;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Makes sure the TestVM has exactly one VM: adopts the VM carrying its UID if one exists (so a
+ * restarted operator never clones twice), otherwise starts the clone task and records it.
+ */
+final class CloneStep {
+
+    /** extraConfig key marking VMs this operator created; the value is the TestVM's UID. */
+    static final String UID_KEY = "testvm.dev/uid";
+
+    private final PlacementResolver placement;
+    private final VSphereEventSource events;
+    private final Duration taskPollInterval;
+    private final KubeEvents kubeEvents;
+
+    CloneStep(PlacementResolver placement, VSphereEventSource events, Duration taskPollInterval, KubeEvents kubeEvents) {
+        this.placement = placement;
+        this.events = events;
+        this.taskPollInterval = taskPollInterval;
+        this.kubeEvents = kubeEvents;
+    }
+
+    StepResult run(Pass pass) {
+        TestVMStatus status = pass.status();
+        if (status.getVm() != null && status.getVm().getMoRef() != null) {
+            return StepResult.PROCEED;
+        }
+        if (status.getTaskRef() != null) {
+            return followCloneTask(pass, MoRef.parse(status.getTaskRef()));
+        }
+        Optional<MoRef> existing = pass.vcenter().findVmByInstanceUuid(pass.uid());
+        if (existing.isPresent()) {
+            recordVm(pass, existing.get());
+            return StepResult.PROCEED;
+        }
+        return startClone(pass);
+    }
+
+    private StepResult startClone(Pass pass) {
+        TestVM testVM = pass.testVM();
+        TestVMSpec spec = testVM.getSpec();
+        VCenter vcenter = pass.vcenter();
+        PlacementResolver.Resolved where = placement.resolve(spec, vcenter);
+        CloneTypeSpec type = spec.getCloneType() == null ? CloneTypeSpec.linked : spec.getCloneType();
+        MoRef snapshot = type == CloneTypeSpec.linked ? snapshotFor(spec, where, vcenter) : null;
+
+        Map<String, String> extraConfig = new HashMap<>();
+        if (spec.getExtraConfig() != null) {
+            extraConfig.putAll(spec.getExtraConfig());
+        }
+        extraConfig.put(UID_KEY, pass.uid());
+        var hardware = spec.getHardware();
+        CloneRequest request = new CloneRequest(
+                where.template(),
+                CloneType.valueOf(type.name().toUpperCase(java.util.Locale.ROOT)),
+                snapshot,
+                VmNames.of(testVM),
+                where.folder(),
+                where.resourcePool(),
+                where.host(),
+                where.datastore(),
+                pass.uid(),
+                extraConfig,
+                hardware == null ? null : hardware.getCpus(),
+                hardware == null ? null : hardware.getMemoryMiB(),
+                "Created by testvm-operator for TestVM " + testVM.getMetadata().getNamespace() + "/"
+                        + testVM.getMetadata().getName(),
+                false);
+        MoRef task;
+        try {
+            task = vcenter.startClone(request);
+        } catch (VimFaultException e) {
+            throw TestVMProblem.terminal(Reasons.CLONE_FAILED,
+                    "cloning '" + where.templatePath() + "' was refused: " + e.getMessage());
+        }
+        TestVMStatus status = pass.status();
+        status.setTaskRef(task.toString());
+        status.setEffectiveCloneType(type.name());
+        status.setPhase(Phase.Cloning);
+        Milestone.of(status).setCloneStartedAt(pass.now().toString());
+        Conditions.set(testVM, ConditionTypes.CLONED, false, Reasons.CLONING,
+                type + " clone of " + where.templatePath() + " running as " + task.value(), pass.now());
+        kubeEvents.normal(testVM, "Cloning", type + " clone of " + where.templatePath() + " started (" + task.value() + ")");
+        events.follow(task, pass.id());
+        return StepResult.requeue(taskPollInterval);
+    }
+
+    private static MoRef snapshotFor(TestVMSpec spec, PlacementResolver.Resolved where, VCenter vcenter) {
+        if (spec.getSnapshot() != null && !spec.getSnapshot().isBlank()) {
+            return vcenter.findSnapshot(where.template(), spec.getSnapshot())
+                    .orElseThrow(() -> TestVMProblem.terminal(Reasons.SNAPSHOT_NOT_FOUND,
+                            "spec.snapshot: '" + where.templatePath() + "' has no snapshot named '" + spec.getSnapshot() + "'"));
+        }
+        MoRef current = vcenter.vmInfo(where.template()).currentSnapshot();
+        if (current == null) {
+            throw TestVMProblem.terminal(Reasons.SNAPSHOT_NOT_FOUND,
+                    "spec.cloneType: a linked clone needs a snapshot, but '" + where.templatePath()
+                            + "' has none; snapshot it or use cloneType: full");
+        }
+        return current;
+    }
+
+    private StepResult followCloneTask(Pass pass, MoRef task) {
+        TaskInfo info;
+        try {
+            info = pass.vcenter().taskInfo(task);
+        } catch (VimFaultException e) {
+            if (!ManagedObjects.isNotFound(e)) {
+                throw e;
+            }
+            // vCenter forgets finished tasks; the VM, if the clone made one, still carries our UID.
+            pass.status().setTaskRef(null);
+            return run(pass);
+        }
+        switch (info.state()) {
+            case SUCCESS -> {
+                events.unfollow(task);
+                pass.status().setTaskRef(null);
+                MoRef vm = info.result() != null ? info.result()
+                        : pass.vcenter().findVmByInstanceUuid(pass.uid()).orElseThrow(() -> TestVMProblem.terminal(
+                                Reasons.CLONE_FAILED, "clone task " + task.value() + " succeeded but no VM carries this TestVM's UID"));
+                recordVm(pass, vm);
+                return StepResult.PROCEED;
+            }
+            case ERROR -> {
+                events.unfollow(task);
+                pass.status().setTaskRef(null);
+                String why = info.error() == null ? "unknown error" : info.error().getMessage();
+                throw TestVMProblem.terminal(Reasons.CLONE_FAILED, "clone task " + task.value() + " failed: " + why);
+            }
+            default -> {
+                events.follow(task, pass.id());
+                return StepResult.requeue(taskPollInterval);
+            }
+        }
+    }
+
+    private void recordVm(Pass pass, MoRef vm) {
+        VmInfo info = pass.vcenter().vmInfo(vm);
+        TestVMStatus status = pass.status();
+        VmStatus vmStatus = new VmStatus();
+        vmStatus.setMoRef(vm.toString());
+        vmStatus.setName(info.name());
+        vmStatus.setInstanceUUID(info.instanceUuid());
+        vmStatus.setHost(info.host() == null ? null : info.host().value());
+        status.setVm(vmStatus);
+        if (status.getEffectiveCloneType() == null && pass.testVM().getSpec().getCloneType() != null) {
+            status.setEffectiveCloneType(pass.testVM().getSpec().getCloneType().name());
+        }
+        var milestones = Milestone.of(status);
+        if (milestones.getClonedAt() == null) {
+            milestones.setClonedAt(pass.now().toString());
+        }
+        Conditions.set(pass.testVM(), ConditionTypes.CLONED, true, "Cloned", "VM " + info.name() + " (" + vm.value() + ")", pass.now());
+        kubeEvents.normal(pass.testVM(), "Cloned", "VM " + info.name() + " (" + vm.value() + ") exists");
+    }
+}

@@ -1,0 +1,32 @@
+package dev.testvm.reconciler;
+
+import dev.testvm.api.IpDiscoverySpec;
+import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.VmInfo;
+import java.time.Duration;
+import java.util.List;
+
+/** The seam between the reconciler and the IP discovery strategies. */
+public interface IpFinder {
+
+    /**
+     * One non-blocking discovery step.
+     *
+     * @return an IP (with all addresses and its source) or why not yet and when to ask again
+     */
+    Result find(Pass pass, MoRef vm, VmInfo info, IpDiscoverySpec spec);
+
+    /** Drops per-TestVM discovery state. */
+    void forget(String uid);
+
+    record Result(String ip, List<String> addresses, String source, String guestOS, String reason, String message, Duration retryAfter) {
+
+        static Result found(String ip, List<String> addresses, String source, String guestOS) {
+            return new Result(ip, addresses, source, guestOS, null, null, null);
+        }
+
+        static Result notYet(String reason, String message, Duration retryAfter, String guestOS) {
+            return new Result(null, List.of(), null, guestOS, reason, message, retryAfter);
+        }
+    }
+}

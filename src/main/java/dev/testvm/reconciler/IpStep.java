@@ -1,0 +1,98 @@
+package dev.testvm.reconciler;
+
+import dev.testvm.api.ConditionTypes;
+import dev.testvm.api.Durations;
+import dev.testvm.api.IpDiscoverySpec;
+import dev.testvm.api.Phase;
+import dev.testvm.api.TestVM;
+import dev.testvm.api.TestVMStatus;
+import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.VmInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** WaitingForIP: asks the discovery strategies for the guest's IP and records the first valid one. */
+final class IpStep {
+
+    private final VSphereEventSource events;
+    private final KubeEvents kubeEvents;
+    private final IpFinder finder;
+
+    IpStep(VSphereEventSource events, KubeEvents kubeEvents, IpFinder finder) {
+        this.events = events;
+        this.kubeEvents = kubeEvents;
+        this.finder = finder;
+    }
+
+    void forget(String uid) {
+        finder.forget(uid);
+    }
+
+    StepResult run(Pass pass) {
+        TestVM testVM = pass.testVM();
+        TestVMStatus status = pass.status();
+        if (status.getIp() != null && Conditions.isTrue(status, ConditionTypes.READY)) {
+            return StepResult.PROCEED;
+        }
+        MoRef vm = MoRef.parse(status.getVm().getMoRef());
+        events.follow(vm, pass.id());
+        if (status.getPhase() != Phase.WaitingForIP) {
+            status.setPhase(Phase.WaitingForIP);
+            kubeEvents.normal(testVM, "WaitingForIP", "VM powered on; discovering its IP");
+        }
+        VmInfo info = VmLookup.read(pass, vm);
+        var milestones = Milestone.of(status);
+        if (info.toolsRunning()) {
+            if (milestones.getToolsRunningAt() == null) {
+                milestones.setToolsRunningAt(pass.now().toString());
+            }
+            Conditions.set(testVM, ConditionTypes.TOOLS_RUNNING, true, "ToolsRunning", "VMware Tools are running", pass.now());
+        } else {
+            Conditions.set(testVM, ConditionTypes.TOOLS_RUNNING, false, "ToolsNotRunning", "waiting for VMware Tools in the guest", pass.now());
+        }
+
+        IpDiscoverySpec discovery = testVM.getSpec().getIpDiscovery() == null ? new IpDiscoverySpec() : testVM.getSpec().getIpDiscovery();
+        Instant poweredOn = Milestone.parse(milestones.getPoweredOnAt());
+        Duration timeout = Durations.parse(discovery.getTimeout() == null ? "10m" : discovery.getTimeout());
+        if (poweredOn != null && pass.now().isAfter(poweredOn.plus(timeout))) {
+            finder.forget(pass.uid());
+            throw TestVMProblem.terminal(Reasons.IP_DISCOVERY_TIMEOUT,
+                    "spec.ipDiscovery.timeout: no IP found within " + discovery.getTimeout() + " of power-on");
+        }
+
+        IpFinder.Result result = finder.find(pass, vm, info, discovery);
+        if (result.guestOS() != null) {
+            status.setGuestOS(result.guestOS());
+        }
+        if (result.ip() == null) {
+            Conditions.set(testVM, ConditionTypes.IP_ASSIGNED, false, result.reason(), result.message(), pass.now());
+            Conditions.set(testVM, ConditionTypes.READY, false, result.reason(), result.message(), pass.now());
+            return StepResult.requeue(result.retryAfter());
+        }
+        recordIp(pass, result.ip(), result.addresses(), result.source());
+        finder.forget(pass.uid());
+        events.unfollow(vm);
+        return StepResult.PROCEED;
+    }
+
+    private void recordIp(Pass pass, String ip, List<String> addresses, String source) {
+        TestVM testVM = pass.testVM();
+        TestVMStatus status = pass.status();
+        status.setIp(ip);
+        status.setIpAddresses(addresses);
+        status.setIpSource(source);
+        status.setPhase(Phase.Ready);
+        Milestone.of(status).setIpAssignedAt(pass.now().toString());
+        Instant created = testVM.getMetadata().getCreationTimestamp() == null ? null
+                : Instant.parse(testVM.getMetadata().getCreationTimestamp());
+        Milestone.recomputeTimings(status, created);
+        String message = "IP " + ip + " from " + source;
+        Conditions.set(testVM, ConditionTypes.IP_ASSIGNED, true, Reasons.IP_FOUND, message, pass.now());
+        Conditions.set(testVM, ConditionTypes.READY, true, Reasons.IP_FOUND, message, pass.now());
+        var t = status.getTimings();
+        kubeEvents.normal(testVM, "Ready", message + String.format(java.util.Locale.ROOT,
+                " (clone %ss, power-on %ss, booting %ss, getting IP %ss, total %ss)",
+                t.getCloneSeconds(), t.getPowerOnSeconds(), t.getToolsSeconds(), t.getIpSeconds(), t.getTotalSeconds()));
+    }
+}

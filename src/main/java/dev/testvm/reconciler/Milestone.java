@@ -1,0 +1,48 @@
+package dev.testvm.reconciler;
+
+import dev.testvm.api.Milestones;
+import dev.testvm.api.TestVMStatus;
+import dev.testvm.api.Timings;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Reads and writes {@code status.milestones} and derives {@code status.timings} from them. */
+final class Milestone {
+
+    private Milestone() {}
+
+    static Milestones of(TestVMStatus status) {
+        if (status.getMilestones() == null) {
+            status.setMilestones(new Milestones());
+        }
+        return status.getMilestones();
+    }
+
+    static Instant parse(String text) {
+        return text == null ? null : Instant.parse(text);
+    }
+
+    static void recomputeTimings(TestVMStatus status, Instant created) {
+        Milestones m = of(status);
+        Timings timings = new Timings();
+        timings.setCloneSeconds(seconds(m.getCloneStartedAt(), m.getClonedAt()));
+        timings.setPowerOnSeconds(seconds(m.getPowerOnStartedAt(), m.getPoweredOnAt()));
+        timings.setToolsSeconds(seconds(m.getPoweredOnAt(), m.getToolsRunningAt()));
+        timings.setIpSeconds(seconds(m.getToolsRunningAt() != null ? m.getToolsRunningAt() : m.getPoweredOnAt(), m.getIpAssignedAt()));
+        timings.setTotalSeconds(m.getIpAssignedAt() == null || created == null ? null
+                : secondsBetween(created, Instant.parse(m.getIpAssignedAt())));
+        status.setTimings(timings);
+    }
+
+    private static Double seconds(String from, String to) {
+        if (from == null || to == null) {
+            return null;
+        }
+        return secondsBetween(Instant.parse(from), Instant.parse(to));
+    }
+
+    private static Double secondsBetween(Instant from, Instant to) {
+        long millis = Math.max(0, Duration.between(from, to).toMillis());
+        return millis / 1000.0;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.testvm.reconciler;
+
+import dev.testvm.api.Placement;
+import dev.testvm.api.TestVMSpec;
+import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.VCenter;
+import java.util.Optional;
+
+/** Turns the TestVM's inventory names into managed object references, naming the field that is wrong. */
+final class PlacementResolver {
+
+    private final String defaultDatacenter;
+
+    PlacementResolver(String defaultDatacenter) {
+        this.defaultDatacenter = defaultDatacenter;
+    }
+
+    record Resolved(MoRef template, String templatePath, MoRef folder, MoRef resourcePool, MoRef host, MoRef datastore) {}
+
+    Resolved resolve(TestVMSpec spec, VCenter vcenter) {
+        Placement placement = spec.getPlacement() == null ? new Placement() : spec.getPlacement();
+        String datacenter = placement.getDatacenter() != null ? placement.getDatacenter() : defaultDatacenter;
+        String templatePath = datacenter + "/vm/" + trim(spec.getTemplate());
+        MoRef template = vcenter.findByInventoryPath(templatePath)
+                .orElseThrow(() -> TestVMProblem.terminal(Reasons.TEMPLATE_NOT_FOUND,
+                        "spec.template: no VM or template at inventory path '" + templatePath + "'"));
+        MoRef folder = optional(vcenter, "spec.placement.folder", datacenter + "/vm/", placement.getFolder());
+        MoRef host = optional(vcenter, "spec.placement.host", datacenter + "/host/", placement.getHost());
+        MoRef datastore = optional(vcenter, "spec.placement.datastore", datacenter + "/datastore/", placement.getDatastore());
+        MoRef pool = optional(vcenter, "spec.placement.resourcePool", datacenter + "/host/", placement.getResourcePool());
+        if (pool == null && placement.getCluster() != null) {
+            MoRef cluster = optional(vcenter, "spec.placement.cluster", datacenter + "/host/", placement.getCluster());
+            pool = vcenter.moRefProperty(cluster, "resourcePool")
+                    .orElseThrow(() -> TestVMProblem.terminal(Reasons.PLACEMENT_NOT_FOUND,
+                            "spec.placement.cluster: '" + placement.getCluster() + "' has no resource pool"));
+        }
+        return new Resolved(template, templatePath, folder, pool, host, datastore);
+    }
+
+    private static MoRef optional(VCenter vcenter, String field, String prefix, String name) {
+        if (name == null || name.isBlank()) {
+            return null;
+        }
+        String path = prefix + trim(name);
+        Optional<MoRef> found = vcenter.findByInventoryPath(path);
+        return found.orElseThrow(() -> TestVMProblem.terminal(Reasons.PLACEMENT_NOT_FOUND,
+                field + ": nothing at inventory path '" + path + "'"));
+    }
+
+    private static String trim(String path) {
+        String result = path.strip();
+        while (result.startsWith("/")) {
+            result = result.substring(1);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.testvm.reconciler;
+
+/** Condition reasons users can search the README's troubleshooting table for. */
+public final class Reasons {
+
+    public static final String TEMPLATE_NOT_FOUND = "TemplateNotFound";
+    public static final String SNAPSHOT_NOT_FOUND = "SnapshotNotFound";
+    public static final String PLACEMENT_NOT_FOUND = "PlacementNotFound";
+    public static final String CLONE_FAILED = "CloneFailed";
+    public static final String POWER_ON_FAILED = "PowerOnFailed";
+    public static final String POWER_ON_DISABLED = "PowerOnDisabled";
+    public static final String VM_NOT_FOUND = "VMNotFound";
+    public static final String VCENTER_UNREACHABLE = "VCenterUnreachable";
+    public static final String VCENTER_LOGIN_FAILED = "VCenterLoginFailed";
+    public static final String VCENTER_ERROR = "VCenterError";
+    public static final String SECRET_NOT_FOUND = "GuestCredentialsSecretNotFound";
+    public static final String SECRET_KEY_MISSING = "GuestCredentialsKeyMissing";
+    public static final String GUEST_CREDENTIALS_REJECTED = "GuestCredentialsRejected";
+    public static final String GUEST_COMMAND_FAILED = "GuestCommandFailed";
+    public static final String IP_DISCOVERY_TIMEOUT = "IPDiscoveryTimeout";
+    public static final String WAITING_FOR_IP = "WaitingForIP";
+    public static final String CLONING = "Cloning";
+    public static final String POWERING_ON = "PoweringOn";
+    public static final String IP_FOUND = "IPFound";
+
+    private Reasons() {}
+}

@@ -1,0 +1,163 @@
+package dev.testvm.reconciler;
+
+import dev.testvm.api.ConditionTypes;
+import dev.testvm.api.Phase;
+import dev.testvm.api.TestVM;
+import dev.testvm.api.TestVMStatus;
+import dev.testvm.config.OperatorConfig;
+import dev.testvm.vsphere.VCenter;
+import dev.testvm.vsphere.VCenterUnreachableException;
+import dev.testvm.vsphere.VimFaultException;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Thin reconciler: runs the ordered steps clone → power on → IP → expiry, each of which either
+ * proceeds or says when to come back, and turns problems into status conditions. It never waits
+ * on a vSphere task; task and guest changes arrive through {@link VSphereEventSource}.
+ */
+@ControllerConfiguration(name = "testvm")
+public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
+
+    private static final Duration MAX_RETRY = Duration.ofSeconds(60);
+
+    private final VCenterHolder vcenter;
+    private final KubeEvents kubeEvents;
+    private final VSphereEventSource events;
+    private final CloneStep clone;
+    private final PowerOnStep powerOn;
+    private final IpStep ip;
+    private final ExpiryStep expiry;
+    private final VmDeletion deletion;
+    private final Map<String, Integer> failedAttempts = new ConcurrentHashMap<>();
+
+    public TestVMReconciler(VCenterHolder vcenter, KubernetesClient client, OperatorConfig config, IpFinderFactory finders) {
+        this.vcenter = vcenter;
+        this.kubeEvents = new KubeEvents(client);
+        this.events = new VSphereEventSource(vcenter);
+        Duration taskPoll = config.discovery().taskPollInterval();
+        this.clone = new CloneStep(new PlacementResolver(config.vcenter().datacenter()), events, taskPoll, kubeEvents);
+        this.powerOn = new PowerOnStep(events, taskPoll, kubeEvents);
+        this.ip = new IpStep(events, kubeEvents, finders.create(new GuestCredentialsReader(client)));
+        this.expiry = new ExpiryStep(client, kubeEvents);
+        this.deletion = new VmDeletion(events, taskPoll, kubeEvents);
+    }
+
+    @Override
+    public List<EventSource<?, TestVM>> prepareEventSources(EventSourceContext<TestVM> context) {
+        return List.of(events);
+    }
+
+    @Override
+    public UpdateControl<TestVM> reconcile(TestVM testVM, Context<TestVM> context) {
+        if (testVM.getStatus() == null) {
+            testVM.setStatus(new TestVMStatus());
+        }
+        TestVMStatus status = testVM.getStatus();
+        if (status.getPhase() == Phase.Failed) {
+            return UpdateControl.noUpdate();
+        }
+        Phase before = status.getPhase();
+        if (before == null) {
+            status.setPhase(Phase.Pending);
+        }
+        Instant now = Instant.now();
+        Optional<Duration> next;
+        try {
+            next = runSteps(new Pass(testVM, vcenter.get(), now, ResourceID.fromResource(testVM)));
+            failedAttempts.remove(testVM.getMetadata().getUid());
+        } catch (TestVMProblem problem) {
+            next = report(testVM, problem, now);
+        } catch (RuntimeException e) {
+            next = report(testVM, classify(e), now);
+        }
+        status.setObservedGeneration(testVM.getMetadata().getGeneration());
+        UpdateControl<TestVM> control = UpdateControl.patchStatus(testVM);
+        return next.map(d -> control.rescheduleAfter(Math.max(1, d.toMillis()))).orElse(control);
+    }
+
+    private Optional<Duration> runSteps(Pass pass) {
+        StepResult result = clone.run(pass);
+        if (result == StepResult.PROCEED) {
+            result = powerOn.run(pass);
+        }
+        if (result == StepResult.PROCEED) {
+            result = ip.run(pass);
+        }
+        if (result == StepResult.PROCEED) {
+            result = expiry.run(pass);
+        }
+        return result instanceof StepResult.Requeue requeue ? Optional.of(requeue.after()) : Optional.empty();
+    }
+
+    private Optional<Duration> report(TestVM testVM, TestVMProblem problem, Instant now) {
+        TestVMStatus status = testVM.getStatus();
+        String previousReason = Conditions.find(status, ConditionTypes.READY).map(c -> c.getReason()).orElse(null);
+        Conditions.set(testVM, ConditionTypes.READY, false, problem.reason(), problem.getMessage(), now);
+        if (problem.terminal()) {
+            status.setPhase(Phase.Failed);
+            status.setTaskRef(null);
+            Conditions.set(testVM, ConditionTypes.FAILED, true, problem.reason(), problem.getMessage(), now);
+            kubeEvents.warning(testVM, problem.reason(), problem.getMessage());
+            events.unfollowAll(ResourceID.fromResource(testVM));
+            return Optional.empty();
+        }
+        if (!Objects.equals(previousReason, problem.reason())) {
+            kubeEvents.warning(testVM, problem.reason(), problem.getMessage());
+        }
+        int attempt = failedAttempts.merge(testVM.getMetadata().getUid(), 1, Integer::sum);
+        long millis = Math.min(MAX_RETRY.toMillis(), 1000L << Math.min(attempt - 1, 10));
+        return Optional.of(Duration.ofMillis(millis));
+    }
+
+    /** Maps vCenter failures outside any step's own handling to retryable conditions. */
+    static TestVMProblem classify(RuntimeException e) {
+        if (e instanceof VCenterUnreachableException) {
+            return TestVMProblem.retryable(Reasons.VCENTER_UNREACHABLE, "vCenter unreachable: " + e.getMessage(), e);
+        }
+        if (e instanceof VimFaultException fault) {
+            if ("InvalidLogin".equals(fault.faultType()) || "NoPermission".equals(fault.faultType())) {
+                return TestVMProblem.retryable(Reasons.VCENTER_LOGIN_FAILED,
+                        "vCenter refused the operator's login (check the vCenter credentials Secret): " + fault.faultType(), e);
+            }
+            return TestVMProblem.retryable(Reasons.VCENTER_ERROR, "vCenter answered " + e.getMessage(), e);
+        }
+        throw e;
+    }
+
+    @Override
+    public DeleteControl cleanup(TestVM testVM, Context<TestVM> context) {
+        ip.forget(testVM.getMetadata().getUid());
+        VCenter connection;
+        try {
+            connection = vcenter.get();
+            Optional<Duration> again = deletion.run(testVM, connection);
+            if (again.isEmpty()) {
+                failedAttempts.remove(testVM.getMetadata().getUid());
+                kubeEvents.normal(testVM, "Deleted", "no VM left for this TestVM; removing the finalizer");
+                return DeleteControl.defaultDelete();
+            }
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.max(1, again.get().toMillis()));
+        } catch (RuntimeException e) {
+            TestVMProblem problem = e instanceof TestVMProblem p ? p : classify(e);
+            kubeEvents.warning(testVM, problem.reason(), "deleting: " + problem.getMessage());
+            int attempt = failedAttempts.merge(testVM.getMetadata().getUid(), 1, Integer::sum);
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.min(MAX_RETRY.toMillis(), 1000L << Math.min(attempt - 1, 10)));
+        }
+    }
+}

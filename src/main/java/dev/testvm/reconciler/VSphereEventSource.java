@@ -1,0 +1,71 @@
+package dev.testvm.reconciler;
+
+import dev.testvm.api.TestVM;
+import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.PropertyChange;
+import io.javaoperatorsdk.operator.processing.event.Event;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns changes seen by the vCenter property watcher (task finished, VM powered on, Tools up, IP
+ * published) into reconcile events for the TestVM that owns the object, so the reconciler never
+ * polls vSphere on a timer except as a backstop.
+ */
+public class VSphereEventSource extends AbstractEventSource<PropertyChange, TestVM> {
+
+    private static final Logger LOG = Logger.getLogger(VSphereEventSource.class);
+
+    private final VCenterHolder vcenter;
+    private final Map<MoRef, ResourceID> owners = new ConcurrentHashMap<>();
+
+    public VSphereEventSource(VCenterHolder vcenter) {
+        super(PropertyChange.class, "vsphere");
+        this.vcenter = vcenter;
+        vcenter.addChangeListener(this::onChange);
+    }
+
+    /** Routes changes of {@code object} to {@code owner} and asks the watcher to follow it. */
+    void follow(MoRef object, ResourceID owner) {
+        if (owners.put(object, owner) == null) {
+            vcenter.get().follow(object);
+        }
+    }
+
+    void unfollow(MoRef object) {
+        if (owners.remove(object) != null) {
+            vcenter.get().unfollow(object);
+        }
+    }
+
+    /** Forgets every object routed to {@code owner} (TestVM gone or done). */
+    void unfollowAll(ResourceID owner) {
+        owners.entrySet().removeIf(entry -> {
+            if (entry.getValue().equals(owner)) {
+                try {
+                    vcenter.get().unfollow(entry.getKey());
+                } catch (RuntimeException e) {
+                    LOG.debugf("unfollow %s: %s", entry.getKey(), e.getMessage());
+                }
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private void onChange(PropertyChange change) {
+        ResourceID owner = owners.get(change.object());
+        if (owner != null && isRunning()) {
+            getEventHandler().handleEvent(new Event(owner));
+        }
+    }
+
+    @Override
+    public Set<PropertyChange> getSecondaryResources(TestVM primary) {
+        return Set.of();
+    }
+}

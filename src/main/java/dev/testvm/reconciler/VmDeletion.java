@@ -1,0 +1,125 @@
+package dev.testvm.reconciler;
+
+import dev.testvm.api.TestVM;
+import dev.testvm.api.TestVMStatus;
+import dev.testvm.vsphere.ManagedObjects;
+import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.PowerState;
+import dev.testvm.vsphere.TaskInfo;
+import dev.testvm.vsphere.VCenter;
+import dev.testvm.vsphere.VimFaultException;
+import dev.testvm.vsphere.VmInfo;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The finalizer's work: wait for a clone in flight, then power the VM off and destroy it. The
+ * finalizer is released only once vCenter has no VM carrying the TestVM's UID.
+ */
+final class VmDeletion {
+
+    private final VSphereEventSource events;
+    private final Duration taskPollInterval;
+    private final KubeEvents kubeEvents;
+    /** Power-off / destroy task in flight per TestVM UID; losing it on restart only costs one retried call. */
+    private final Map<String, MoRef> cleanupTasks = new ConcurrentHashMap<>();
+
+    VmDeletion(VSphereEventSource events, Duration taskPollInterval, KubeEvents kubeEvents) {
+        this.events = events;
+        this.taskPollInterval = taskPollInterval;
+        this.kubeEvents = kubeEvents;
+    }
+
+    /** Empty when the VM is gone and the finalizer may go; otherwise when to look again. */
+    Optional<Duration> run(TestVM testVM, VCenter vcenter) {
+        ResourceID id = ResourceID.fromResource(testVM);
+        String uid = testVM.getMetadata().getUid();
+        TestVMStatus status = testVM.getStatus();
+
+        MoRef vm = status != null && status.getVm() != null && status.getVm().getMoRef() != null
+                ? MoRef.parse(status.getVm().getMoRef()) : null;
+        if (vm == null && status != null && status.getTaskRef() != null) {
+            MoRef task = MoRef.parse(status.getTaskRef());
+            Optional<TaskInfo> info = taskInfo(vcenter, task);
+            if (info.isPresent() && !info.get().state().done()) {
+                // A TestVM deleted mid-clone: let the clone finish, then destroy what it made.
+                events.follow(task, id);
+                return Optional.of(taskPollInterval);
+            }
+            if (info.isPresent() && info.get().result() != null) {
+                vm = info.get().result();
+            }
+        }
+        if (vm == null) {
+            vm = vcenter.findVmByInstanceUuid(uid).orElse(null);
+        }
+        if (vm == null) {
+            finished(id, uid);
+            return Optional.empty();
+        }
+
+        MoRef inFlight = cleanupTasks.get(uid);
+        if (inFlight != null) {
+            Optional<TaskInfo> info = taskInfo(vcenter, inFlight);
+            if (info.isPresent() && !info.get().state().done()) {
+                return Optional.of(taskPollInterval);
+            }
+            events.unfollow(inFlight);
+            cleanupTasks.remove(uid);
+        }
+
+        VmInfo info;
+        try {
+            info = vcenter.vmInfo(vm);
+        } catch (VimFaultException e) {
+            if (!ManagedObjects.isNotFound(e)) {
+                throw e;
+            }
+            // The recorded VM is gone; make sure no other VM carries our UID before letting go.
+            Optional<MoRef> other = vcenter.findVmByInstanceUuid(uid);
+            if (other.isEmpty()) {
+                finished(id, uid);
+                return Optional.empty();
+            }
+            vm = other.get();
+            info = vcenter.vmInfo(vm);
+        }
+        try {
+            MoRef task = info.powerState() == PowerState.POWERED_ON ? vcenter.startPowerOff(vm) : vcenter.startDestroy(vm);
+            if (info.powerState() != PowerState.POWERED_ON) {
+                kubeEvents.normal(testVM, "Destroying", "destroying VM " + info.name() + " (" + vm.value() + ")");
+            }
+            cleanupTasks.put(uid, task);
+            events.follow(task, id);
+        } catch (VimFaultException e) {
+            if (ManagedObjects.isNotFound(e)) {
+                return Optional.of(Duration.ZERO);
+            }
+            if (!"InvalidPowerState".equals(e.faultType()) && !"TaskInProgress".equals(e.faultType())
+                    && !"InvalidState".equals(e.faultType())) {
+                throw e;
+            }
+            // Another task (e.g. a power-on we started) is still running on the VM: try again shortly.
+        }
+        return Optional.of(taskPollInterval);
+    }
+
+    private void finished(ResourceID id, String uid) {
+        cleanupTasks.remove(uid);
+        events.unfollowAll(id);
+    }
+
+    private static Optional<TaskInfo> taskInfo(VCenter vcenter, MoRef task) {
+        try {
+            return Optional.of(vcenter.taskInfo(task));
+        } catch (VimFaultException e) {
+            if (ManagedObjects.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.testvm.vsphere;
+
+/** Small predicates over faults that callers branch on. */
+public final class ManagedObjects {
+
+    private ManagedObjects() {}
+
+    /** The object (VM, task) no longer exists in vCenter. */
+    public static boolean isNotFound(VimFaultException e) {
+        return "ManagedObjectNotFound".equals(e.faultType());
+    }
+}

@@ -1,0 +1,31 @@
+package dev.testvm.testsupport;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Installs the committed CRD from {@code crds/}, exactly what users install. */
+public final class Crds {
+
+    public static final Path TESTVM_CRD = Path.of("crds", "testvms.testvm.dev-v1.yml");
+
+    private Crds() {}
+
+    public static synchronized CustomResourceDefinition installTestVm(KubernetesClient client) {
+        try (InputStream in = Files.newInputStream(TESTVM_CRD)) {
+            CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+            client.resource(crd).forceConflicts().serverSideApply();
+            return client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+                            .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
+                            60, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.testvm.testsupport;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One real etcd + kube-apiserver per test JVM, started by kube-api-test on random ports from the
+ * binaries {@code hack/kube-binaries.sh} builds (the test command runs it before the tests).
+ */
+public final class KubeApiServers {
+
+    private static KubeAPIServer server;
+    private static String kubeConfigYaml;
+
+    private KubeApiServers() {}
+
+    /** Starts the shared API server on first call; it stops when the JVM exits. */
+    public static synchronized String kubeConfigYaml() {
+        if (server == null) {
+            ProcessReaper.reapOrphans();
+            KubeAPIServer started = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+                    .withUpdateKubeConfig(false)
+                    .withOfflineMode(offline())
+                    .withStartupTimeout(120_000)
+                    .build());
+            started.start();
+            ProcessReaper.recordDescendants(List.of("/etcd", "/kube-apiserver"));
+            Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "kube-api-server-stop"));
+            server = started;
+            kubeConfigYaml = started.getKubeConfigYaml();
+        }
+        return kubeConfigYaml;
+    }
+
+    /** A new client for the shared API server; close it when done. */
+    public static KubernetesClient newClient() {
+        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml())).build();
+    }
+
+    /** The kubeconfig written to a file, for running the real kubectl against the test server. */
+    public static synchronized Path kubeConfigFile() {
+        try {
+            Path file = Path.of("target", "test-kubeconfig.yaml").toAbsolutePath();
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, kubeConfigYaml());
+            return file;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** kube-api-test downloads missing binaries unless offline; our build provides them, so default offline. */
+    private static boolean offline() {
+        return !Boolean.parseBoolean(System.getProperty("testvm.kube.download", "false"));
+    }
+}

@@ -1,5 +1,0 @@
-package main
-
-import _ "github.com/vmware/govmomi/simulator"
-
-func main() {}
