@@ -225,6 +225,7 @@ build etcd "$etcd_version"
 build kube-apiserver "$kube_version"
 build kubectl "$kube_version (k8s.io/kubectl $kubectl_version)"
 
+chmod 755 "$tmp_dir"
 binaries_ok "$tmp_dir" || die "freshly built binaries do not report the expected versions"
 
 if [[ -e "$install_dir" ]]; then

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,9 @@ class KubeApiServerSmokeTest {
                     .addToAdditionalProperties("status", Map.of("phase", "Ready", "ip", "10.0.0.42"))
                     .build();
             client.genericKubernetesResources(TESTVMS).inNamespace("smoke").resource(statusPatch)
-                    .fieldManager("smoke-test").forceConflicts().subresource("status").serverSideApply();
+                    .subresource("status")
+                    .patch(new PatchContext.Builder().withPatchType(PatchType.SERVER_SIDE_APPLY)
+                            .withFieldManager("smoke-test").withForce(true).build());
 
             GenericKubernetesResource read = client.genericKubernetesResources(TESTVMS).inNamespace("smoke").withName("smoke-1").get();
             assertThat(read.get("status", "ip").toString()).isEqualTo("10.0.0.42");

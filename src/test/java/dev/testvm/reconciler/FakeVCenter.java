@@ -1,0 +1,216 @@
+package dev.testvm.reconciler;
+
+import dev.testvm.vsphere.CloneRequest;
+import dev.testvm.vsphere.GuestCredentials;
+import dev.testvm.vsphere.GuestNic;
+import dev.testvm.vsphere.GuestProcess;
+import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.PowerState;
+import dev.testvm.vsphere.PropertyChange;
+import dev.testvm.vsphere.TaskInfo;
+import dev.testvm.vsphere.VCenter;
+import dev.testvm.vsphere.VimFaultException;
+import dev.testvm.vsphere.VmInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * An in-memory fake of our own {@link VCenter} interface for reconciler unit tests: tasks stay
+ * running until the test completes them, so every intermediate state can be reconciled.
+ */
+final class FakeVCenter implements VCenter {
+
+    static final class Vm {
+        MoRef moRef;
+        String name;
+        String instanceUuid;
+        boolean template;
+        PowerState power = PowerState.POWERED_OFF;
+        boolean tools;
+        String ip;
+        MoRef snapshot;
+        Map<String, String> extraConfig = new HashMap<>();
+
+        VmInfo info() {
+            return new VmInfo(moRef, name, instanceUuid, template, power, new MoRef("HostSystem", "host-1"), tools, tools,
+                    tools ? "linuxGuest" : null, "ubuntu64Guest", ip,
+                    ip == null ? List.of() : List.of(new GuestNic("VM Network", "00:50:56:00:00:01", true, List.of(ip))),
+                    extraConfig, snapshot);
+        }
+    }
+
+    private record Task(MoRef ref, Runnable onSuccess, MoRef result) {}
+
+    final Map<String, MoRef> inventory = new HashMap<>();
+    final Map<MoRef, Vm> vms = new HashMap<>();
+    final Map<MoRef, TaskInfo> tasks = new HashMap<>();
+    private final Map<MoRef, Task> pending = new HashMap<>();
+    final List<CloneRequest> clones = new ArrayList<>();
+    final List<String> calls = new ArrayList<>();
+    private final AtomicInteger ids = new AtomicInteger(100);
+
+    Vm addTemplate(String path, boolean withSnapshot) {
+        Vm vm = new Vm();
+        vm.moRef = MoRef.vm("vm-" + ids.incrementAndGet());
+        vm.name = path.substring(path.lastIndexOf('/') + 1);
+        vm.instanceUuid = "template-" + vm.moRef.value();
+        vm.template = true;
+        vm.snapshot = withSnapshot ? new MoRef("VirtualMachineSnapshot", "snapshot-" + ids.incrementAndGet()) : null;
+        vms.put(vm.moRef, vm);
+        inventory.put(path, vm.moRef);
+        return vm;
+    }
+
+    /** Completes a running task successfully, applying its effect. */
+    synchronized void complete(MoRef task) {
+        Task t = pending.remove(task);
+        t.onSuccess().run();
+        tasks.put(task, new TaskInfo(task, TaskInfo.State.SUCCESS, t.result(), null));
+    }
+
+    synchronized void fail(MoRef task, String faultType, String message) {
+        pending.remove(task);
+        tasks.put(task, new TaskInfo(task, TaskInfo.State.ERROR, null, new VimFaultException(faultType, message)));
+    }
+
+    synchronized void completeAll() {
+        new ArrayList<>(pending.keySet()).forEach(this::complete);
+    }
+
+    synchronized List<MoRef> runningTasks() {
+        return new ArrayList<>(pending.keySet());
+    }
+
+    Vm vmByUuid(String uuid) {
+        return vms.values().stream().filter(v -> uuid.equals(v.instanceUuid)).findFirst().orElse(null);
+    }
+
+    private synchronized MoRef startTask(Runnable onSuccess, MoRef result) {
+        MoRef task = MoRef.task("task-" + ids.incrementAndGet());
+        pending.put(task, new Task(task, onSuccess, result));
+        tasks.put(task, new TaskInfo(task, TaskInfo.State.RUNNING, null, null));
+        return task;
+    }
+
+    private Vm vm(MoRef ref) {
+        Vm vm = vms.get(ref);
+        if (vm == null) {
+            throw new VimFaultException("ManagedObjectNotFound", "The object '" + ref + "' has already been deleted");
+        }
+        return vm;
+    }
+
+    @Override
+    public Optional<MoRef> findByInventoryPath(String inventoryPath) {
+        calls.add("findByInventoryPath " + inventoryPath);
+        return Optional.ofNullable(inventory.get(inventoryPath));
+    }
+
+    @Override
+    public synchronized Optional<MoRef> findVmByInstanceUuid(String instanceUuid) {
+        calls.add("findVmByInstanceUuid");
+        return Optional.ofNullable(vmByUuid(instanceUuid)).map(v -> v.moRef);
+    }
+
+    @Override
+    public synchronized VmInfo vmInfo(MoRef vm) {
+        return vm(vm).info();
+    }
+
+    @Override
+    public Optional<MoRef> moRefProperty(MoRef object, String propertyPath) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<MoRef> findSnapshot(MoRef vm, String name) {
+        return Optional.ofNullable(vm(vm).snapshot);
+    }
+
+    @Override
+    public List<VmInfo> vmsWithExtraConfigKey(String key) {
+        return vms.values().stream().filter(v -> v.extraConfig.containsKey(key)).map(Vm::info).toList();
+    }
+
+    @Override
+    public synchronized MoRef startClone(CloneRequest request) {
+        calls.add("startClone " + request.name());
+        clones.add(request);
+        Vm clone = new Vm();
+        clone.moRef = MoRef.vm("vm-" + ids.incrementAndGet());
+        clone.name = request.name();
+        clone.instanceUuid = request.instanceUuid();
+        clone.extraConfig.putAll(request.extraConfig());
+        return startTask(() -> vms.put(clone.moRef, clone), clone.moRef);
+    }
+
+    @Override
+    public synchronized MoRef startPowerOn(MoRef vm) {
+        calls.add("startPowerOn " + vm.value());
+        Vm target = vm(vm);
+        return startTask(() -> target.power = PowerState.POWERED_ON, null);
+    }
+
+    @Override
+    public synchronized MoRef startPowerOff(MoRef vm) {
+        calls.add("startPowerOff " + vm.value());
+        Vm target = vm(vm);
+        return startTask(() -> {
+            target.power = PowerState.POWERED_OFF;
+            target.tools = false;
+        }, null);
+    }
+
+    @Override
+    public synchronized MoRef startDestroy(MoRef vm) {
+        calls.add("startDestroy " + vm.value());
+        vm(vm);
+        return startTask(() -> vms.remove(vm), null);
+    }
+
+    @Override
+    public synchronized TaskInfo taskInfo(MoRef task) {
+        TaskInfo info = tasks.get(task);
+        if (info == null) {
+            throw new VimFaultException("ManagedObjectNotFound", "no task " + task);
+        }
+        return info;
+    }
+
+    @Override
+    public long startProgramInGuest(MoRef vm, GuestCredentials credentials, String programPath, String arguments) {
+        throw new UnsupportedOperationException("guest operations are not part of these tests");
+    }
+
+    @Override
+    public List<GuestProcess> listProcessesInGuest(MoRef vm, GuestCredentials credentials, List<Long> pids) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public byte[] downloadFileFromGuest(MoRef vm, GuestCredentials credentials, String guestPath) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void deleteFileInGuest(MoRef vm, GuestCredentials credentials, String guestPath) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void follow(MoRef object) {}
+
+    @Override
+    public void unfollow(MoRef object) {}
+
+    @Override
+    public void addChangeListener(Consumer<PropertyChange> listener) {}
+
+    @Override
+    public void close() {}
+}

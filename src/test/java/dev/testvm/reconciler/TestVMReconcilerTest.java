@@ -1,0 +1,233 @@
+package dev.testvm.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.testvm.api.CloneTypeSpec;
+import dev.testvm.api.ConditionTypes;
+import dev.testvm.api.Phase;
+import dev.testvm.api.TestVM;
+import dev.testvm.api.TestVMSpec;
+import dev.testvm.config.OperatorConfig;
+import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.PowerState;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The reconciler's steps against a fake of our own VCenter interface. */
+class TestVMReconcilerTest {
+
+    private FakeVCenter vcenter;
+    private TestVMReconciler reconciler;
+
+    @BeforeEach
+    void setUp() {
+        vcenter = new FakeVCenter();
+        vcenter.addTemplate("DC0/vm/Templates/ubuntu-22.04", true);
+        vcenter.addTemplate("DC0/vm/Templates/no-snapshot", false);
+        reconciler = newReconciler(vcenter);
+    }
+
+    static TestVMReconciler newReconciler(FakeVCenter vcenter) {
+        IpFinder toolsOnly = new IpFinder() {
+            @Override
+            public Result find(Pass pass, MoRef vm, dev.testvm.vsphere.VmInfo info, dev.testvm.api.IpDiscoverySpec spec) {
+                return info.ipAddress() == null
+                        ? Result.notYet(Reasons.WAITING_FOR_IP, "no IP yet", Duration.ofSeconds(1), null)
+                        : Result.found(info.ipAddress(), List.of(info.ipAddress()), "Tools", "linux");
+            }
+
+            @Override
+            public void forget(String uid) {}
+        };
+        return new TestVMReconciler(new VCenterHolder(() -> vcenter), null, config(), credentials -> toolsOnly);
+    }
+
+    static TestVM testVM(String template, CloneTypeSpec type) {
+        TestVM testVM = new TestVM();
+        testVM.setMetadata(new ObjectMetaBuilder().withName("build-42").withNamespace("ci").withUid(UUID.randomUUID().toString())
+                .withGeneration(1L).withCreationTimestamp(Instant.now().toString()).build());
+        TestVMSpec spec = new TestVMSpec();
+        spec.setTemplate(template);
+        spec.setCloneType(type);
+        testVM.setSpec(spec);
+        return testVM;
+    }
+
+    @Test
+    void clonesPowersOnAndRecordsTheToolsIp() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+
+        UpdateControl<TestVM> control = reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.Cloning);
+        assertThat(testVM.getStatus().getTaskRef()).startsWith("Task:");
+        assertThat(control.isPatchStatus()).isTrue();
+        assertThat(vcenter.clones).singleElement().satisfies(request -> {
+            assertThat(request.instanceUuid()).isEqualTo(testVM.getMetadata().getUid());
+            assertThat(request.extraConfig()).containsEntry("testvm.dev/uid", testVM.getMetadata().getUid());
+            assertThat(request.snapshot()).isNotNull();
+            assertThat(request.name()).startsWith("ci-build-42-");
+        });
+
+        // Reconciling again while the clone runs starts nothing new.
+        reconciler.reconcile(testVM, null);
+        assertThat(vcenter.clones).hasSize(1);
+
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.PoweringOn);
+        assertThat(testVM.getStatus().getVm().getMoRef()).startsWith("VirtualMachine:");
+        assertThat(Conditions.isTrue(testVM.getStatus(), ConditionTypes.CLONED)).isTrue();
+
+        vcenter.completeAll();
+        FakeVCenter.Vm vm = vcenter.vmByUuid(testVM.getMetadata().getUid());
+        assertThat(vm.power).isEqualTo(PowerState.POWERED_ON);
+        control = reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.WaitingForIP);
+        assertThat(control.getScheduleDelay()).contains(1000L);
+
+        vm.tools = true;
+        vm.ip = "10.77.0.5";
+        reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.Ready);
+        assertThat(testVM.getStatus().getIp()).isEqualTo("10.77.0.5");
+        assertThat(testVM.getStatus().getIpSource()).isEqualTo("Tools");
+        assertThat(Conditions.isTrue(testVM.getStatus(), ConditionTypes.READY)).isTrue();
+        assertThat(testVM.getStatus().getTimings().getTotalSeconds()).isNotNull();
+        assertThat(testVM.getStatus().getObservedGeneration()).isEqualTo(1L);
+    }
+
+    @Test
+    void adoptsTheVmCarryingItsUidInsteadOfCloningAgain() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        reconciler.reconcile(testVM, null);
+        vcenter.completeAll();
+
+        // A restarted operator that lost the status (e.g. the patch never landed) finds the VM by UUID.
+        TestVM restarted = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        restarted.getMetadata().setUid(testVM.getMetadata().getUid());
+        newReconciler(vcenter).reconcile(restarted, null);
+
+        assertThat(vcenter.clones).hasSize(1);
+        assertThat(restarted.getStatus().getVm().getInstanceUUID()).isEqualTo(testVM.getMetadata().getUid());
+    }
+
+    @Test
+    void missingTemplateFailsNamingTheField() {
+        TestVM testVM = testVM("Templates/nope", CloneTypeSpec.full);
+        reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.Failed);
+        var failed = Conditions.find(testVM.getStatus(), ConditionTypes.FAILED).orElseThrow();
+        assertThat(failed.getReason()).isEqualTo("TemplateNotFound");
+        assertThat(failed.getMessage()).contains("spec.template").contains("DC0/vm/Templates/nope");
+        assertThat(vcenter.clones).isEmpty();
+    }
+
+    @Test
+    void linkedCloneOfSourceWithoutSnapshotFails() {
+        TestVM testVM = testVM("Templates/no-snapshot", CloneTypeSpec.linked);
+        reconciler.reconcile(testVM, null);
+        var failed = Conditions.find(testVM.getStatus(), ConditionTypes.FAILED).orElseThrow();
+        assertThat(failed.getReason()).isEqualTo("SnapshotNotFound");
+        assertThat(failed.getMessage()).contains("spec.cloneType").contains("no-snapshot").contains("has none");
+        assertThat(vcenter.clones).isEmpty();
+    }
+
+    @Test
+    void failedCloneTaskIsTerminal() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.full);
+        reconciler.reconcile(testVM, null);
+        vcenter.fail(MoRef.parse(testVM.getStatus().getTaskRef()), "InsufficientResourcesFault", "not enough memory");
+        reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(Conditions.find(testVM.getStatus(), ConditionTypes.FAILED).orElseThrow().getMessage())
+                .contains("not enough memory");
+    }
+
+    @Test
+    void deletionMidCloneWaitsForTheCloneThenDestroysIt() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        reconciler.reconcile(testVM, null);
+
+        DeleteControl control = reconciler.cleanup(testVM, null);
+        assertThat(control.isRemoveFinalizer()).isFalse();
+        assertThat(vcenter.calls).noneMatch(c -> c.startsWith("startDestroy"));
+
+        vcenter.completeAll(); // the clone finishes after the delete
+        control = reconciler.cleanup(testVM, null);
+        assertThat(control.isRemoveFinalizer()).isFalse();
+        vcenter.completeAll(); // destroy
+        control = reconciler.cleanup(testVM, null);
+        assertThat(control.isRemoveFinalizer()).isTrue();
+        assertThat(vcenter.vmByUuid(testVM.getMetadata().getUid())).isNull();
+    }
+
+    @Test
+    void deletionPowersOffThenDestroys() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        reconciler.reconcile(testVM, null);
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null);
+        vcenter.completeAll();
+
+        assertThat(reconciler.cleanup(testVM, null).isRemoveFinalizer()).isFalse();
+        assertThat(vcenter.calls).anyMatch(c -> c.startsWith("startPowerOff"));
+        vcenter.completeAll();
+        assertThat(reconciler.cleanup(testVM, null).isRemoveFinalizer()).isFalse();
+        assertThat(vcenter.calls).anyMatch(c -> c.startsWith("startDestroy"));
+        vcenter.completeAll();
+        assertThat(reconciler.cleanup(testVM, null).isRemoveFinalizer()).isTrue();
+    }
+
+    @Test
+    void vmDestroyedOutOfBandIsReported() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        reconciler.reconcile(testVM, null);
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null);
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.WaitingForIP);
+        vcenter.vms.remove(MoRef.parse(testVM.getStatus().getVm().getMoRef()));
+        reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(Conditions.find(testVM.getStatus(), ConditionTypes.FAILED).orElseThrow().getReason()).isEqualTo("VMNotFound");
+    }
+
+    static OperatorConfig config() {
+        return new OperatorConfig() {
+            @Override
+            public VCenter vcenter() {
+                return new VCenter() {
+                    public URI url() { return URI.create("https://127.0.0.1/sdk"); }
+                    public String username() { return "u"; }
+                    public String password() { return "p"; }
+                    public Optional<Path> caBundle() { return Optional.empty(); }
+                    public Optional<String> thumbprint() { return Optional.empty(); }
+                    public boolean insecure() { return false; }
+                    public String datacenter() { return "DC0"; }
+                    public int maxConcurrentTasks() { return 8; }
+                    public Duration requestTimeout() { return Duration.ofSeconds(5); }
+                };
+            }
+
+            @Override
+            public Discovery discovery() {
+                return new Discovery() {
+                    public Duration initialBackoff() { return Duration.ofMillis(250); }
+                    public Duration maxBackoff() { return Duration.ofSeconds(1); }
+                    public Duration taskPollInterval() { return Duration.ofSeconds(30); }
+                };
+            }
+        };
+    }
+}
