@@ -37,7 +37,7 @@ type vmState struct {
 	phase        int
 
 	poweredOnAt, toolsRunningAt, ipAssignedAt, ipPublishedAt time.Time
-	publishedIP                                              string
+	publishedIP, publishedKey                                string
 
 	timers []*time.Timer
 	guest  *guestFS // scratch sandbox, created lazily
@@ -159,7 +159,7 @@ func (t *vmTable) powerChanged(ref types.ManagedObjectReference, ps types.Virtua
 	st.poweredOn = on
 	st.toolsRunning = false
 	st.phase = phaseNone
-	st.publishedIP = ""
+	st.publishedIP, st.publishedKey = "", ""
 	if on {
 		st.poweredOnAt = time.Now()
 		st.toolsRunningAt, st.ipAssignedAt, st.ipPublishedAt = time.Time{}, time.Time{}, time.Time{}
