@@ -19,14 +19,22 @@ public interface IpFinder {
     /** Drops per-TestVM discovery state. */
     void forget(String uid);
 
-    record Result(String ip, List<String> addresses, String source, String guestOS, String reason, String message, Duration retryAfter) {
+    /** A guest-operations problem worth a condition even while Tools may still deliver the IP. */
+    record GuestProblem(String reason, String message) {}
+
+    record Result(String ip, List<String> addresses, String source, String guestOS, String reason, String message,
+            Duration retryAfter, GuestProblem problem) {
 
         static Result found(String ip, List<String> addresses, String source, String guestOS) {
-            return new Result(ip, addresses, source, guestOS, null, null, null);
+            return new Result(ip, addresses, source, guestOS, null, null, null, null);
         }
 
         static Result notYet(String reason, String message, Duration retryAfter, String guestOS) {
-            return new Result(null, List.of(), null, guestOS, reason, message, retryAfter);
+            return new Result(null, List.of(), null, guestOS, reason, message, retryAfter, null);
+        }
+
+        Result withProblem(GuestProblem guestProblem) {
+            return new Result(ip, addresses, source, guestOS, reason, message, retryAfter, guestProblem);
         }
     }
 }

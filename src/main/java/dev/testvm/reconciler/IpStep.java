@@ -65,6 +65,7 @@ final class IpStep {
         if (result.guestOS() != null) {
             status.setGuestOS(result.guestOS());
         }
+        recordGuestOperations(pass, result.problem());
         if (result.ip() == null) {
             Conditions.set(testVM, ConditionTypes.IP_ASSIGNED, false, result.reason(), result.message(), pass.now());
             Conditions.set(testVM, ConditionTypes.READY, false, result.reason(), result.message(), pass.now());
@@ -74,6 +75,16 @@ final class IpStep {
         finder.forget(pass.uid());
         events.unfollow(vm);
         return StepResult.PROCEED;
+    }
+
+    /** Guest-operation trouble gets its own condition: Tools may still deliver the IP meanwhile. */
+    private static void recordGuestOperations(Pass pass, IpFinder.GuestProblem problem) {
+        if (problem != null) {
+            Conditions.set(pass.testVM(), ConditionTypes.GUEST_OPERATIONS, false, problem.reason(), problem.message(), pass.now());
+        } else if (Conditions.find(pass.status(), ConditionTypes.GUEST_OPERATIONS).isPresent()) {
+            Conditions.set(pass.testVM(), ConditionTypes.GUEST_OPERATIONS, true, "GuestOperationsWorking",
+                    "guest operations no longer fail", pass.now());
+        }
     }
 
     private void recordIp(Pass pass, String ip, List<String> addresses, String source) {
