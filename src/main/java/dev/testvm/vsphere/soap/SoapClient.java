@@ -114,11 +114,14 @@ public final class SoapClient implements SoapCaller {
             LOG.debugf("vim25 response %s: HTTP %d %s", method, response.statusCode(),
                     new String(response.body(), StandardCharsets.UTF_8));
         }
-        return unwrap(method, response.statusCode(), response.body());
+        return unwrap(url, method, response.statusCode(), response.body());
     }
 
-    /** Parses a response: the body's method response, or throws the fault / unreachable error. */
-    XmlElement unwrap(String method, int status, byte[] body) {
+    /**
+     * Parses a response: returns the body's method response element, or throws the mapped fault
+     * (any status: vCenter uses 500) or, without a fault, {@link VCenterUnreachableException}.
+     */
+    public static XmlElement unwrap(URI url, String method, int status, byte[] body) {
         XmlElement bodyElement;
         try {
             XmlElement envelope = XmlParser.parse(body);
