@@ -256,6 +256,11 @@ public final class VimVCenter implements VCenter {
         return limiter.inFlight();
     }
 
+    /** The underlying session (tests and tools: raw calls, the session generation). */
+    public Session session() {
+        return session;
+    }
+
     public ConnectionSettings settings() {
         return settings;
     }
