@@ -4,7 +4,6 @@ import dev.testvm.vsphere.GuestNic;
 import dev.testvm.vsphere.VmInfo;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -68,7 +67,8 @@ public record IpFilter(IpFamily family, String network) {
         }
         List<InetAddress> ofFamily = usable.stream().filter(family::accepts).toList();
         if (ofFamily.isEmpty()) {
-            return IpChoice.none(addresses, "no " + family.specValue() + " address yet (found " + addresses + ")");
+            String apipa = hasApipa(found) ? "; the IPv4 address is a self-assigned 169.254 one: DHCP has not answered yet" : "";
+            return IpChoice.none(addresses, "no " + family.specValue() + " address yet (found " + addresses + ")" + apipa);
         }
         if (network == null) {
             return new IpChoice(IpScanner.format(ofFamily.get(0)), addresses, null);
@@ -108,18 +108,17 @@ public record IpFilter(IpFamily family, String network) {
                 .collect(Collectors.joining(", ", "[", "]"));
     }
 
+    private static boolean hasApipa(List<InetAddress> found) {
+        return found.stream().anyMatch(address -> address instanceof Inet4Address
+                && (address.getAddress()[0] & 0xff) == 169 && (address.getAddress()[1] & 0xff) == 254);
+    }
+
     private static String whyNothingUsable(List<InetAddress> found) {
         if (found.isEmpty()) {
             return "no IP address reported yet";
         }
-        List<String> seen = new ArrayList<>();
-        boolean apipa = false;
-        for (InetAddress address : found) {
-            seen.add(IpScanner.format(address));
-            byte[] b = address.getAddress();
-            apipa |= address instanceof Inet4Address && (b[0] & 0xff) == 169 && (b[1] & 0xff) == 254;
-        }
-        return apipa
+        List<String> seen = found.stream().map(IpScanner::format).toList();
+        return hasApipa(found)
                 ? "only a self-assigned 169.254 address so far: DHCP has not answered yet " + seen
                 : "only loopback, link-local or multicast addresses so far " + seen;
     }

@@ -27,6 +27,8 @@ public final class IpScanner {
     // stops at prefix lengths ("/24"), brackets ("(Preferred)") and any letter beyond a-f.
     private static final Pattern CANDIDATE = Pattern.compile("[0-9A-Fa-f:.]+(?:%[0-9A-Za-z_.\\-]+)?");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(?:\\.\\d{1,3}){3}");
+    // iproute2 and ifconfig are never localised, so their broadcast labels can be relied on.
+    private static final Pattern BROADCAST_LABEL = Pattern.compile("(?i)(?:\\bbrd|\\bbroadcast|\\bbcast)[ :]*$");
     private static final Pattern IPV6ISH = Pattern.compile("[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:]*(?:\\d{1,3}(?:\\.\\d{1,3}){3})?");
 
     private IpScanner() {}
@@ -37,7 +39,8 @@ public final class IpScanner {
      * <p>When the text carries dotted subnet masks (ipconfig, ifconfig), an IPv4 address counts
      * only when a mask follows it: that is how those tools print an interface's own address,
      * while gateways, DHCP and DNS servers are printed without one. The masks themselves are
-     * not addresses. IPv6 addresses are not affected.
+     * not addresses. IPv6 addresses are not affected. Broadcast addresses labelled as such by
+     * {@code ip} or {@code ifconfig} ({@code brd}, {@code broadcast}, {@code Bcast:}) are skipped.
      */
     public static List<InetAddress> scan(String text) {
         if (text == null || text.isEmpty()) {
@@ -46,7 +49,10 @@ public final class IpScanner {
         List<InetAddress> inOrder = new ArrayList<>();
         Matcher matcher = CANDIDATE.matcher(text);
         while (matcher.find()) {
-            inOrder.addAll(literalsIn(matcher.group()));
+            String before = text.substring(Math.max(0, matcher.start() - 12), matcher.start());
+            if (!BROADCAST_LABEL.matcher(before).find()) {
+                inOrder.addAll(literalsIn(matcher.group()));
+            }
         }
         boolean hasMasks = inOrder.stream().anyMatch(IpScanner::isNetmask);
         Set<InetAddress> result = new LinkedHashSet<>();
@@ -136,7 +142,8 @@ public final class IpScanner {
             return false;
         }
         byte[] b = address.getAddress();
-        if ((b[0] & 0xff) != 0xff) {
+        // 255.255.255.255 is far more often the broadcast address than a /32 mask.
+        if ((b[0] & 0xff) != 0xff || (b[3] & 0xff) == 0xff) {
             return false;
         }
         int value = ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
