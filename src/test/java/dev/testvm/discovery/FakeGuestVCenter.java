@@ -69,6 +69,7 @@ final class FakeGuestVCenter implements VCenter {
     final Deque<Run> script = new ArrayDeque<>();
     final Deque<VimFaultException> startFaults = new ArrayDeque<>();
     final Deque<VimFaultException> downloadFaults = new ArrayDeque<>();
+    final Deque<RuntimeException> listFaults = new ArrayDeque<>();
     VimFaultException deleteFault;
     String acceptedPassword = "s3cret-Pa55";
     private final Map<Long, Process> processes = new HashMap<>();
@@ -105,6 +106,9 @@ final class FakeGuestVCenter implements VCenter {
     public List<GuestProcess> listProcessesInGuest(MoRef vm, GuestCredentials credentials, List<Long> pids) {
         calls.add("list");
         checkLogin(credentials);
+        if (!listFaults.isEmpty()) {
+            throw listFaults.poll();
+        }
         List<GuestProcess> result = new ArrayList<>();
         for (long pid : pids) {
             Process process = processes.get(pid);
