@@ -1,0 +1,141 @@
+package dev.testvm.discovery;
+
+import dev.testvm.vsphere.GuestCredentials;
+import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.VCenter;
+import dev.testvm.vsphere.VmInfo;
+import java.util.Objects;
+
+/**
+ * Everything one discovery step needs. Build it with {@link #builder}; only the first four
+ * fields are required.
+ *
+ * @param key identifies the TestVM across reconciles (its UID)
+ * @param vmInfo the VM as read in this reconcile (fresh: Tools' answer comes from it)
+ * @param os {@code spec.guest.os}: auto, linux or windows; null means auto
+ * @param credentials guest login from the Secret, null when none is configured
+ * @param credentialsVersion the Secret's resourceVersion: rejected credentials are tried again
+ *     only after it changes (null: the credentials themselves are compared)
+ * @param secretName the Secret's name, for messages
+ * @param commandOverride {@code spec.ipDiscovery.command}, null/blank for the OS default
+ * @param network {@code spec.ipDiscovery.network}, null/blank for any network
+ * @param refreshNetwork run the instant-clone network refresh in the guest before discovery
+ *     (needs credentials); VMware Tools' answer is ignored until it has run, since before that
+ *     it may be the parent's address
+ */
+public record DiscoveryRequest(
+        String key,
+        VCenter vcenter,
+        MoRef vm,
+        VmInfo vmInfo,
+        DiscoveryStrategy strategy,
+        String os,
+        GuestCredentials credentials,
+        String credentialsVersion,
+        String secretName,
+        String commandOverride,
+        String network,
+        IpFamily family,
+        boolean refreshNetwork) {
+
+    public DiscoveryRequest {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(vcenter, "vcenter");
+        Objects.requireNonNull(vm, "vm");
+        Objects.requireNonNull(vmInfo, "vmInfo");
+        strategy = strategy == null ? DiscoveryStrategy.AUTO : strategy;
+        family = family == null ? IpFamily.IPV4 : family;
+    }
+
+    public static Builder builder(String key, VCenter vcenter, MoRef vm, VmInfo vmInfo) {
+        return new Builder(key, vcenter, vm, vmInfo);
+    }
+
+    @Override
+    public String toString() {
+        return "DiscoveryRequest[key=" + key + ", vm=" + vm + ", strategy=" + strategy + ", os=" + os
+                + ", credentials=" + credentials + ", secretName=" + secretName + ", network=" + network
+                + ", family=" + family + ", refreshNetwork=" + refreshNetwork + "]";
+    }
+
+    public static final class Builder {
+        private final String key;
+        private final VCenter vcenter;
+        private final MoRef vm;
+        private final VmInfo vmInfo;
+        private DiscoveryStrategy strategy = DiscoveryStrategy.AUTO;
+        private String os;
+        private GuestCredentials credentials;
+        private String credentialsVersion;
+        private String secretName;
+        private String commandOverride;
+        private String network;
+        private IpFamily family = IpFamily.IPV4;
+        private boolean refreshNetwork;
+
+        private Builder(String key, VCenter vcenter, MoRef vm, VmInfo vmInfo) {
+            this.key = key;
+            this.vcenter = vcenter;
+            this.vm = vm;
+            this.vmInfo = vmInfo;
+        }
+
+        public Builder strategy(DiscoveryStrategy strategy) {
+            this.strategy = strategy;
+            return this;
+        }
+
+        /** The spec's text form: auto, tools or guestOperations. */
+        public Builder strategy(String strategy) {
+            return strategy(DiscoveryStrategy.parse(strategy));
+        }
+
+        public Builder os(String os) {
+            this.os = os;
+            return this;
+        }
+
+        public Builder credentials(GuestCredentials credentials, String version, String secretName) {
+            this.credentials = credentials;
+            this.credentialsVersion = version;
+            this.secretName = secretName;
+            return this;
+        }
+
+        /** For messages when the Secret is configured but could not be read. */
+        public Builder secretName(String secretName) {
+            this.secretName = secretName;
+            return this;
+        }
+
+        public Builder command(String commandOverride) {
+            this.commandOverride = commandOverride;
+            return this;
+        }
+
+        public Builder network(String network) {
+            this.network = network;
+            return this;
+        }
+
+        public Builder family(IpFamily family) {
+            this.family = family;
+            return this;
+        }
+
+        /** The spec's text form: IPv4, IPv6 or any. */
+        public Builder family(String family) {
+            return family(IpFamily.parse(family));
+        }
+
+        public Builder refreshNetwork(boolean refreshNetwork) {
+            this.refreshNetwork = refreshNetwork;
+            return this;
+        }
+
+        public DiscoveryRequest build() {
+            return new DiscoveryRequest(key, vcenter, vm, vmInfo, strategy, os, credentials, credentialsVersion,
+                    secretName, commandOverride, network, family, refreshNetwork);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.testvm.discovery;
+
+import java.util.Objects;
+
+/**
+ * The per-OS commands and how they are wrapped so their output lands in a file we can fetch:
+ * guest operations return no stdout, only a pid and later an exit code.
+ */
+public final class GuestCommands {
+
+    /** Prints one global address per line; the pipeline's status is cut's, so it exits 0 even with no address. */
+    public static final String LINUX_DISCOVERY = "ip address show scope global | grep global | cut -b10- | cut -d/ -f1";
+
+    /** Parsed language-independently, so localised labels do not matter. */
+    public static final String WINDOWS_DISCOVERY = "ipconfig";
+
+    /**
+     * An instant clone wakes up with its parent's network state; reloading the NIC driver makes
+     * the guest see the new MAC. {@code -nw} lets dhclient go to the background at once so the
+     * command ends quickly and discovery does the waiting; where dhclient is missing (systemd-
+     * networkd, NetworkManager pick the link up themselves) the failure is ignored.
+     */
+    public static final String LINUX_NETWORK_REFRESH =
+            "modprobe -r vmxnet3 && modprobe vmxnet3 && (dhclient -nw || true)";
+
+    public static final String WINDOWS_NETWORK_REFRESH = "ipconfig /renew";
+
+    static final String LINUX_SHELL = "/bin/sh";
+    // cmd rather than PowerShell: headless PowerShell runs at low priority and takes seconds to load.
+    static final String WINDOWS_SHELL = "C:\\Windows\\System32\\cmd.exe";
+
+    private GuestCommands() {}
+
+    /** The override when one is given, else the OS default. */
+    public static String discoveryCommand(GuestOs os, String override) {
+        if (override != null && !override.isBlank()) {
+            return override.trim();
+        }
+        return os == GuestOs.WINDOWS ? WINDOWS_DISCOVERY : LINUX_DISCOVERY;
+    }
+
+    public static String networkRefreshCommand(GuestOs os) {
+        return os == GuestOs.WINDOWS ? WINDOWS_NETWORK_REFRESH : LINUX_NETWORK_REFRESH;
+    }
+
+    /**
+     * @param attemptId unique per attempt and file-name safe (see {@link AttemptIds}); it keeps
+     *     an old attempt's late output from being read as a new one's
+     */
+    public static GuestCommand wrap(GuestOs os, String command, String attemptId) {
+        Objects.requireNonNull(command, "command");
+        if (attemptId == null || !attemptId.matches("[A-Za-z0-9-]+")) {
+            throw new IllegalArgumentException("attempt id must be letters, digits and dashes: " + attemptId);
+        }
+        if (os == GuestOs.WINDOWS) {
+            String output = "C:\\Windows\\TEMP\\testvm-" + attemptId + ".out";
+            // cmd /c strips exactly the first and the last quote when the line holds special
+            // characters such as '>', so quotes inside the command survive untouched.
+            return new GuestCommand(WINDOWS_SHELL, "/c \"" + command + " > " + output + " 2>&1\"", output);
+        }
+        String output = "/tmp/testvm-" + attemptId + ".out";
+        // The subshell makes the redirection cover a whole pipeline or list, not its last part.
+        String script = "(" + command + ") > " + output + " 2>&1";
+        return new GuestCommand(LINUX_SHELL, "-c " + singleQuoted(script), output);
+    }
+
+    /** POSIX single quoting: nothing is special inside, and a quote is closed, escaped, reopened. */
+    static String singleQuoted(String text) {
+        return "'" + text.replace("'", "'\\''") + "'";
+    }
+}

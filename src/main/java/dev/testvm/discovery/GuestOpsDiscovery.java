@@ -1,0 +1,95 @@
+package dev.testvm.discovery;
+
+import dev.testvm.discovery.DiscoveryOutcome.CommandFailed;
+import dev.testvm.discovery.DiscoveryOutcome.CredentialsRejected;
+import dev.testvm.discovery.DiscoveryOutcome.Found;
+import dev.testvm.discovery.DiscoveryOutcome.GuestOperationsError;
+import dev.testvm.discovery.DiscoveryOutcome.NotYet;
+import dev.testvm.discovery.GuestProgramRunner.RunStep;
+import dev.testvm.discovery.GuestProgramRunner.Slot;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Active IP discovery: runs the discovery command in the guest through guest operations and
+ * reads the address from its output, seconds before VMware Tools would publish it.
+ *
+ * <p>Non-blocking: call {@link #step} on every reconcile of a TestVM waiting for its IP and
+ * requeue after {@link NotYet#retryAfter()}. The attempt in flight is kept in memory per key; an
+ * operator restart merely starts a fresh attempt.
+ */
+public final class GuestOpsDiscovery {
+
+    static final String WHAT = "IP discovery command";
+
+    private final GuestProgramRunner runner;
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+
+    public GuestOpsDiscovery(DiscoverySettings settings) {
+        this(new GuestProgramRunner(settings, Clock.systemUTC(), new AttemptIds()));
+    }
+
+    GuestOpsDiscovery(GuestProgramRunner runner) {
+        this.runner = Objects.requireNonNull(runner, "runner");
+    }
+
+    /**
+     * One step of discovery for {@code target}.
+     *
+     * @param commandOverride replaces the OS default command when not blank
+     * @return {@link Found}, {@link NotYet}, {@link CredentialsRejected}, {@link CommandFailed}
+     *     or {@link GuestOperationsError}; after anything but NotYet the next step starts a new
+     *     attempt (except for rejected credentials, which stay rejected until their version changes)
+     */
+    public DiscoveryOutcome step(GuestTarget target, GuestOs os, String commandOverride, IpFilter filter) {
+        Objects.requireNonNull(os, "os");
+        Objects.requireNonNull(filter, "filter");
+        String command = GuestCommands.discoveryCommand(os, commandOverride);
+        Slot slot = slots.computeIfAbsent(target.key(), key -> runner.newSlot());
+        synchronized (slot) {
+            RunStep step = runner.step(slot, target, WHAT, id -> GuestCommands.wrap(os, command, id));
+            if (step instanceof RunStep.Exited exited && exited.exitCode() == 0) {
+                IpChoice choice = filter.choose(IpScanner.scan(exited.output()), target.info());
+                if (choice.found()) {
+                    slot.retry.reset();
+                    return new Found(choice.ip(), choice.addresses(), IpSource.GUEST_OPERATIONS);
+                }
+                return new NotYet(slot.retry.next(), "guest command output: " + choice.whyNot());
+            }
+            return translate(step, WHAT, target);
+        }
+    }
+
+    /** Forgets the attempt in flight and remembered credentials of {@code key}. */
+    public void forget(String key) {
+        slots.remove(key);
+        runner.forget(key);
+    }
+
+    /** Abandons the attempt in flight (another source won) but keeps credential memory. */
+    void dropAttempt(String key) {
+        slots.remove(key);
+    }
+
+    /** Maps what the runner saw to an outcome; shared with {@link NetworkRefresh}. */
+    static DiscoveryOutcome translate(RunStep step, String what, GuestTarget target) {
+        if (step instanceof RunStep.Waiting waiting) {
+            return new NotYet(waiting.retryAfter(), Redaction.redact(waiting.why(), target.credentials()));
+        }
+        if (step instanceof RunStep.Exited exited) {
+            String firstLine = Redaction.redact(GuestOutput.firstLine(exited.output()), target.credentials());
+            return new CommandFailed(exited.exitCode(), firstLine,
+                    what + " exited with code " + exited.exitCode() + (firstLine.isEmpty() ? "" : ": " + firstLine));
+        }
+        if (step instanceof RunStep.TimedOut timedOut) {
+            return new CommandFailed(null, "", what + " timed out: still running after " + timedOut.limit().toSeconds() + "s");
+        }
+        if (step instanceof RunStep.Rejected rejected) {
+            return new CredentialsRejected(Redaction.redact(rejected.message(), target.credentials()));
+        }
+        RunStep.Faulted faulted = (RunStep.Faulted) step;
+        return new GuestOperationsError(faulted.faultType(), Redaction.redact(faulted.message(), target.credentials()));
+    }
+}

@@ -1,0 +1,23 @@
+package dev.testvm.discovery;
+
+import java.util.Objects;
+
+/**
+ * Why guest operations could not deliver, for a condition on the TestVM (e.g. IPAssigned=False
+ * or a warning while Tools are used instead).
+ *
+ * @param reason a CamelCase condition reason, one of the constants below
+ * @param message human-readable; names the Secret where credentials are at fault; never holds the password
+ */
+public record GuestOpsProblem(String reason, String message) {
+
+    public static final String CREDENTIALS_REJECTED = "GuestCredentialsRejected";
+    public static final String CREDENTIALS_MISSING = "GuestCredentialsMissing";
+    public static final String COMMAND_FAILED = "GuestCommandFailed";
+    public static final String OPERATIONS_ERROR = "GuestOperationsError";
+
+    public GuestOpsProblem {
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(message, "message");
+    }
+}

@@ -1,0 +1,209 @@
+package dev.testvm.discovery;
+
+import dev.testvm.vsphere.GuestProcess;
+import dev.testvm.vsphere.PowerState;
+import dev.testvm.vsphere.VimFaultException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs a program in a guest one step at a time: each {@link #step} makes at most a few quick
+ * guest-operation calls and reports where things stand, so the reconciler thread never waits
+ * for the guest. The program in flight is remembered in a {@link Slot} owned by the caller.
+ *
+ * <p>{@link dev.testvm.vsphere.VCenterUnreachableException} is not caught: the reconciler deals
+ * with an unreachable vCenter, and the slot keeps the attempt so the next step polls it again.
+ */
+final class GuestProgramRunner {
+
+    private static final Logger LOG = Logger.getLogger(GuestProgramRunner.class);
+
+    /** Faults that only mean "the guest is not ready for this yet" while a VM boots. */
+    private static final Set<String> TRANSIENT_FAULTS = Set.of(
+            "GuestOperationsUnavailable", "InvalidPowerState", "FileNotFound", "InvalidState",
+            "TooManyGuestLogons");
+
+    private static final Set<String> CREDENTIAL_FAULTS = Set.of("InvalidGuestLogin", "GuestPermissionDenied");
+
+    record Attempt(long pid, String outputPath, Instant startedAt) {}
+
+    /**
+     * Per-key state. {@code retry} paces attempts (boot faults, empty output) and is reset only by
+     * success; {@code poll} paces the polls of one running program. Callers hold the slot's
+     * monitor while stepping it.
+     */
+    static final class Slot {
+        Attempt attempt;
+        final Backoff poll;
+        final Backoff retry;
+
+        Slot(Duration initial, Duration max) {
+            this.poll = new Backoff(initial, max);
+            this.retry = new Backoff(initial, max);
+        }
+    }
+
+    sealed interface RunStep {
+        /** Nothing to report yet: step again after {@code retryAfter}. */
+        record Waiting(Duration retryAfter, String why) implements RunStep {}
+
+        /** @param output "" when it could not be read */
+        record Exited(int exitCode, String output) implements RunStep {}
+
+        record TimedOut(Duration limit) implements RunStep {}
+
+        record Rejected(String message) implements RunStep {}
+
+        record Faulted(String faultType, String message) implements RunStep {}
+    }
+
+    private final DiscoverySettings settings;
+    private final Clock clock;
+    private final Supplier<String> attemptIds;
+    private final CredentialRejections rejections = new CredentialRejections();
+
+    GuestProgramRunner(DiscoverySettings settings, Clock clock, Supplier<String> attemptIds) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.attemptIds = Objects.requireNonNull(attemptIds, "attemptIds");
+    }
+
+    Slot newSlot() {
+        return new Slot(settings.initialBackoff(), settings.maxBackoff());
+    }
+
+    /** Drops what is remembered about {@code key}'s credentials. */
+    void forget(String key) {
+        rejections.forget(key);
+    }
+
+    /**
+     * @param what names the program in messages, e.g. "IP discovery command"
+     * @param commandFor builds the wrapped command for a fresh attempt id
+     */
+    RunStep step(Slot slot, GuestTarget target, String what, Function<String, GuestCommand> commandFor) {
+        Optional<String> rejected = rejections.stillRejected(target);
+        if (rejected.isPresent()) {
+            slot.attempt = null;
+            return new RunStep.Rejected(rejected.get());
+        }
+        if (slot.attempt == null) {
+            return start(slot, target, what, commandFor);
+        }
+        return poll(slot, target, what);
+    }
+
+    private RunStep start(Slot slot, GuestTarget target, String what, Function<String, GuestCommand> commandFor) {
+        if (target.info().powerState() != PowerState.POWERED_ON) {
+            return new RunStep.Waiting(slot.retry.next(), "VM is not powered on");
+        }
+        if (!target.info().toolsRunning()) {
+            return new RunStep.Waiting(slot.retry.next(), "VMware Tools are not running yet");
+        }
+        if (!target.info().guestOperationsReady()) {
+            return new RunStep.Waiting(slot.retry.next(), "guest operations are not ready yet");
+        }
+        GuestCommand command = commandFor.apply(attemptIds.get());
+        long pid;
+        try {
+            pid = target.vcenter().startProgramInGuest(
+                    target.vm(), target.credentials(), command.programPath(), command.arguments());
+        } catch (VimFaultException e) {
+            return onFault(slot, target, e, "starting the " + what);
+        }
+        slot.attempt = new Attempt(pid, command.outputPath(), clock.instant());
+        slot.poll.reset();
+        LOG.debugf("%s: started %s as pid %d in %s", target.key(), what, pid, target.vm());
+        return new RunStep.Waiting(settings.firstPollDelay(), what + " started (pid " + pid + ")");
+    }
+
+    private RunStep poll(Slot slot, GuestTarget target, String what) {
+        Attempt attempt = slot.attempt;
+        List<GuestProcess> processes;
+        try {
+            processes = target.vcenter().listProcessesInGuest(
+                    target.vm(), target.credentials(), List.of(attempt.pid()));
+        } catch (VimFaultException e) {
+            return onFault(slot, target, e, "polling the " + what);
+        }
+        GuestProcess process = processes.stream().filter(p -> p.pid() == attempt.pid()).findFirst().orElse(null);
+        if (process == null) {
+            // Tools forget a process after a guest reboot or a Tools restart: start over.
+            slot.attempt = null;
+            return new RunStep.Waiting(slot.retry.next(), what + " (pid " + attempt.pid() + ") vanished from the guest");
+        }
+        if (!process.finished()) {
+            Duration running = Duration.between(attempt.startedAt(), clock.instant());
+            if (running.compareTo(settings.commandTimeout()) > 0) {
+                // Its output file is still being written, so it cannot be cleaned up now.
+                slot.attempt = null;
+                LOG.infof("%s: %s (pid %d) still running after %s; giving up on it",
+                        target.key(), what, attempt.pid(), settings.commandTimeout());
+                return new RunStep.TimedOut(settings.commandTimeout());
+            }
+            return new RunStep.Waiting(slot.poll.next(), what + " still running (pid " + attempt.pid() + ")");
+        }
+        int exitCode = process.exitCode() == null ? 0 : process.exitCode();
+        return exitCode == 0 ? collect(slot, target, what, attempt) : collectFailure(slot, target, attempt, exitCode);
+    }
+
+    private RunStep collect(Slot slot, GuestTarget target, String what, Attempt attempt) {
+        byte[] bytes;
+        try {
+            bytes = target.vcenter().downloadFileFromGuest(target.vm(), target.credentials(), attempt.outputPath());
+        } catch (VimFaultException e) {
+            return onFault(slot, target, e, "downloading the output of the " + what);
+        }
+        slot.attempt = null;
+        deleteQuietly(target, attempt);
+        return new RunStep.Exited(0, GuestOutput.decode(bytes));
+    }
+
+    private RunStep collectFailure(Slot slot, GuestTarget target, Attempt attempt, int exitCode) {
+        slot.attempt = null;
+        String output = "";
+        try {
+            output = GuestOutput.decode(
+                    target.vcenter().downloadFileFromGuest(target.vm(), target.credentials(), attempt.outputPath()));
+        } catch (VimFaultException e) {
+            // The exit code is the news; the output would only have explained it.
+            LOG.debugf("%s: could not read the output of pid %d: %s", target.key(), attempt.pid(), e.getMessage());
+        }
+        deleteQuietly(target, attempt);
+        return new RunStep.Exited(exitCode, output);
+    }
+
+    private void deleteQuietly(GuestTarget target, Attempt attempt) {
+        try {
+            target.vcenter().deleteFileInGuest(target.vm(), target.credentials(), attempt.outputPath());
+        } catch (VimFaultException e) {
+            // A leftover file in the guest's temp directory harms nobody; discovery goes on.
+            LOG.infof("%s: could not delete %s in the guest: %s", target.key(), attempt.outputPath(), e.getMessage());
+        }
+    }
+
+    private RunStep onFault(Slot slot, GuestTarget target, VimFaultException fault, String doing) {
+        slot.attempt = null;
+        String type = fault.faultType() == null ? "UnknownFault" : fault.faultType();
+        String detail = Redaction.redact(fault.faultMessage(), target.credentials());
+        String message = type + " while " + doing + (detail == null || detail.isBlank() ? "" : ": " + detail);
+        if (TRANSIENT_FAULTS.contains(type)) {
+            return new RunStep.Waiting(slot.retry.next(), message);
+        }
+        if (CREDENTIAL_FAULTS.contains(type)) {
+            rejections.reject(target, message);
+            LOG.infof("%s: guest refused the credentials of user %s (%s); not retrying until they change",
+                    target.key(), target.credentials().username(), type);
+            return new RunStep.Rejected(message);
+        }
+        return new RunStep.Faulted(type, message);
+    }
+}

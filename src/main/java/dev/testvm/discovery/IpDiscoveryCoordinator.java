@@ -1,0 +1,188 @@
+package dev.testvm.discovery;
+
+import dev.testvm.discovery.DiscoveryOutcome.CommandFailed;
+import dev.testvm.discovery.DiscoveryOutcome.CredentialsRejected;
+import dev.testvm.discovery.DiscoveryOutcome.Found;
+import dev.testvm.discovery.DiscoveryOutcome.GuestOperationsError;
+import dev.testvm.discovery.DiscoveryOutcome.Misconfigured;
+import dev.testvm.discovery.DiscoveryOutcome.NotYet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The one entry point of IP discovery for the reconciler.
+ *
+ * <p>Call {@link #step} on every reconcile of a TestVM in WaitingForIP, with a freshly read
+ * {@link dev.testvm.vsphere.VmInfo}, then act on the {@link DiscoveryResult}: write the address
+ * when it is {@link Found}, otherwise requeue after {@link DiscoveryResult#retryAfter()}. A step
+ * never sleeps; it makes at most a few quick guest-operation calls. Call {@link #forget} when the
+ * TestVM is Ready or deleted. {@link dev.testvm.vsphere.VCenterUnreachableException} propagates.
+ *
+ * <p>Strategies: {@code tools} reads only what VMware Tools published. {@code auto} with
+ * credentials races both sources: Tools' address is taken as soon as it is there, otherwise the
+ * guest command is stepped; when guest operations fail (rejected credentials, failing command,
+ * other faults) it falls back to Tools for good (rejected credentials: until their version
+ * changes) and reports the problem in every result. {@code guestOperations} uses only the guest
+ * command and returns its failures as outcomes.
+ *
+ * <p>Thread-safe; state is in memory per key, so a restarted operator just starts over.
+ */
+public final class IpDiscoveryCoordinator {
+
+    private final DiscoverySettings settings;
+    private final GuestOpsDiscovery guestOps;
+    private final NetworkRefresh refresh;
+    /** Auto strategy only: keys whose guest command failed, so Tools alone answer from now on. */
+    private final Map<String, GuestOpsProblem> gaveUp = new ConcurrentHashMap<>();
+    private final Map<String, GuestOpsProblem> refreshProblems = new ConcurrentHashMap<>();
+
+    public IpDiscoveryCoordinator() {
+        this(DiscoverySettings.defaults());
+    }
+
+    public IpDiscoveryCoordinator(DiscoverySettings settings) {
+        this(settings, Clock.systemUTC(), new AttemptIds());
+    }
+
+    /** For tests: a controllable clock and predictable guest file names. */
+    public IpDiscoveryCoordinator(DiscoverySettings settings, Clock clock, Supplier<String> attemptIds) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        GuestProgramRunner runner = new GuestProgramRunner(settings, clock, attemptIds);
+        this.guestOps = new GuestOpsDiscovery(runner);
+        this.refresh = new NetworkRefresh(runner);
+    }
+
+    public DiscoveryResult step(DiscoveryRequest request) {
+        IpFilter filter = new IpFilter(request.family(), request.network());
+        Optional<GuestOs> os = GuestOs.resolve(request.os(), request.vmInfo());
+        IpChoice tools = ToolsIpSource.choose(request.vmInfo(), filter);
+        DiscoveryStrategy strategy = request.strategy();
+
+        if (strategy == DiscoveryStrategy.TOOLS
+                || (strategy == DiscoveryStrategy.AUTO && request.credentials() == null)) {
+            return fromTools(tools, os, Optional.empty());
+        }
+        if (request.credentials() == null) {
+            String message = request.secretName() == null
+                    ? "ipDiscovery.strategy is guestOperations but spec.guest.credentialsSecretRef is not set"
+                    : "ipDiscovery.strategy is guestOperations but no guest credentials could be read from Secret '"
+                            + request.secretName() + "'";
+            GuestOpsProblem problem = new GuestOpsProblem(GuestOpsProblem.CREDENTIALS_MISSING, message);
+            return new DiscoveryResult(new Misconfigured(problem.reason(), message), Optional.of(problem), os,
+                    settings.failureRecheck());
+        }
+        boolean race = strategy == DiscoveryStrategy.AUTO;
+        String key = request.key();
+        if (race && gaveUp.containsKey(key)) {
+            return fromTools(tools, os, Optional.of(gaveUp.get(key)));
+        }
+        GuestTarget target = new GuestTarget(key, request.vcenter(), request.vm(), request.vmInfo(),
+                request.credentials(), request.credentialsVersion());
+        if (os.isEmpty()) {
+            // Tools may still answer; for the guest command we must know which shell to use.
+            if (race && tools.found() && !request.refreshNetwork()) {
+                return found(tools, os, Optional.empty());
+            }
+            return new DiscoveryResult(new NotYet(settings.maxBackoff(), unknownOs(request)),
+                    Optional.empty(), os, settings.maxBackoff());
+        }
+
+        if (request.refreshNetwork()) {
+            Optional<DiscoveryOutcome> refreshing = refresh.step(target, os.get());
+            if (refreshing.isPresent()) {
+                DiscoveryOutcome outcome = refreshing.get();
+                if (outcome instanceof NotYet notYet) {
+                    return new DiscoveryResult(notYet, Optional.ofNullable(refreshProblems.get(key)), os,
+                            notYet.retryAfter());
+                }
+                if (!(outcome instanceof CommandFailed)) {
+                    return guestOpsFailed(request, outcome, tools, os);
+                }
+                // The guest may have picked up its address anyway: note it and go on discovering.
+                refreshProblems.put(key, new GuestOpsProblem(GuestOpsProblem.COMMAND_FAILED,
+                        ((CommandFailed) outcome).message() + "; IP discovery goes on"));
+            }
+        }
+        Optional<GuestOpsProblem> refreshProblem = Optional.ofNullable(refreshProblems.get(key));
+
+        if (race && tools.found()) {
+            guestOps.dropAttempt(key);
+            return found(tools, os, refreshProblem);
+        }
+        DiscoveryOutcome outcome = guestOps.step(target, os.get(), request.commandOverride(), filter);
+        if (outcome instanceof Found) {
+            return new DiscoveryResult(outcome, refreshProblem, os, Duration.ZERO);
+        }
+        if (outcome instanceof NotYet notYet) {
+            NotYet both = race ? new NotYet(notYet.retryAfter(), notYet.why() + "; Tools: " + tools.whyNot()) : notYet;
+            return new DiscoveryResult(both, refreshProblem, os, notYet.retryAfter());
+        }
+        return guestOpsFailed(request, outcome, tools, os);
+    }
+
+    /** Drops everything remembered about {@code key}: call when the TestVM is Ready or deleted. */
+    public void forget(String key) {
+        guestOps.forget(key);
+        refresh.forget(key);
+        gaveUp.remove(key);
+        refreshProblems.remove(key);
+    }
+
+    private DiscoveryResult guestOpsFailed(
+            DiscoveryRequest request, DiscoveryOutcome outcome, IpChoice tools, Optional<GuestOs> os) {
+        String what = refresh.isDone(request.key()) || !request.refreshNetwork() ? GuestOpsDiscovery.WHAT : NetworkRefresh.WHAT;
+        GuestOpsProblem problem = problemFor(outcome, request, what);
+        if (request.strategy() != DiscoveryStrategy.AUTO) {
+            // A failing command may just be a custom one that fails until the address is there;
+            // faults and refused credentials will not go away soon.
+            Duration retry = outcome instanceof CommandFailed ? settings.maxBackoff() : settings.failureRecheck();
+            return new DiscoveryResult(outcome, Optional.of(problem), os, retry);
+        }
+        // Rejected credentials need no bookkeeping here: they keep being answered from memory,
+        // without a login, until the Secret changes, and then guest operations get a new chance.
+        if (!(outcome instanceof CredentialsRejected)) {
+            gaveUp.put(request.key(), problem);
+        }
+        return fromTools(tools, os, Optional.of(problem));
+    }
+
+    private DiscoveryResult fromTools(IpChoice tools, Optional<GuestOs> os, Optional<GuestOpsProblem> problem) {
+        if (tools.found()) {
+            return found(tools, os, problem);
+        }
+        return new DiscoveryResult(new NotYet(settings.toolsRecheck(), "Tools: " + tools.whyNot()), problem, os,
+                settings.toolsRecheck());
+    }
+
+    private static DiscoveryResult found(IpChoice tools, Optional<GuestOs> os, Optional<GuestOpsProblem> problem) {
+        return new DiscoveryResult(new Found(tools.ip(), tools.addresses(), IpSource.TOOLS), problem, os, Duration.ZERO);
+    }
+
+    private static GuestOpsProblem problemFor(DiscoveryOutcome outcome, DiscoveryRequest request, String what) {
+        String fallback = request.strategy() == DiscoveryStrategy.AUTO ? "; using VMware Tools' address instead" : "";
+        if (outcome instanceof CredentialsRejected rejected) {
+            String secret = request.secretName() == null ? "the guest credentials" : "the credentials in Secret '"
+                    + request.secretName() + "'";
+            return new GuestOpsProblem(GuestOpsProblem.CREDENTIALS_REJECTED, "the guest refused " + secret
+                    + " (" + rejected.message() + "); not retried until the Secret changes" + fallback);
+        }
+        if (outcome instanceof CommandFailed failed) {
+            return new GuestOpsProblem(GuestOpsProblem.COMMAND_FAILED, failed.message() + fallback);
+        }
+        if (outcome instanceof GuestOperationsError error) {
+            return new GuestOpsProblem(GuestOpsProblem.OPERATIONS_ERROR,
+                    "guest operations failed for the " + what + ": " + error.message() + fallback);
+        }
+        throw new IllegalArgumentException("not a guest-operations failure: " + outcome);
+    }
+
+    private static String unknownOs(DiscoveryRequest request) {
+        return "guest OS not known yet: VMware Tools report no guest family and guestId '"
+                + request.vmInfo().guestId() + "' is not recognised; set spec.guest.os to linux or windows";
+    }
+}

@@ -1,0 +1,322 @@
+package dev.testvm.vsphere;
+
+import dev.testvm.vsphere.fault.ManagedObjectNotFoundException;
+import dev.testvm.vsphere.object.Cloner;
+import dev.testvm.vsphere.object.GuestOperations;
+import dev.testvm.vsphere.object.SearchIndex;
+import dev.testvm.vsphere.object.Task;
+import dev.testvm.vsphere.object.VirtualMachine;
+import dev.testvm.vsphere.object.VmProperties;
+import dev.testvm.vsphere.property.PropertyReader;
+import dev.testvm.vsphere.property.WatchEvent;
+import dev.testvm.vsphere.property.Watcher;
+import dev.testvm.vsphere.session.Session;
+import dev.testvm.vsphere.session.TaskLimiter;
+import dev.testvm.vsphere.soap.RequestStats;
+import dev.testvm.vsphere.soap.SoapClient;
+import dev.testvm.vsphere.soap.TlsContexts;
+import dev.testvm.vsphere.soap.XmlElement;
+import dev.testvm.vsphere.types.ConfigSpec;
+import dev.testvm.vsphere.types.Values;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import org.jboss.logging.Logger;
+
+/**
+ * {@link VCenter} over our own vim25 SOAP client. Layers, bottom up: {@code soap} (transport,
+ * XML, faults, TLS) → {@code methods} (one static method per vim25 operation) → {@code session}
+ * (login / re-login, task bound) → {@code object} (VirtualMachine, Task, GuestOperations,
+ * SearchIndex, Cloner) and {@code property} (property reads, the watcher loop) → this class.
+ *
+ * <p>Tasks: every task started here counts against {@code maxConcurrentTasks} until this client
+ * sees it finished (see {@link TaskLimiter}); to see that without help, the client follows its own
+ * tasks in the watcher until they finish, and their changes reach the change listeners too. A
+ * finished task's info is remembered, so {@link #taskInfo} after the watcher reported the end
+ * costs no request.
+ */
+public final class VimVCenter implements VCenter {
+
+    private static final Logger LOG = Logger.getLogger(VimVCenter.class);
+    private static final int FINISHED_TASKS_REMEMBERED = 10_000;
+
+    /**
+     * Knobs that are not connection settings.
+     *
+     * @param watchWaitSeconds maxWaitSeconds of each WaitForUpdatesEx long poll
+     * @param pageSize maxObjects per RetrievePropertiesEx page
+     */
+    public record Tuning(int watchWaitSeconds, int pageSize) {
+        public static final Tuning DEFAULT = new Tuning(30, 100);
+    }
+
+    private final ConnectionSettings settings;
+    private final Session session;
+    private final PropertyReader reader;
+    private final SearchIndex searchIndex;
+    private final Cloner cloner;
+    private final GuestOperations guest;
+    private final TaskLimiter limiter;
+    private final Watcher watcher;
+    private final List<Consumer<PropertyChange>> listeners = new CopyOnWriteArrayList<>();
+    private final Set<MoRef> followedByCaller = ConcurrentHashMap.newKeySet();
+    private final Set<MoRef> ownTasks = ConcurrentHashMap.newKeySet();
+    private final Map<MoRef, Map<String, XmlElement>> taskValues = new ConcurrentHashMap<>();
+    private final Map<MoRef, TaskInfo> finishedTasks = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<MoRef, TaskInfo> eldest) {
+            return size() > FINISHED_TASKS_REMEMBERED;
+        }
+    });
+    private volatile boolean closed;
+
+    private VimVCenter(ConnectionSettings settings, Session session, Tuning tuning) {
+        this.settings = settings;
+        this.session = session;
+        this.reader = new PropertyReader(session, tuning.pageSize());
+        this.searchIndex = new SearchIndex(session);
+        this.cloner = new Cloner(session, reader);
+        this.guest = new GuestOperations(session, reader);
+        this.limiter = new TaskLimiter(settings.maxConcurrentTasks());
+        this.watcher = new Watcher(session, tuning.watchWaitSeconds(), this::onWatchEvent);
+    }
+
+    /** Connects and logs in; wrong credentials throw {@code InvalidLoginException}, TLS problems {@link VCenterUnreachableException}. */
+    public static VCenter connect(ConnectionSettings settings) {
+        return open(settings, Tuning.DEFAULT);
+    }
+
+    public static VimVCenter open(ConnectionSettings settings, Tuning tuning) {
+        SoapClient soap = new SoapClient(settings.url(), sslContext(settings), settings.requestTimeout());
+        return new VimVCenter(settings, Session.open(soap, settings.username(), settings.password()), tuning);
+    }
+
+    /** Pinning wins over everything; insecure only when asked and no pin is given; else PKIX verification. */
+    static SSLContext sslContext(ConnectionSettings settings) {
+        if (settings.sha256Thumbprint() != null && !settings.sha256Thumbprint().isBlank()) {
+            return TlsContexts.pinned(settings.sha256Thumbprint());
+        }
+        if (settings.insecure()) {
+            LOG.warnf("TLS verification is OFF for %s (insecure=true)", settings.url());
+            return TlsContexts.insecure();
+        }
+        return TlsContexts.verifying(settings.caBundle());
+    }
+
+    @Override
+    public Optional<MoRef> findByInventoryPath(String inventoryPath) {
+        return searchIndex.byInventoryPath(inventoryPath);
+    }
+
+    @Override
+    public Optional<MoRef> findVmByInstanceUuid(String instanceUuid) {
+        return searchIndex.vmByInstanceUuid(instanceUuid);
+    }
+
+    @Override
+    public VmInfo vmInfo(MoRef vm) {
+        return new VirtualMachine(session, reader, vm).info();
+    }
+
+    @Override
+    public Optional<MoRef> moRefProperty(MoRef object, String propertyPath) {
+        return reader.read(object, List.of(propertyPath)).map(c -> c.get(propertyPath)).map(Values::moRef);
+    }
+
+    @Override
+    public Optional<MoRef> findSnapshot(MoRef vm, String name) {
+        return new VirtualMachine(session, reader, vm).snapshotNamed(name);
+    }
+
+    @Override
+    public List<VmInfo> vmsWithExtraConfigKey(String key) {
+        return reader.readAll(session.serviceContent().rootFolder(), "VirtualMachine", VmProperties.PATHS).stream()
+                .map(content -> VmProperties.parse(content.obj(), content))
+                .filter(info -> info.extraConfig().containsKey(key))
+                .toList();
+    }
+
+    @Override
+    public MoRef startClone(CloneRequest request) {
+        return startTask(() -> cloner.start(request));
+    }
+
+    @Override
+    public MoRef startPowerOn(MoRef vm) {
+        return startTask(() -> new VirtualMachine(session, reader, vm).powerOn());
+    }
+
+    @Override
+    public MoRef startPowerOff(MoRef vm) {
+        return startTask(() -> new VirtualMachine(session, reader, vm).powerOff());
+    }
+
+    @Override
+    public MoRef startDestroy(MoRef vm) {
+        return startTask(() -> new VirtualMachine(session, reader, vm).destroy());
+    }
+
+    /** {@code ReconfigVM_Task} with the given changes (null = unchanged). Counts as a task like the others. */
+    public MoRef startReconfigure(MoRef vm, Integer cpus, Long memoryMiB, String annotation, Map<String, String> extraConfig) {
+        ConfigSpec spec = new ConfigSpec(null, annotation, cpus, memoryMiB, extraConfig);
+        return startTask(() -> new VirtualMachine(session, reader, vm).reconfigure(spec));
+    }
+
+    private MoRef startTask(Supplier<MoRef> start) {
+        limiter.acquire();
+        MoRef task;
+        try {
+            task = start.get();
+        } catch (RuntimeException e) {
+            limiter.abandon();
+            throw e;
+        }
+        limiter.started(task);
+        ownTasks.add(task);
+        try {
+            watcher.follow(task);
+        } catch (RuntimeException e) {
+            LOG.debugf("cannot follow own task %s (taskInfo still works): %s", task, e.getMessage());
+        }
+        return task;
+    }
+
+    @Override
+    public TaskInfo taskInfo(MoRef task) {
+        TaskInfo known = finishedTasks.get(task);
+        if (known != null) {
+            return known;
+        }
+        try {
+            TaskInfo info = new Task(reader, task).info();
+            if (info.state().done()) {
+                taskFinished(task, info);
+            }
+            return info;
+        } catch (ManagedObjectNotFoundException e) {
+            taskGone(task);
+            throw e;
+        }
+    }
+
+    @Override
+    public long startProgramInGuest(MoRef vm, GuestCredentials credentials, String programPath, String arguments) {
+        return guest.startProgram(vm, credentials, programPath, arguments);
+    }
+
+    @Override
+    public List<GuestProcess> listProcessesInGuest(MoRef vm, GuestCredentials credentials, List<Long> pids) {
+        return guest.listProcesses(vm, credentials, pids);
+    }
+
+    @Override
+    public byte[] downloadFileFromGuest(MoRef vm, GuestCredentials credentials, String guestPath) {
+        return guest.download(vm, credentials, guestPath);
+    }
+
+    @Override
+    public void deleteFileInGuest(MoRef vm, GuestCredentials credentials, String guestPath) {
+        guest.delete(vm, credentials, guestPath);
+    }
+
+    @Override
+    public void follow(MoRef object) {
+        followedByCaller.add(object);
+        watcher.follow(object);
+    }
+
+    @Override
+    public void unfollow(MoRef object) {
+        followedByCaller.remove(object);
+        if (!ownTasks.contains(object)) {
+            watcher.unfollow(object);
+        }
+    }
+
+    @Override
+    public void addChangeListener(Consumer<PropertyChange> listener) {
+        listeners.add(listener);
+    }
+
+    /** Requests sent so far, by method (for metrics and the benchmark). */
+    public RequestStats requestStats() {
+        return session.soap().stats();
+    }
+
+    /** Tasks started here and not yet seen finished. */
+    public int tasksInFlight() {
+        return limiter.inFlight();
+    }
+
+    /** The underlying session (tests and tools: raw calls, the session generation). */
+    public Session session() {
+        return session;
+    }
+
+    public ConnectionSettings settings() {
+        return settings;
+    }
+
+    private void onWatchEvent(WatchEvent event) {
+        PropertyChange change = event.change();
+        MoRef object = change.object();
+        if ("Task".equals(object.type())) {
+            if (change.removed()) {
+                taskGone(object);
+            } else {
+                Map<String, XmlElement> values = taskValues.computeIfAbsent(object, t -> new ConcurrentHashMap<>());
+                event.values().forEach((path, val) -> {
+                    if (val == null) {
+                        values.remove(path);
+                    } else {
+                        values.put(path, val);
+                    }
+                });
+                TaskInfo info = Values.taskInfo(object, values.get("info.state"), values.get("info.result"), values.get("info.error"));
+                if (info.state().done()) {
+                    taskFinished(object, info);
+                }
+            }
+        }
+        for (Consumer<PropertyChange> listener : listeners) {
+            try {
+                listener.accept(change);
+            } catch (RuntimeException e) {
+                LOG.error("change listener failed for " + object, e);
+            }
+        }
+    }
+
+    private void taskFinished(MoRef task, TaskInfo info) {
+        finishedTasks.put(task, info);
+        taskValues.remove(task);
+        limiter.finished(task);
+        if (ownTasks.remove(task) && !followedByCaller.contains(task)) {
+            watcher.unfollow(task);
+        }
+    }
+
+    private void taskGone(MoRef task) {
+        taskValues.remove(task);
+        limiter.finished(task);
+        ownTasks.remove(task);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        watcher.close();
+        session.close();
+    }
+}

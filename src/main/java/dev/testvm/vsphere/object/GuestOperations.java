@@ -1,0 +1,106 @@
+package dev.testvm.vsphere.object;
+
+import dev.testvm.vsphere.GuestCredentials;
+import dev.testvm.vsphere.GuestProcess;
+import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.VCenterUnreachableException;
+import dev.testvm.vsphere.VimFaultException;
+import dev.testvm.vsphere.fault.FileNotFoundException;
+import dev.testvm.vsphere.methods.GuestOperationsMethods;
+import dev.testvm.vsphere.property.PropertyReader;
+import dev.testvm.vsphere.session.Session;
+import dev.testvm.vsphere.types.ObjectContent;
+import dev.testvm.vsphere.types.Values;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Guest operations through the GuestOperationsManager's process and file managers (looked up
+ * once per connection; they are fixed singletons of the service).
+ */
+public final class GuestOperations {
+
+    private final Session session;
+    private final PropertyReader reader;
+    private volatile MoRef processManager;
+    private volatile MoRef fileManager;
+
+    public GuestOperations(Session session, PropertyReader reader) {
+        this.session = session;
+        this.reader = reader;
+    }
+
+    public long startProgram(MoRef vm, GuestCredentials auth, String programPath, String arguments) {
+        return GuestOperationsMethods.startProgramInGuest(session, processManager(), vm, auth, programPath, arguments);
+    }
+
+    public List<GuestProcess> listProcesses(MoRef vm, GuestCredentials auth, List<Long> pids) {
+        return GuestOperationsMethods.listProcessesInGuest(session, processManager(), vm, auth, pids);
+    }
+
+    /**
+     * {@code InitiateFileTransferFromGuest}, then GET of the URL it returns. That URL names the
+     * host as {@code *} ("the host you are talking to"): we substitute the vCenter's host, and
+     * its port when the URL has none. The GET uses the same TLS rules as the SDK endpoint.
+     */
+    public byte[] download(MoRef vm, GuestCredentials auth, String guestPath) {
+        String url = GuestOperationsMethods.initiateFileTransferFromGuest(session, fileManager(), vm, auth, guestPath);
+        URI target = transferUri(url, session.soap().url());
+        int[] status = new int[1];
+        byte[] body = session.soap().get(target, status);
+        if (status[0] == 200) {
+            return body;
+        }
+        if (status[0] == 404) {
+            throw new FileNotFoundException("guest file " + guestPath + " of " + vm + " could not be downloaded (HTTP 404)");
+        }
+        if (status[0] >= 500) {
+            throw new VCenterUnreachableException("guest file download from " + target.getHost() + " failed with HTTP " + status[0], null);
+        }
+        throw new VimFaultException("GuestFileTransfer", "guest file download of " + guestPath + " failed with HTTP " + status[0]);
+    }
+
+    public void delete(MoRef vm, GuestCredentials auth, String guestPath) {
+        GuestOperationsMethods.deleteFileInGuest(session, fileManager(), vm, auth, guestPath);
+    }
+
+    /** Replaces a {@code *} host by the vCenter's (the XML parser already turned {@code &amp;} into {@code &}). */
+    public static URI transferUri(String url, URI vcenter) {
+        URI raw = URI.create(url.replaceFirst("^(https?://)\\*", "$1placeholder.invalid"));
+        if (!"placeholder.invalid".equals(raw.getHost())) {
+            return raw;
+        }
+        int port = raw.getPort() != -1 ? raw.getPort() : vcenter.getPort();
+        String host = vcenter.getHost().contains(":") && !vcenter.getHost().startsWith("[")
+                ? "[" + vcenter.getHost() + "]" : vcenter.getHost();
+        // Rebuilt from the raw (still percent-encoded) parts: URI's multi-argument constructors would re-quote '%'.
+        return URI.create(raw.getScheme() + "://" + host + (port == -1 ? "" : ":" + port)
+                + (raw.getRawPath() == null ? "" : raw.getRawPath())
+                + (raw.getRawQuery() == null ? "" : "?" + raw.getRawQuery()));
+    }
+
+    private MoRef processManager() {
+        if (processManager == null) {
+            loadManagers();
+        }
+        return processManager;
+    }
+
+    private MoRef fileManager() {
+        if (fileManager == null) {
+            loadManagers();
+        }
+        return fileManager;
+    }
+
+    private void loadManagers() {
+        MoRef manager = session.serviceContent().guestOperationsManager();
+        if (manager == null) {
+            throw new VimFaultException("NotSupported", "this vCenter has no GuestOperationsManager");
+        }
+        ObjectContent content = reader.read(manager, List.of("processManager", "fileManager"))
+                .orElseThrow(() -> new VimFaultException("NotSupported", "GuestOperationsManager has no process/file managers"));
+        fileManager = Values.moRef(content.get("fileManager"));
+        processManager = Values.moRef(content.get("processManager"));
+    }
+}

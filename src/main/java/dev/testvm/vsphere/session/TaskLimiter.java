@@ -1,0 +1,65 @@
+package dev.testvm.vsphere.session;
+
+import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.fault.TaskCapacityExceededException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Bounds the vCenter tasks this connection keeps in flight.
+ *
+ * <p>"In flight" means: from the moment we ask vCenter to start the task until this client has
+ * seen the task finished (success or error), through the watcher or a {@code taskInfo} read, or
+ * has seen it vanish. Starting a task when the bound is reached does not block (the operator
+ * never blocks a reconciler thread on vSphere): it throws {@link TaskCapacityExceededException}
+ * before anything is sent.
+ */
+public final class TaskLimiter {
+
+    private final int limit;
+    private final Semaphore permits;
+    private final Set<MoRef> running = ConcurrentHashMap.newKeySet();
+
+    public TaskLimiter(int limit) {
+        this.limit = limit;
+        this.permits = new Semaphore(limit);
+    }
+
+    /** Takes a permit for a task about to be started; give it back with {@link #abandon} if starting fails. */
+    public void acquire() {
+        if (!permits.tryAcquire()) {
+            throw new TaskCapacityExceededException(limit);
+        }
+    }
+
+    public void abandon() {
+        permits.release();
+    }
+
+    /** The task was started: its permit is now held until {@link #finished(MoRef)}. */
+    public void started(MoRef task) {
+        running.add(task);
+    }
+
+    /** Idempotent: releases the task's permit the first time it is reported done or gone. */
+    public boolean finished(MoRef task) {
+        if (running.remove(task)) {
+            permits.release();
+            return true;
+        }
+        return false;
+    }
+
+    public boolean isRunning(MoRef task) {
+        return running.contains(task);
+    }
+
+    public int inFlight() {
+        return limit - permits.availablePermits();
+    }
+
+    public int limit() {
+        return limit;
+    }
+}

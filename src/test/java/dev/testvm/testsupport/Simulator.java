@@ -1,0 +1,215 @@
+package dev.testvm.testsupport;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.testvm.vsphere.ConnectionSettings;
+import dev.testvm.vsphere.soap.TlsContexts;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One running instance of the project's vCenter simulator ({@code vcsim/}, binary
+ * {@code vcsim/bin/testvm-vcsim}): where it listens, how to trust it, and its control API.
+ * Obtain one from {@link SimulatorExtension}; it is stopped when the extension's test class ends
+ * (or by {@link #close()}).
+ *
+ * <p>Inventory (vcsim's VPX model plus ours): datacenter {@code DC0}, cluster {@code DC0_C0},
+ * datastore {@code LocalDS_0}, network {@code VM Network}, templates under
+ * {@code DC0/vm/Templates/} ({@code ubuntu-22.04} with snapshot {@code base}, {@code windows-2016},
+ * {@code no-snapshot}, {@code ipv6-only}, {@code two-nics}, {@code apipa-first}); guest login
+ * {@link #GUEST_USER} / {@link #GUEST_PASSWORD}.
+ */
+public final class Simulator implements AutoCloseable {
+
+    public static final String GUEST_USER = "testvm";
+    public static final String GUEST_PASSWORD = "testvm-guest-pw";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final URI url;
+    private final String thumbprint;
+    private final URI controlUrl;
+    private final Path certificate;
+    private final String username;
+    private final String password;
+    private final Path workDir;
+    private final HttpClient control;
+
+    Simulator(Process process, URI url, String thumbprint, URI controlUrl, Path certificate,
+            String username, String password, Path workDir) {
+        this.process = process;
+        this.url = url;
+        this.thumbprint = thumbprint;
+        this.controlUrl = controlUrl;
+        this.certificate = certificate;
+        this.username = username;
+        this.password = password;
+        this.workDir = workDir;
+        this.control = HttpClient.newBuilder().sslContext(TlsContexts.pinned(thumbprint))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** The SDK endpoint, {@code https://127.0.0.1:PORT/sdk}. */
+    public URI url() {
+        return url;
+    }
+
+    /** SHA-256 thumbprint of the simulator's certificate, {@code AA:BB:...}. */
+    public String thumbprint() {
+        return thumbprint;
+    }
+
+    /** {@code https://127.0.0.1:PORT/testvm-sim}. */
+    public URI controlUrl() {
+        return controlUrl;
+    }
+
+    /** PEM file with the simulator's certificate (written by {@code -cert-out}). */
+    public Path certificate() {
+        return certificate;
+    }
+
+    /** The vCenter user the simulator accepts (any non-empty user when started without one). */
+    public String username() {
+        return username;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** Settings that trust the simulator by thumbprint, with at most {@code maxConcurrentTasks} tasks. */
+    public ConnectionSettings connectionSettings(int maxConcurrentTasks) {
+        return new ConnectionSettings(url, username, password, null, thumbprint, false, maxConcurrentTasks, Duration.ofSeconds(30));
+    }
+
+    public ConnectionSettings connectionSettings() {
+        return connectionSettings(16);
+    }
+
+    /** {@code POST /testvm-sim/sessions/expire}: every session is forgotten, as after vCenter's idle timeout. */
+    public void expireSessions() {
+        send("POST", "/sessions/expire", null);
+    }
+
+    /**
+     * {@code POST /testvm-sim/faults}: the next {@code count} calls of {@code method} fail with
+     * {@code fault} (a SOAP fault) or, with {@code taskFault}, their task ends in that error.
+     */
+    public void addFault(String method, String fault, String taskFault, double delaySeconds, int count) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("method", method);
+        if (fault != null) {
+            body.put("fault", fault);
+        }
+        if (taskFault != null) {
+            body.put("taskFault", taskFault);
+        }
+        body.put("delaySeconds", delaySeconds);
+        body.put("count", count);
+        send("POST", "/faults", body);
+    }
+
+    /** {@code DELETE /testvm-sim/faults}. */
+    public void clearFaults() {
+        send("DELETE", "/faults", null);
+    }
+
+    /** {@code POST /testvm-sim/unreachable?on=...}: the SDK endpoint stops (or resumes) answering. */
+    public void unreachable(boolean on) {
+        send("POST", "/unreachable?on=" + on, null);
+    }
+
+    /** {@code GET /testvm-sim/vms}: the simulator's view of every VM, as JSON objects. */
+    public List<Map<String, Object>> vms() {
+        return read(send("GET", "/vms", null), new TypeReference<>() {});
+    }
+
+    /** {@code GET /testvm-sim/stats}. */
+    public Stats stats() {
+        return read(send("GET", "/stats", null), new TypeReference<>() {});
+    }
+
+    /** Counters kept by the simulator since it started. */
+    public record Stats(Map<String, Long> requestsByMethod, long loginCount, long logoutCount,
+            long activeSessions, long peakConcurrentTasks) {
+
+        public long requests(String method) {
+            return requestsByMethod == null ? 0 : requestsByMethod.getOrDefault(method, 0L);
+        }
+    }
+
+    private String send(String method, String path, Object body) {
+        try {
+            HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+            HttpRequest request = HttpRequest.newBuilder(URI.create(controlUrl + path))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .method(method, publisher).build();
+            HttpResponse<String> response = control.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException(method + " " + path + " -> HTTP " + response.statusCode() + ": " + response.body());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new IllegalStateException("simulator control API " + method + " " + path + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return JSON.readerFor(JSON.getTypeFactory().constructType(type))
+                    .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("unexpected simulator JSON: " + json, e);
+        }
+    }
+
+    /** The simulator's stderr so far (for failure messages). */
+    public String log() {
+        try {
+            return Files.readString(workDir.resolve("stderr.log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Closes its stdin (it exits on EOF), then kills it and any children that are left. */
+    @Override
+    public void close() {
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.flush();
+        } catch (IOException ignored) {
+            // already gone
+        }
+        try {
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+}
