@@ -190,16 +190,21 @@ class IpDiscoveryCoordinatorTest {
         assertThat(coordinator.step(request).outcome()).isInstanceOf(NotYet.class);
         assertThat(vcenter.started.get(0).arguments()).contains("modprobe -r vmxnet3");
 
-        // Refresh done: from now on the race is on, and Tools' (stale) answer is there first.
+        // Refresh done: the guest command decides, Tools' possibly stale answer is not taken.
+        assertThat(coordinator.step(request).outcome()).isInstanceOf(NotYet.class);
+        DiscoveryResult result = coordinator.step(request);
+        assertThat(result.outcome()).isEqualTo(new Found("10.0.0.101", List.of("10.0.0.101"), IpSource.GUEST_OPERATIONS));
+        assertThat(vcenter.started).hasSize(2);
+        assertThat(vcenter.started.get(1).arguments()).contains(GuestCommands.LINUX_DISCOVERY);
+    }
+
+    @Test
+    void instant_clone_falls_back_to_tools_only_when_guest_operations_fail() {
+        DiscoveryRequest request = request(Vms.linuxWithToolsIp("10.0.0.100", "VM Network"))
+                .credentials(Vms.WRONG, "1", "guest-creds").refreshNetwork(true).build();
         DiscoveryResult result = coordinator.step(request);
         assertThat(result.found()).map(Found::source).contains(IpSource.TOOLS);
-        assertThat(vcenter.started).hasSize(1);
-
-        DiscoveryRequest guestOnly = request(stale).strategy("guestOperations").credentials(Vms.GOOD, "1", "guest-creds")
-                .refreshNetwork(true).build();
-        coordinator.step(guestOnly);
-        assertThat(coordinator.step(guestOnly).found()).map(Found::ip).contains("10.0.0.101");
-        assertThat(vcenter.started).hasSize(2);
+        assertThat(result.guestOpsProblem().orElseThrow().reason()).isEqualTo("GuestCredentialsRejected");
     }
 
     @Test
