@@ -20,8 +20,8 @@ import java.util.Objects;
  * @param commandOverride {@code spec.ipDiscovery.command}, null/blank for the OS default
  * @param network {@code spec.ipDiscovery.network}, null/blank for any network
  * @param refreshNetwork run the instant-clone network refresh in the guest before discovery
- *     (needs credentials); VMware Tools' answer is ignored until it has run, since before that
- *     it may be the parent's address
+ *     (needs credentials); VMware Tools' address may be the parent's, so it is only used as a
+ *     fallback when guest operations fail
  */
 public record DiscoveryRequest(
         String key,

@@ -44,10 +44,16 @@ public final class GuestCommands {
     }
 
     /**
+     * Linux: {@code /bin/sh -c '(<cmd>) > /tmp/testvm-<id>.out 2>&1'}. Windows:
+     * {@code cmd.exe /c "<cmd> > C:\Windows\TEMP\testvm-<id>.out 2>&1"}; there the redirection
+     * binds to the last command of a {@code &}/{@code |} chain, which for a pipeline is the part
+     * whose output matters.
+     *
      * @param attemptId unique per attempt and file-name safe (see {@link AttemptIds}); it keeps
      *     an old attempt's late output from being read as a new one's
      */
     public static GuestCommand wrap(GuestOs os, String command, String attemptId) {
+        Objects.requireNonNull(os, "os");
         Objects.requireNonNull(command, "command");
         if (attemptId == null || !attemptId.matches("[A-Za-z0-9-]+")) {
             throw new IllegalArgumentException("attempt id must be letters, digits and dashes: " + attemptId);

@@ -30,6 +30,9 @@ import java.util.function.Supplier;
  * changes) and reports the problem in every result. {@code guestOperations} uses only the guest
  * command and returns its failures as outcomes.
  *
+ * <p>With {@code refreshNetwork} (instant clones) the refresh command runs first and nothing is
+ * found before it has; in auto, Tools' address is then only used once guest operations fail.
+ *
  * <p>Thread-safe; state is in memory per key, so a restarted operator just starts over.
  */
 public final class IpDiscoveryCoordinator {
@@ -110,7 +113,9 @@ public final class IpDiscoveryCoordinator {
         }
         Optional<GuestOpsProblem> refreshProblem = Optional.ofNullable(refreshProblems.get(key));
 
-        if (race && tools.found()) {
+        // After an instant clone Tools may go on showing the parent's address for a poll or two,
+        // and there is no telling it from a fresh one: there, Tools are only the fallback.
+        if (race && tools.found() && !request.refreshNetwork()) {
             guestOps.dropAttempt(key);
             return found(tools, os, refreshProblem);
         }
