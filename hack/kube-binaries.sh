@@ -39,6 +39,10 @@ for arg in "$@"; do
   esac
 done
 
+# make signals run the EXIT traps (temp dirs, smoke-test processes)
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
 log() { printf '[kube-binaries] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
@@ -95,8 +99,13 @@ smoke_test() {
   work=$(mktemp -d "${TMPDIR:-/tmp}/kube-binaries-smoke.XXXXXX")
   # shellcheck disable=SC2317  # invoked via trap
   stop_smoke() {
-    [[ -n "$api_pid" ]] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null
-    [[ -n "$etcd_pid" ]] && kill "$etcd_pid" 2>/dev/null && wait "$etcd_pid" 2>/dev/null
+    local pid
+    for pid in "$api_pid" "$etcd_pid"; do
+      if [[ -n "$pid" ]]; then
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+      fi
+    done
     api_pid="" etcd_pid=""
   }
   trap 'stop_smoke; rm -rf "$work" "${tmp_dir:-}"' EXIT
@@ -189,6 +198,8 @@ mkdir -p "$k8s_dir"
 if command -v flock >/dev/null; then
   exec 9>"$k8s_dir/.kube-binaries.lock"
   flock 9
+  # leftovers of runs that were killed hard (we hold the lock, so nobody else uses them)
+  rm -rf "$k8s_dir"/.build-* "$k8s_dir"/.old-*
   if ! $force && binaries_ok "$install_dir"; then
     log "installed by a concurrent run: $install_dir"
     if $run_smoke; then smoke_test "$install_dir"; fi
