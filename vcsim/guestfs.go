@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -14,6 +15,21 @@ import (
 type scratch struct {
 	root string
 	bin  string
+
+	mu     sync.RWMutex // writers hold it shared; remove takes it exclusively
+	closed bool
+}
+
+var errClosed = errors.New("simulator is shutting down")
+
+// do runs f unless the scratch root is being or has been removed.
+func (sc *scratch) do(f func() error) error {
+	sc.mu.RLock()
+	defer sc.mu.RUnlock()
+	if sc.closed {
+		return errClosed
+	}
+	return f()
 }
 
 func newScratch() (*scratch, error) {
@@ -30,7 +46,13 @@ func newScratch() (*scratch, error) {
 }
 
 func (sc *scratch) remove() {
-	if sc != nil && sc.root != "" {
+	if sc == nil {
+		return
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.closed = true
+	if sc.root != "" {
 		_ = os.RemoveAll(sc.root)
 	}
 }
@@ -59,10 +81,16 @@ func (s *Sim) guestFSFor(st *vmState) (*guestFS, error) {
 	dir := filepath.Join(s.scratch.root, "vm", unsafeChars.ReplaceAllString(st.ref.Value, "_"))
 	g = &guestFS{dir: dir, tmp: filepath.Join(dir, "tmp"), home: filepath.Join(dir, "home"),
 		other: filepath.Join(dir, "fs"), state: filepath.Join(dir, "state")}
-	for _, d := range []string{g.tmp, g.home, g.other, g.state} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return nil, err
+	err := s.scratch.do(func() error {
+		for _, d := range []string{g.tmp, g.home, g.other, g.state} {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	s.vms.mu.Lock()
 	if st.guest == nil {
@@ -80,15 +108,64 @@ func (g *guestFS) remove() {
 
 // writeGuestFiles renders what the fake tools print for the guest's current state.
 func (s *Sim) writeGuestFiles(st *vmState) {
+	s.updateGuest(st, -1, nil)
+}
+
+// updateGuest renders the guest's state files for the state st has after change (nil: as it
+// is), writes them, and only then applies change to st (if its generation is still gen, or
+// gen < 0). So observers never see a guest state the guest's own tools do not show yet.
+func (s *Sim) updateGuest(st *vmState, gen int, change func(*vmState)) {
 	g, err := s.guestFSFor(st)
 	if err != nil {
-		logf("guest sandbox %s: %v", st.ref.Value, err)
+		if !errors.Is(err, errClosed) {
+			logf("guest sandbox %s: %v", st.ref.Value, err)
+		}
 		return
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	files := map[string]string{}
 	s.vms.mu.Lock()
+	if gen >= 0 && st.gen != gen {
+		s.vms.mu.Unlock()
+		return
+	}
+	cp := *st
+	if change != nil {
+		change(&cp)
+	}
+	files := renderGuestFiles(&cp)
+	s.vms.mu.Unlock()
+
+	err = s.scratch.do(func() error {
+		for _, name := range sortedKeys(files) {
+			tmp := filepath.Join(g.state, "."+name+".new")
+			if err := os.WriteFile(tmp, []byte(files[name]), 0o644); err != nil {
+				return err
+			}
+			if err := os.Rename(tmp, filepath.Join(g.state, name)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if !errors.Is(err, errClosed) {
+			logf("guest state %s: %v", st.ref.Value, err)
+		}
+		return
+	}
+	if change != nil {
+		s.vms.mu.Lock()
+		if gen < 0 || st.gen == gen {
+			change(st)
+		}
+		s.vms.mu.Unlock()
+	}
+}
+
+// renderGuestFiles renders every state file of st. Caller holds vmTable.mu (or owns st).
+func renderGuestFiles(st *vmState) map[string]string {
+	files := map[string]string{}
 	for _, fam := range []string{"", "4", "6"} {
 		files["ip"+fam+"-addr"] = st.renderIPAddr(fam, false)
 		files["ip"+fam+"-addr-global"] = st.renderIPAddr(fam, true)
@@ -100,13 +177,7 @@ func (s *Sim) writeGuestFiles(st *vmState) {
 	files["ipconfig-all"] = st.renderIPConfig(true)
 	files["hostname"] = st.hostName + "\n"
 	files["user"] = st.knobs.GuestUser + "\n"
-	s.vms.mu.Unlock()
-	for name, content := range files {
-		tmp := filepath.Join(g.state, "."+name+".new")
-		if err := os.WriteFile(tmp, []byte(content), 0o644); err == nil {
-			err = os.Rename(tmp, filepath.Join(g.state, name))
-		}
-	}
+	return files
 }
 
 var winDrive = regexp.MustCompile(`^[A-Za-z]:`)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -147,7 +148,10 @@ func (st *vmState) renderIPConfig(all bool) string {
 				"   Autoconfiguration Enabled . . . . : Yes")
 		}
 		gw := ""
-		for _, a := range st.addrs(i) {
+		// Windows lists IPv6, then link-local IPv6, then IPv4.
+		addrs := st.addrs(i)
+		sort.SliceStable(addrs, func(x, y int) bool { return ipconfigRank(addrs[x]) < ipconfigRank(addrs[y]) })
+		for _, a := range addrs {
 			switch {
 			case a.v6 && a.link:
 				add(fmt.Sprintf("   Link-local IPv6 Address . . . . . : %s%%%d", a.ip, 4+i))
@@ -165,4 +169,15 @@ func (st *vmState) renderIPConfig(all bool) string {
 		add("   Default Gateway . . . . . . . . . : " + gw)
 	}
 	return strings.Join(lines, "\r\n") + "\r\n"
+}
+
+func ipconfigRank(a guestAddr) int {
+	switch {
+	case a.v6 && !a.link:
+		return 0
+	case a.v6:
+		return 1
+	default:
+		return 2
+	}
 }

@@ -42,6 +42,8 @@ type Sim struct {
 	hooks   *hooks // managed object receiving redirected SOAP methods
 	files   *fileTokens
 
+	cloneMu sync.Mutex // serialises vcsim's (fast) clone step: instanceUuid uniqueness
+
 	unreachMu sync.Mutex
 	unreach   string // "" = reachable, "503" or "drop"
 
@@ -71,9 +73,14 @@ func New(opts Options) (*Sim, error) {
 		return nil, err
 	}
 	s.vms = newVMTable(s)
+	logf("guest sandboxes under %s", s.scratch.root)
 
+	// vcsim's model creation touches package globals (e.g. the eval license): one at a time.
+	createMu.Lock()
 	s.model = simulator.VPX()
-	if err = s.model.Create(); err != nil {
+	err = s.model.Create()
+	createMu.Unlock()
+	if err != nil {
 		s.scratch.remove()
 		return nil, fmt.Errorf("create model: %w", err)
 	}
@@ -88,7 +95,8 @@ func New(opts Options) (*Sim, error) {
 		return nil, fmt.Errorf("create templates: %w", err)
 	}
 
-	s.hooks = &hooks{Self: types.ManagedObjectReference{Type: "TestvmSimHooks", Value: "testvm-sim-hooks"}, s: s}
+	s.hooks = &hooks{s: s}
+	s.hooks.Self = types.ManagedObjectReference{Type: "TestvmSimHooks", Value: "testvm-sim-hooks"}
 	s.reg.Put(s.hooks)
 	s.reg.Handler = s.handle
 
@@ -116,14 +124,24 @@ func (s *Sim) Port() int {
 	return s.server.Listener.Addr().(*net.TCPAddr).Port
 }
 
+// hostPort is the address clients use: the listen address, 127.0.0.1 if unspecified.
+func (s *Sim) hostPort() string {
+	addr := s.server.Listener.Addr().(*net.TCPAddr)
+	host := "127.0.0.1"
+	if !addr.IP.IsUnspecified() {
+		host = addr.IP.String()
+	}
+	return net.JoinHostPort(host, fmt.Sprint(addr.Port))
+}
+
 // URL returns the SDK URL (without credentials).
 func (s *Sim) URL() string {
-	return fmt.Sprintf("https://127.0.0.1:%d/sdk", s.Port())
+	return "https://" + s.hostPort() + "/sdk"
 }
 
 // ControlURL returns the base URL of the control API.
 func (s *Sim) ControlURL() string {
-	return fmt.Sprintf("https://127.0.0.1:%d/testvm-sim", s.Port())
+	return "https://" + s.hostPort() + "/testvm-sim"
 }
 
 // Thumbprint returns the SHA-256 thumbprint of the server certificate.
@@ -144,16 +162,6 @@ func (s *Sim) CertPEM() []byte {
 // Close stops the server, kills guest processes and removes every temporary directory.
 func (s *Sim) Close() {
 	s.closeOnce.Do(func() {
-		if s.server != nil {
-			s.server.CloseClientConnections()
-			done := make(chan struct{})
-			go func() { s.server.Close(); close(done) }()
-			select {
-			case <-done:
-			case <-time.After(2 * time.Second):
-				log.Print("server close timed out")
-			}
-		}
 		if s.vms != nil {
 			s.vms.shutdown()
 		}
@@ -161,6 +169,16 @@ func (s *Sim) Close() {
 			s.model.Remove()
 		}
 		s.scratch.remove()
+		if s.server != nil {
+			// Long-polling WaitForUpdatesEx handlers may not return at once: don't wait for them long.
+			s.server.CloseClientConnections()
+			done := make(chan struct{})
+			go func() { s.server.Close(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(300 * time.Millisecond):
+			}
+		}
 	})
 }
 
@@ -178,6 +196,8 @@ func (s *Sim) sleep(seconds float64) {
 		time.Sleep(d)
 	}
 }
+
+var createMu sync.Mutex
 
 var internalSession = types.UserSession{Key: "testvm-sim-internal", UserName: "vpxd-extension", FullName: "testvm simulator"}
 

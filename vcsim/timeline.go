@@ -72,17 +72,12 @@ func (st *vmState) after(d time.Duration, f func()) {
 
 // guestIP: the guest OS itself gets an address (visible to guest commands at once).
 func (s *Sim) guestIP(st *vmState, gen, phase int) {
-	s.vms.mu.Lock()
-	if st.gen != gen {
-		s.vms.mu.Unlock()
-		return
-	}
-	st.phase = phase
-	if phase == phaseReal {
-		st.ipAssignedAt = time.Now()
-	}
-	s.vms.mu.Unlock()
-	s.writeGuestFiles(st)
+	s.updateGuest(st, gen, func(v *vmState) {
+		v.phase = phase
+		if phase == phaseReal {
+			v.ipAssignedAt = time.Now()
+		}
+	})
 }
 
 // toolsStart: VMware Tools start, publish once and then every toolsPollSeconds.

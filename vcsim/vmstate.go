@@ -166,7 +166,7 @@ func (t *vmTable) powerChanged(ref types.ManagedObjectReference, ps types.Virtua
 	}
 	t.mu.Unlock()
 	if !on {
-		st.procs.killAll()
+		st.procs.reset()
 	}
 	go t.s.boot(st, gen, on)
 }

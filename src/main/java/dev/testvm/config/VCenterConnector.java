@@ -2,6 +2,7 @@ package dev.testvm.config;
 
 import dev.testvm.vsphere.ConnectionSettings;
 import dev.testvm.vsphere.VCenter;
+import dev.testvm.vsphere.VimVCenter;
 
 /** Opens the real SOAP client for the configured vCenter. */
 final class VCenterConnector {
@@ -9,6 +10,6 @@ final class VCenterConnector {
     private VCenterConnector() {}
 
     static VCenter connect(ConnectionSettings settings) {
-        throw new UnsupportedOperationException("SOAP client not merged yet");
+        return VimVCenter.connect(settings);
     }
 }

@@ -26,9 +26,6 @@ import java.util.Optional;
  */
 final class CloneStep {
 
-    /** extraConfig key marking VMs this operator created; the value is the TestVM's UID. */
-    static final String UID_KEY = "testvm.dev/uid";
-
     private final PlacementResolver placement;
     private final VSphereEventSource events;
     private final Duration taskPollInterval;
@@ -49,7 +46,7 @@ final class CloneStep {
         if (status.getTaskRef() != null) {
             return followCloneTask(pass, MoRef.parse(status.getTaskRef()));
         }
-        Optional<MoRef> existing = pass.vcenter().findVmByInstanceUuid(pass.uid());
+        Optional<MoRef> existing = VmIdentity.find(pass.vcenter(), pass.uid(), isInstant(pass));
         if (existing.isPresent()) {
             recordVm(pass, existing.get());
             return StepResult.PROCEED;
@@ -69,7 +66,7 @@ final class CloneStep {
         if (spec.getExtraConfig() != null) {
             extraConfig.putAll(spec.getExtraConfig());
         }
-        extraConfig.put(UID_KEY, pass.uid());
+        extraConfig.put(VmIdentity.UID_KEY, pass.uid());
         var hardware = spec.getHardware();
         CloneRequest request = new CloneRequest(
                 where.template(),
@@ -106,6 +103,10 @@ final class CloneStep {
         return StepResult.requeue(taskPollInterval);
     }
 
+    private static boolean isInstant(Pass pass) {
+        return pass.testVM().getSpec().getCloneType() == CloneTypeSpec.instant;
+    }
+
     private static MoRef snapshotFor(TestVMSpec spec, PlacementResolver.Resolved where, VCenter vcenter) {
         if (spec.getSnapshot() != null && !spec.getSnapshot().isBlank()) {
             return vcenter.findSnapshot(where.template(), spec.getSnapshot())
@@ -138,7 +139,7 @@ final class CloneStep {
                 events.unfollow(task);
                 pass.status().setTaskRef(null);
                 MoRef vm = info.result() != null ? info.result()
-                        : pass.vcenter().findVmByInstanceUuid(pass.uid()).orElseThrow(() -> TestVMProblem.terminal(
+                        : VmIdentity.find(pass.vcenter(), pass.uid(), isInstant(pass)).orElseThrow(() -> TestVMProblem.terminal(
                                 Reasons.CLONE_FAILED, "clone task " + task.value() + " succeeded but no VM carries this TestVM's UID"));
                 recordVm(pass, vm);
                 return StepResult.PROCEED;

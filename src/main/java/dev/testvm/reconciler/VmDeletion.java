@@ -1,5 +1,6 @@
 package dev.testvm.reconciler;
 
+import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMStatus;
 import dev.testvm.vsphere.ManagedObjects;
@@ -38,6 +39,7 @@ final class VmDeletion {
         ResourceID id = ResourceID.fromResource(testVM);
         String uid = testVM.getMetadata().getUid();
         TestVMStatus status = testVM.getStatus();
+        boolean instant = testVM.getSpec() != null && testVM.getSpec().getCloneType() == CloneTypeSpec.instant;
 
         MoRef vm = status != null && status.getVm() != null && status.getVm().getMoRef() != null
                 ? MoRef.parse(status.getVm().getMoRef()) : null;
@@ -54,7 +56,7 @@ final class VmDeletion {
             }
         }
         if (vm == null) {
-            vm = vcenter.findVmByInstanceUuid(uid).orElse(null);
+            vm = VmIdentity.find(vcenter, uid, instant).orElse(null);
         }
         if (vm == null) {
             finished(id, uid);
@@ -79,7 +81,7 @@ final class VmDeletion {
                 throw e;
             }
             // The recorded VM is gone; make sure no other VM carries our UID before letting go.
-            Optional<MoRef> other = vcenter.findVmByInstanceUuid(uid);
+            Optional<MoRef> other = VmIdentity.find(vcenter, uid, instant);
             if (other.isEmpty()) {
                 finished(id, uid);
                 return Optional.empty();

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vmware/govmomi/fault"
+	"github.com/vmware/govmomi/object"
+	"github.com/vmware/govmomi/vim25/methods"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+func TestFaultRules(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	src := e.vm("Templates/ubuntu-22.04")
+
+	// taskFault: the clone task itself ends in error.
+	if code, body := e.control("POST", "/faults", `{"method":"CloneVM_Task","taskFault":"InsufficientResourcesFault","count":1}`); code != 200 || !strings.Contains(body, `"id"`) {
+		t.Fatalf("add rule: %d %s", code, body)
+	}
+	task, err := src.Clone(e.ctx, e.vmFolder(), "ci-fault", e.cloneSpec(src, true, nil))
+	if err != nil {
+		t.Fatalf("CloneVM_Task itself should succeed: %v", err)
+	}
+	if _, err := task.WaitForResult(e.ctx); !fault.Is(err, &types.InsufficientResourcesFault{}) {
+		t.Fatalf("task error %v", err)
+	}
+	// count=1: the next clone works.
+	vm := e.clone(src, "ci-fault", e.cloneSpec(src, true, nil))
+
+	// fault on the method: PowerOnVM_Task answers InvalidState once.
+	e.control("POST", "/faults", `{"method":"PowerOnVM_Task","fault":"InvalidState","count":1}`)
+	if _, err := vm.PowerOn(e.ctx); !fault.Is(err, &types.InvalidState{}) {
+		t.Fatalf("PowerOn with fault rule: %v", err)
+	}
+	e.powerOn(vm)
+	e.waitInfo(vm, 5*time.Second, func(i VMInfo) bool { return i.ToolsRunning })
+
+	// A guest-operation fault limited to one VM (target), with a delay.
+	e.control("POST", "/faults", `{"method":"StartProgramInGuest","fault":"GuestOperationsUnavailable","target":"ci-fault","delaySeconds":5,"count":1}`)
+	start := time.Now()
+	if err := e.startProgram(vm, defaultAuth, "/bin/sh", "-c true"); !fault.Is(err, &types.GuestOperationsUnavailable{}) {
+		t.Fatalf("StartProgramInGuest with rule: %v", err)
+	}
+	if d := time.Since(start); d < e.s.scaled(5) {
+		t.Errorf("delay %v, want >= %v", d, e.s.scaled(5))
+	}
+
+	// Bad rules are refused; listing shows hits; DELETE clears.
+	if code, _ := e.control("POST", "/faults", `{"method":"FindByUuid","taskFault":"InvalidState"}`); code != 400 {
+		t.Errorf("taskFault on a non-task method: %d", code)
+	}
+	if code, _ := e.control("POST", "/faults", `{"method":"Login","fault":"NoSuchFault"}`); code != 400 {
+		t.Errorf("unknown fault type: %d", code)
+	}
+	_, body := e.control("GET", "/faults", "")
+	var rules []Rule
+	_ = json.Unmarshal([]byte(body), &rules)
+	if len(rules) != 3 || rules[0].Hits != 1 {
+		t.Errorf("rules %s", body)
+	}
+	e.control("DELETE", "/faults", "")
+	if _, body := e.control("GET", "/faults", ""); strings.TrimSpace(body) != "[]" {
+		t.Errorf("after clear: %s", body)
+	}
+
+	// Login fault, forever until cleared.
+	e.control("POST", "/faults", `{"method":"Login","fault":"InvalidLogin"}`)
+	if _, err := e.tryLogin("user", "pass"); !fault.Is(err, &types.InvalidLogin{}) {
+		t.Errorf("login with rule: %v", err)
+	}
+	e.control("DELETE", "/faults", "")
+	e.login("user", "pass")
+
+	st := e.s.stats.snapshot(0)
+	if st.FaultsInjected != 4 || st.RequestsByMethod["CloneVM_Task"] != 2 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+func TestSessionsExpireAndStats(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c2 := e.login("other", "pw")
+	si := object.NewSearchIndex(e.c.Client)
+	if _, err := si.FindByInventoryPath(e.ctx, "DC0/vm/Templates/ubuntu-22.04"); err != nil {
+		t.Fatal(err)
+	}
+	_, body := e.control("POST", "/sessions/expire", "")
+	if !strings.Contains(body, `"expired": 2`) {
+		t.Errorf("expire: %s", body)
+	}
+	_, err := methods.FindByInventoryPath(e.ctx, e.c.Client, &types.FindByInventoryPath{This: si.Reference(), InventoryPath: "DC0/vm"})
+	if !fault.Is(err, &types.NotAuthenticated{}) {
+		t.Fatalf("after expiry: %v", err)
+	}
+	// A new login on the same client works (the stale cookie is ignored).
+	if err := e.c.Login(e.ctx, url.UserPassword("user", "pass")); err != nil {
+		t.Fatalf("re-login: %v", err)
+	}
+	if _, err := si.FindByInventoryPath(e.ctx, "DC0/vm"); err != nil {
+		t.Fatal(err)
+	}
+	_ = c2.Logout(e.ctx)
+
+	var st Stats
+	_, body = e.control("GET", "/stats", "")
+	if err := json.Unmarshal([]byte(body), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.LoginCount != 3 || st.LogoutCount != 0 || st.ActiveSessions != 1 || st.RequestsByMethod["FindByInventoryPath"] != 3 {
+		t.Errorf("stats %s", body)
+	}
+}
+
+func TestUnreachableAndDestroy(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.control("POST", "/unreachable?on=true", "")
+	si := object.NewSearchIndex(e.c.Client)
+	if _, err := si.FindByInventoryPath(e.ctx, "DC0/vm"); err == nil || !strings.Contains(err.Error(), "503") {
+		t.Errorf("unreachable: %v", err)
+	}
+	e.control("POST", "/unreachable?on=true&mode=drop", "")
+	if _, err := si.FindByInventoryPath(e.ctx, "DC0/vm"); err == nil {
+		t.Error("drop mode answered")
+	}
+	e.control("POST", "/unreachable?on=false", "")
+	if _, err := si.FindByInventoryPath(e.ctx, "DC0/vm"); err != nil {
+		t.Errorf("reachable again: %v", err)
+	}
+
+	// Out-of-band destroy of a running VM.
+	src := e.vm("Templates/ubuntu-22.04")
+	spec := e.cloneSpec(src, true, nil)
+	spec.PowerOn = true
+	vm := e.clone(src, "ci-doomed", spec)
+	if code, body := e.control("DELETE", "/vms/"+vm.Reference().Value, ""); code != 200 {
+		t.Fatalf("destroy: %d %s", code, body)
+	}
+	if found, _ := si.FindByInventoryPath(e.ctx, "DC0/vm/ci-doomed"); found != nil {
+		t.Error("VM still there")
+	}
+	if code, _ := e.control("DELETE", "/vms/vm-99999", ""); code != 404 {
+		t.Errorf("destroy of unknown VM: %d", code)
+	}
+}
+
+func TestConfiguredUser(t *testing.T) {
+	t.Parallel()
+	e := newEnvWith(t, Options{TimeScale: testScale, Username: "administrator@vsphere.local", Password: "s3cret"})
+	if _, err := e.tryLogin("administrator@vsphere.local", "wrong"); !fault.Is(err, &types.InvalidLogin{}) {
+		t.Errorf("wrong password: %v", err)
+	}
+	if _, err := e.tryLogin("someone", "s3cret"); !fault.Is(err, &types.InvalidLogin{}) {
+		t.Errorf("wrong user: %v", err)
+	}
+	if _, err := e.tryLogin("administrator@vsphere.local", "s3cret"); err != nil {
+		t.Errorf("right credentials: %v", err)
+	}
+}
+
+func TestTimeScale(t *testing.T) {
+	t.Parallel()
+	e := newEnvWith(t, Options{TimeScale: 0.05})
+	src := e.vm("Templates/ubuntu-22.04")
+	start := time.Now()
+	e.clone(src, "ci-scaled", e.cloneSpec(src, false, nil)) // 10 s full clone -> 0.5 s
+	if d := time.Since(start); d < 500*time.Millisecond || d > 2*time.Second {
+		t.Errorf("full clone at scale 0.05 took %v, want ~500ms", d)
+	}
+}

@@ -1,0 +1,283 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/methods"
+	"github.com/vmware/govmomi/vim25/soap"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+const fileTokenTTL = 10 * time.Minute
+
+// fileTokens are the one-shot /guestFile URLs handed out by InitiateFileTransfer*.
+type fileTokens struct {
+	mu     sync.Mutex
+	next   int
+	tokens map[string]fileToken
+}
+
+type fileToken struct {
+	path      string
+	upload    bool
+	overwrite bool
+	expires   time.Time
+}
+
+func newFileTokens() *fileTokens { return &fileTokens{tokens: map[string]fileToken{}} }
+
+// add returns the URL query (id=..&token=..) for a new transfer.
+func (ft *fileTokens) add(t fileToken) string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	tok := hex.EncodeToString(b)
+	t.expires = time.Now().Add(fileTokenTTL)
+	ft.mu.Lock()
+	defer ft.mu.Unlock()
+	for k, v := range ft.tokens {
+		if time.Now().After(v.expires) {
+			delete(ft.tokens, k)
+		}
+	}
+	ft.next++
+	ft.tokens[tok] = t
+	return fmt.Sprintf("id=%d&token=%s", ft.next, tok)
+}
+
+func (ft *fileTokens) get(tok string) (fileToken, bool) {
+	ft.mu.Lock()
+	defer ft.mu.Unlock()
+	t, ok := ft.tokens[tok]
+	if ok && time.Now().After(t.expires) {
+		delete(ft.tokens, tok)
+		return t, false
+	}
+	return t, ok
+}
+
+func (ft *fileTokens) drop(tok string) {
+	ft.mu.Lock()
+	delete(ft.tokens, tok)
+	ft.mu.Unlock()
+}
+
+// transferURL has the literal host "*", as ESXi hands out: clients substitute the host they connected to.
+func (s *Sim) transferURL(query string) string {
+	return fmt.Sprintf("https://*:%d/guestFile?%s", s.Port(), query)
+}
+
+func fileFault(kind, guestPath string) types.BaseMethodFault {
+	ff := types.FileFault{File: guestPath}
+	switch kind {
+	case "notFound":
+		return &types.FileNotFound{FileFault: ff}
+	case "notAFile":
+		return &types.NotAFile{FileFault: ff}
+	default:
+		return &types.FileAlreadyExists{FileFault: ff}
+	}
+}
+
+func (h *hooks) InitiateFileTransferFromGuest(ctx *simulator.Context, req *types.InitiateFileTransferFromGuest) soap.HasFault {
+	body := new(methods.InitiateFileTransferFromGuestBody)
+	gs, f := h.s.guestLogin(ctx, req.Vm, req.Auth)
+	if f == nil {
+		var p string
+		if p, f = gs.guestPath(req.GuestFilePath); f == nil {
+			fi, err := os.Stat(p)
+			switch {
+			case err != nil:
+				f = fileFault("notFound", req.GuestFilePath)
+			case fi.IsDir():
+				f = fileFault("notAFile", req.GuestFilePath)
+			default:
+				body.Res = &types.InitiateFileTransferFromGuestResponse{Returnval: types.FileTransferInformation{
+					Attributes: gs.fileAttributes(fi),
+					Size:       fi.Size(),
+					Url:        h.s.transferURL(h.s.files.add(fileToken{path: p})),
+				}}
+				return body
+			}
+		}
+	}
+	body.Fault_ = vimFault(f)
+	return body
+}
+
+func (gs *guestSession) fileAttributes(fi os.FileInfo) types.BaseGuestFileAttributes {
+	mod := fi.ModTime()
+	acc := mod
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		acc = time.Unix(st.Atim.Sec, st.Atim.Nsec)
+	}
+	base := types.GuestFileAttributes{ModificationTime: &mod, AccessTime: &acc}
+	if gs.windows() {
+		return &types.GuestWindowsFileAttributes{GuestFileAttributes: base, CreateTime: &mod,
+			ReadOnly: types.NewBool(fi.Mode().Perm()&0o200 == 0), Hidden: types.NewBool(strings.HasPrefix(fi.Name(), "."))}
+	}
+	uid, gid := int32(1000), int32(1000)
+	return &types.GuestPosixFileAttributes{GuestFileAttributes: base, OwnerId: &uid, GroupId: &gid, Permissions: int64(fi.Mode().Perm())}
+}
+
+func (h *hooks) InitiateFileTransferToGuest(ctx *simulator.Context, req *types.InitiateFileTransferToGuest) soap.HasFault {
+	body := new(methods.InitiateFileTransferToGuestBody)
+	gs, f := h.s.guestLogin(ctx, req.Vm, req.Auth)
+	if f == nil {
+		var p string
+		if p, f = gs.guestPath(req.GuestFilePath); f == nil {
+			if fi, err := os.Stat(p); err == nil && (fi.IsDir() || !req.Overwrite) {
+				f = fileFault("exists", req.GuestFilePath)
+			} else if _, err := os.Stat(filepath.Dir(p)); err != nil {
+				f = fileFault("notFound", req.GuestFilePath)
+			} else {
+				body.Res = &types.InitiateFileTransferToGuestResponse{
+					Returnval: h.s.transferURL(h.s.files.add(fileToken{path: p, upload: true, overwrite: req.Overwrite})),
+				}
+				return body
+			}
+		}
+	}
+	body.Fault_ = vimFault(f)
+	return body
+}
+
+func (h *hooks) DeleteFileInGuest(ctx *simulator.Context, req *types.DeleteFileInGuest) soap.HasFault {
+	body := new(methods.DeleteFileInGuestBody)
+	gs, f := h.s.guestLogin(ctx, req.Vm, req.Auth)
+	if f == nil {
+		var p string
+		if p, f = gs.guestPath(req.FilePath); f == nil {
+			fi, err := os.Stat(p)
+			switch {
+			case err != nil:
+				f = fileFault("notFound", req.FilePath)
+			case fi.IsDir():
+				f = fileFault("notAFile", req.FilePath)
+			default:
+				if err := os.Remove(p); err != nil {
+					f = &types.SystemError{Reason: err.Error()}
+				} else {
+					body.Res = new(types.DeleteFileInGuestResponse)
+					return body
+				}
+			}
+		}
+	}
+	body.Fault_ = vimFault(f)
+	return body
+}
+
+func (h *hooks) CreateTemporaryFileInGuest(ctx *simulator.Context, req *types.CreateTemporaryFileInGuest) soap.HasFault {
+	body := new(methods.CreateTemporaryFileInGuestBody)
+	gs, f := h.s.guestLogin(ctx, req.Vm, req.Auth)
+	if f == nil {
+		dir, sep := req.DirectoryPath, "/"
+		if gs.windows() {
+			sep = `\`
+			if dir == "" {
+				dir = `C:\Windows\TEMP`
+			}
+		} else if dir == "" {
+			dir = "/tmp"
+		}
+		var hd string
+		if hd, f = gs.guestPath(dir); f == nil {
+			tf, err := os.CreateTemp(hd, req.Prefix+"*"+req.Suffix)
+			if err != nil {
+				f = fileFault("notFound", dir)
+			} else {
+				_ = tf.Close()
+				body.Res = &types.CreateTemporaryFileInGuestResponse{Returnval: strings.TrimRight(dir, `/\`) + sep + filepath.Base(tf.Name())}
+				return body
+			}
+		}
+	}
+	body.Fault_ = vimFault(f)
+	return body
+}
+
+func (h *hooks) MakeDirectoryInGuest(ctx *simulator.Context, req *types.MakeDirectoryInGuest) soap.HasFault {
+	body := new(methods.MakeDirectoryInGuestBody)
+	gs, f := h.s.guestLogin(ctx, req.Vm, req.Auth)
+	if f == nil {
+		var p string
+		if p, f = gs.guestPath(req.DirectoryPath); f == nil {
+			var err error
+			if req.CreateParentDirectories {
+				err = os.MkdirAll(p, 0o755)
+			} else {
+				err = os.Mkdir(p, 0o755)
+			}
+			switch {
+			case os.IsExist(err):
+				f = fileFault("exists", req.DirectoryPath)
+			case err != nil:
+				f = fileFault("notFound", req.DirectoryPath)
+			default:
+				body.Res = new(types.MakeDirectoryInGuestResponse)
+				return body
+			}
+		}
+	}
+	body.Fault_ = vimFault(f)
+	return body
+}
+
+// serveGuestFile serves the /guestFile URLs: GET downloads, PUT uploads. A URL works once.
+func (s *Sim) serveGuestFile(w http.ResponseWriter, r *http.Request) {
+	if s.rejectUnreachable(w, r) {
+		return
+	}
+	tok := r.URL.Query().Get("token")
+	t, ok := s.files.get(tok)
+	if !ok {
+		httpError(w, http.StatusNotFound, "unknown or expired transfer")
+		return
+	}
+	switch {
+	case r.Method == http.MethodGet && !t.upload:
+		f, err := os.Open(t.path)
+		if err != nil {
+			httpError(w, http.StatusNotFound, "file is gone")
+			return
+		}
+		defer f.Close()
+		w.Header().Set("Content-Type", "application/octet-stream")
+		if fi, err := f.Stat(); err == nil {
+			w.Header().Set("Content-Length", fmt.Sprint(fi.Size()))
+		}
+		if _, err := io.Copy(w, f); err == nil {
+			s.files.drop(tok)
+		}
+	case r.Method == http.MethodPut && t.upload:
+		flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+		if !t.overwrite {
+			flags |= os.O_EXCL
+		}
+		f, err := os.OpenFile(t.path, flags, 0o644)
+		if err != nil {
+			httpError(w, http.StatusConflict, "cannot write: %v", err)
+			return
+		}
+		_, err = io.Copy(f, r.Body)
+		_ = f.Close()
+		if err != nil {
+			httpError(w, http.StatusInternalServerError, "upload: %v", err)
+			return
+		}
+		s.files.drop(tok)
+	default:
+		httpError(w, http.StatusMethodNotAllowed, "method not allowed for this transfer")
+	}
+}
