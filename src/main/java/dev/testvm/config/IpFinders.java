@@ -5,11 +5,17 @@ import dev.testvm.discovery.IpDiscoveryCoordinator;
 import dev.testvm.reconciler.DiscoveryIpFinder;
 import dev.testvm.reconciler.GuestCredentialsReader;
 import dev.testvm.reconciler.IpFinder;
+import dev.testvm.reconciler.IpFinderFactory;
 
 /** Builds the Tools + guest-operations IP discovery from configuration. */
-final class IpFinders {
+public final class IpFinders {
 
     private IpFinders() {}
+
+    /** The factory the reconciler takes; also used by tests that run the reconciler outside Quarkus. */
+    public static IpFinderFactory factory(OperatorConfig.Discovery discovery) {
+        return credentials -> create(discovery, credentials);
+    }
 
     static IpFinder create(OperatorConfig.Discovery discovery, GuestCredentialsReader credentials) {
         DiscoverySettings defaults = DiscoverySettings.defaults();

@@ -31,7 +31,7 @@ public class OperatorBeans {
     @Produces
     @Singleton
     IpFinderFactory ipFinders(OperatorConfig config) {
-        return credentials -> IpFinders.create(config.discovery(), credentials);
+        return IpFinders.factory(config.discovery());
     }
 
     void logoutOnShutdown(@Observes ShutdownEvent event, VCenterHolder vcenter) {

@@ -8,17 +8,16 @@ import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMSpec;
 import dev.testvm.config.OperatorConfig;
+import dev.testvm.testsupport.TestOperatorConfig;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PowerState;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -204,30 +203,6 @@ class TestVMReconcilerTest {
     }
 
     static OperatorConfig config() {
-        return new OperatorConfig() {
-            @Override
-            public VCenter vcenter() {
-                return new VCenter() {
-                    public URI url() { return URI.create("https://127.0.0.1/sdk"); }
-                    public String username() { return "u"; }
-                    public String password() { return "p"; }
-                    public Optional<Path> caBundle() { return Optional.empty(); }
-                    public Optional<String> thumbprint() { return Optional.empty(); }
-                    public boolean insecure() { return false; }
-                    public String datacenter() { return "DC0"; }
-                    public int maxConcurrentTasks() { return 8; }
-                    public Duration requestTimeout() { return Duration.ofSeconds(5); }
-                };
-            }
-
-            @Override
-            public Discovery discovery() {
-                return new Discovery() {
-                    public Duration initialBackoff() { return Duration.ofMillis(250); }
-                    public Duration maxBackoff() { return Duration.ofSeconds(1); }
-                    public Duration taskPollInterval() { return Duration.ofSeconds(30); }
-                };
-            }
-        };
+        return new TestOperatorConfig(URI.create("https://127.0.0.1/sdk"), "DC0", Duration.ofSeconds(30));
     }
 }
