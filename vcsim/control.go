@@ -42,7 +42,7 @@ func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
 			"GET|POST|DELETE /testvm-sim/faults", "DELETE /testvm-sim/faults/{id}",
 			"POST /testvm-sim/sessions/expire", "GET /testvm-sim/sessions",
 			"POST /testvm-sim/unreachable?on=true|false[&mode=503|drop]",
-			"GET|DELETE /testvm-sim/stats",
+			"GET|DELETE /testvm-sim/stats", "POST /testvm-sim/templates",
 		}})
 	case p == "/vms" && r.Method == http.MethodGet:
 		writeJSON(w, s.vmInfos())
@@ -97,6 +97,8 @@ func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, map[string]any{"unreachable": on == "true"})
+	case p == "/templates" && r.Method == http.MethodPost:
+		s.serveAddTemplate(w, r)
 	case p == "/stats" && r.Method == http.MethodGet:
 		writeJSON(w, s.stats.snapshot(len(s.sessions())))
 	case p == "/stats" && r.Method == http.MethodDelete:
