@@ -15,6 +15,14 @@ public final class GuestCommands {
     public static final String WINDOWS_DISCOVERY = "ipconfig";
 
     /**
+     * With {@code spec.ipDiscovery.network} the output must say which interface (MAC) each
+     * address is on, so the address can be matched to the network before Tools publish it.
+     */
+    public static final String LINUX_DISCOVERY_WITH_MACS = "ip address show";
+
+    public static final String WINDOWS_DISCOVERY_WITH_MACS = "ipconfig /all";
+
+    /**
      * An instant clone wakes up with its parent's network state; reloading the NIC driver makes
      * the guest see the new MAC. {@code -nw} lets dhclient go to the background at once so the
      * command ends quickly and discovery does the waiting; where dhclient is missing (systemd-
@@ -33,8 +41,19 @@ public final class GuestCommands {
 
     /** The override when one is given, else the OS default. */
     public static String discoveryCommand(GuestOs os, String override) {
+        return discoveryCommand(os, override, false);
+    }
+
+    /**
+     * @param needMacs a network filter is set: the default command is one that also prints
+     *     each interface's MAC
+     */
+    public static String discoveryCommand(GuestOs os, String override, boolean needMacs) {
         if (override != null && !override.isBlank()) {
             return override.trim();
+        }
+        if (needMacs) {
+            return os == GuestOs.WINDOWS ? WINDOWS_DISCOVERY_WITH_MACS : LINUX_DISCOVERY_WITH_MACS;
         }
         return os == GuestOs.WINDOWS ? WINDOWS_DISCOVERY : LINUX_DISCOVERY;
     }

@@ -46,12 +46,13 @@ public final class GuestOpsDiscovery {
     public DiscoveryOutcome step(GuestTarget target, GuestOs os, String commandOverride, IpFilter filter) {
         Objects.requireNonNull(os, "os");
         Objects.requireNonNull(filter, "filter");
-        String command = GuestCommands.discoveryCommand(os, commandOverride);
+        String command = GuestCommands.discoveryCommand(os, commandOverride, filter.network() != null);
         Slot slot = slots.computeIfAbsent(target.key(), key -> runner.newSlot());
         synchronized (slot) {
             RunStep step = runner.step(slot, target, WHAT, id -> GuestCommands.wrap(os, command, id));
             if (step instanceof RunStep.Exited exited && exited.exitCode() == 0) {
-                IpChoice choice = filter.choose(IpScanner.scan(exited.output()), target.info());
+                IpChoice choice = filter.choose(IpScanner.scan(exited.output()),
+                        IpScanner.macsByAddress(exited.output()), target.info());
                 if (choice.found()) {
                     slot.retry.reset();
                     return new Found(choice.ip(), choice.addresses(), IpSource.GUEST_OPERATIONS);

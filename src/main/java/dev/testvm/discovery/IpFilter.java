@@ -6,6 +6,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -17,8 +18,9 @@ import java.util.stream.Collectors;
  * link-local, multicast, unspecified, reserved) go first, then the family, then the network.
  * The first survivor wins, so the source's own order (interface order in the guest) decides ties.
  *
- * @param network a vSphere network name, or null/blank for any network; it can only be checked
- *     against what VMware Tools published in {@code guest.net}
+ * @param network a vSphere network name, or null/blank for any network; it is checked against
+ *     what VMware Tools published in {@code guest.net}: the NIC's addresses, or its MAC when the
+ *     source printed which interface (MAC) each address belongs to
  */
 public record IpFilter(IpFamily family, String network) {
 
@@ -55,6 +57,15 @@ public record IpFilter(IpFamily family, String network) {
      * @param tools the VM as last read; only its {@code guest.net} is used, for the network filter
      */
     public IpChoice choose(List<InetAddress> found, VmInfo tools) {
+        return choose(found, Map.of(), tools);
+    }
+
+    /**
+     * @param macs canonical address → MAC of the guest interface it was seen on (see
+     *     {@link IpScanner#macsByAddress}); lets the network filter decide as soon as Tools list
+     *     the NICs, before they publish any address
+     */
+    public IpChoice choose(List<InetAddress> found, Map<String, String> macs, VmInfo tools) {
         Set<InetAddress> usable = new LinkedHashSet<>();
         for (InetAddress address : found) {
             if (isHostAddress(address)) {
@@ -80,9 +91,10 @@ public record IpFilter(IpFamily family, String network) {
                             + network + "'");
         }
         Set<String> onNetwork = addressesOnNetwork(nics);
+        Set<String> macsOnNetwork = macsOnNetwork(nics);
         for (InetAddress address : ofFamily) {
             String text = IpScanner.format(address);
-            if (onNetwork.contains(text)) {
+            if (onNetwork.contains(text) || macsOnNetwork.contains(macs.get(text))) {
                 return new IpChoice(text, addresses, null);
             }
         }
@@ -97,6 +109,16 @@ public record IpFilter(IpFamily family, String network) {
                 for (String text : nic.ipAddresses()) {
                     IpScanner.parseLiteral(text).map(IpScanner::format).ifPresent(result::add);
                 }
+            }
+        }
+        return result;
+    }
+
+    private Set<String> macsOnNetwork(List<GuestNic> nics) {
+        Set<String> result = new LinkedHashSet<>();
+        for (GuestNic nic : nics) {
+            if (network.equals(nic.network()) && nic.macAddress() != null && !nic.macAddress().isBlank()) {
+                result.add(IpScanner.normalizeMac(nic.macAddress()));
             }
         }
         return result;

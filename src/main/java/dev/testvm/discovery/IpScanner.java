@@ -5,8 +5,11 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -31,7 +34,67 @@ public final class IpScanner {
     private static final Pattern BROADCAST_LABEL = Pattern.compile("(?i)(?:\\bbrd|\\bbroadcast|\\bbcast)[ :]*$");
     private static final Pattern IPV6ISH = Pattern.compile("[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:]*(?:\\d{1,3}(?:\\.\\d{1,3}){3})?");
 
+    // Six pairs of hex digits joined by ':' (iproute2, ifconfig) or '-' (ipconfig /all), standing alone.
+    private static final Pattern MAC = Pattern.compile(
+            "(?i)(?<![0-9a-f:-])[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\\1[0-9a-f]{2}){4}(?![0-9a-f:-])");
+
     private IpScanner() {}
+
+    /**
+     * The hardware address of the interface each address in {@code text} was printed under, for
+     * the {@code network} filter: Tools tell which MAC is on which vSphere network long before
+     * they publish the addresses. Output of {@code ip address show}, {@code ifconfig} and
+     * {@code ipconfig /all} comes in blocks, one per interface, each opened by a line that is
+     * not indented; the block's first MAC (other than all-zero or broadcast) belongs to every
+     * address in it. Output without MACs (e.g. the Linux default command's) maps nothing.
+     *
+     * @return canonical address (as {@link #format}) → lower-case, colon-separated MAC
+     */
+    public static Map<String, String> macsByAddress(String text) {
+        Map<String, String> result = new LinkedHashMap<>();
+        if (text == null || text.isEmpty()) {
+            return result;
+        }
+        List<String> block = new ArrayList<>();
+        for (String line : text.split("\\R")) {
+            if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+                attribute(block, result);
+                block.clear();
+            }
+            block.add(line);
+        }
+        attribute(block, result);
+        return result;
+    }
+
+    private static void attribute(List<String> block, Map<String, String> result) {
+        String mac = null;
+        for (String line : block) {
+            Matcher matcher = MAC.matcher(line);
+            while (mac == null && matcher.find()) {
+                String candidate = matcher.group().toLowerCase(Locale.ROOT).replace('-', ':');
+                if (!candidate.equals("00:00:00:00:00:00") && !candidate.equals("ff:ff:ff:ff:ff:ff")) {
+                    mac = candidate;
+                }
+            }
+        }
+        if (mac == null) {
+            return;
+        }
+        for (String line : block) {
+            Matcher matcher = CANDIDATE.matcher(line);
+            while (matcher.find()) {
+                for (InetAddress address : literalsIn(matcher.group())) {
+                    result.putIfAbsent(format(address), mac);
+                }
+            }
+        }
+    }
+
+    /** Lower case with colons, as {@link #macsByAddress} returns it; null stays null. */
+    public static String normalizeMac(String mac) {
+        return mac == null ? null : mac.trim().toLowerCase(Locale.ROOT).replace('-', ':');
+    }
 
     /**
      * Every address in {@code text}, in order of appearance, without duplicates.

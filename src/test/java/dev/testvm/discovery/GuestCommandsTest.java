@@ -78,4 +78,12 @@ class GuestCommandsTest {
         assertThat(GuestCommands.networkRefreshCommand(GuestOs.LINUX)).contains("modprobe -r vmxnet3").contains("dhclient");
         assertThat(GuestCommands.networkRefreshCommand(GuestOs.WINDOWS)).isEqualTo("ipconfig /renew");
     }
+
+    @Test
+    void a_network_filter_asks_for_output_with_macs_unless_the_command_is_overridden() {
+        assertThat(GuestCommands.discoveryCommand(GuestOs.LINUX, null, true)).isEqualTo("ip address show");
+        assertThat(GuestCommands.discoveryCommand(GuestOs.WINDOWS, "", true)).isEqualTo("ipconfig /all");
+        assertThat(GuestCommands.discoveryCommand(GuestOs.WINDOWS, "ipconfig", true)).isEqualTo("ipconfig");
+        assertThat(GuestCommands.discoveryCommand(GuestOs.LINUX, null, false)).isEqualTo(GuestCommands.LINUX_DISCOVERY);
+    }
 }

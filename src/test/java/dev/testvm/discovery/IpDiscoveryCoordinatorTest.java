@@ -180,6 +180,28 @@ class IpDiscoveryCoordinatorTest {
     }
 
     @Test
+    void network_filter_decides_from_the_guest_output_macs_before_tools_publish_addresses() {
+        VmInfo nicsOnly = Vms.info(true, "linuxGuest", "ubuntu64Guest", null, List.of(
+                new GuestNic("VM Network", "00:50:56:80:00:01", true, List.of()),
+                new GuestNic("DC0_DVPG0", "00:50:56:80:00:02", true, List.of())));
+        DiscoveryRequest request = request(nicsOnly).strategy("auto")
+                .credentials(Vms.GOOD, "1", "guest-creds").network("DC0_DVPG0").build();
+        vcenter.then(Run.printing("""
+                2: ens192: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP group default qlen 1000
+                    link/ether 00:50:56:80:00:01 brd ff:ff:ff:ff:ff:ff
+                    inet 10.77.0.9/24 brd 10.77.0.255 scope global dynamic ens192
+                3: ens224: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP group default qlen 1000
+                    link/ether 00:50:56:80:00:02 brd ff:ff:ff:ff:ff:ff
+                    inet 10.78.0.9/24 brd 10.78.0.255 scope global dynamic ens224
+                """));
+        coordinator.step(request);
+        DiscoveryResult result = coordinator.step(request);
+        assertThat(result.found()).map(Found::ip).contains("10.78.0.9");
+        assertThat(result.found()).map(Found::source).contains(IpSource.GUEST_OPERATIONS);
+        assertThat(vcenter.started.get(0).arguments()).contains("ip address show").doesNotContain("scope global");
+    }
+
+    @Test
     void instant_clone_refreshes_the_network_before_trusting_anyone() {
         // Right after an instant clone, Tools may still show the parent's address.
         VmInfo stale = Vms.linuxWithToolsIp("10.0.0.100", "VM Network");

@@ -65,6 +65,23 @@ class IpFilterTest {
     }
 
     @Test
+    void network_filter_uses_the_interface_macs_before_tools_publish_any_address() {
+        // Tools list the NICs (network, MAC) as soon as they run; addresses come a poll later.
+        VmInfo nicsOnly = Vms.info(true, "windowsGuest", "windows9Server64Guest", null, List.of(
+                new GuestNic("VM Network", "00:50:56:80:00:01", true, List.of()),
+                new GuestNic("DC0_DVPG0", "00:50:56:80:00:02", true, List.of())));
+        String output = IpScannerTest.IPCONFIG_ALL_TWO_NICS;
+        IpChoice choice = new IpFilter(IpFamily.IPV4, "DC0_DVPG0").choose(scan(output), IpScanner.macsByAddress(output), nicsOnly);
+        assertThat(choice.ip()).isEqualTo("10.78.0.9");
+        assertThat(choice.addresses()).containsExactly("10.77.0.9", "10.78.0.9");
+
+        // Without MACs in the output there is nothing to match yet.
+        IpChoice blind = new IpFilter(IpFamily.IPV4, "DC0_DVPG0").choose(scan("10.77.0.9\n10.78.0.9\n"), nicsOnly);
+        assertThat(blind.found()).isFalse();
+        assertThat(blind.whyNot()).contains("DC0_DVPG0");
+    }
+
+    @Test
     void network_filter_waits_for_tools_to_publish_guest_net() {
         IpChoice choice = new IpFilter(IpFamily.IPV4, "ci-net").choose(scan("192.168.50.9"), Vms.linuxBooted());
         assertThat(choice.found()).isFalse();

@@ -149,4 +149,66 @@ class IpScannerTest {
     static List<String> texts(List<InetAddress> addresses) {
         return addresses.stream().map(IpScanner::format).toList();
     }
+
+    static final String IPCONFIG_ALL_TWO_NICS = "\r\n"
+            + "Windows IP Configuration\r\n"
+            + "\r\n"
+            + "   Host Name . . . . . . . . . . . . : ci-win-7\r\n"
+            + "\r\n"
+            + "Ethernet adapter Ethernet0:\r\n"
+            + "\r\n"
+            + "   Physical Address. . . . . . . . . : 00-50-56-80-00-01\r\n"
+            + "   Link-local IPv6 Address . . . . . : fe80::250:56ff:fe80:1%4\r\n"
+            + "   IPv4 Address. . . . . . . . . . . : 10.77.0.9(Preferred)\r\n"
+            + "   Subnet Mask . . . . . . . . . . . : 255.255.255.0\r\n"
+            + "   Default Gateway . . . . . . . . . : 10.77.0.1\r\n"
+            + "\r\n"
+            + "Ethernet adapter Ethernet1:\r\n"
+            + "\r\n"
+            + "   Physical Address. . . . . . . . . : 00-50-56-80-00-02\r\n"
+            + "   IPv4 Address. . . . . . . . . . . : 10.78.0.9(Preferred)\r\n"
+            + "   Subnet Mask . . . . . . . . . . . : 255.255.255.0\r\n"
+            + "\r\n"
+            + "Tunnel adapter isatap:\r\n"
+            + "\r\n"
+            + "   Physical Address. . . . . . . . . : 00-00-00-00-00-00-00-E0\r\n";
+
+    @Test
+    void macs_of_ip_address_show_blocks() {
+        var macs = IpScanner.macsByAddress(IP_ADDRESS_SHOW);
+        assertThat(macs).containsEntry("10.20.30.42", "00:50:56:a1:b2:c3")
+                .containsEntry("2001:db8:20:0:250:56ff:fea1:b2c3", "00:50:56:a1:b2:c3")
+                // lo's all-zero MAC is no MAC; its addresses stay unattributed.
+                .doesNotContainKey("127.0.0.1");
+    }
+
+    @Test
+    void macs_of_ipconfig_all_blocks_with_dashes_and_no_tunnel_pseudo_mac() {
+        var macs = IpScanner.macsByAddress(IPCONFIG_ALL_TWO_NICS);
+        assertThat(macs).containsEntry("10.77.0.9", "00:50:56:80:00:01")
+                .containsEntry("10.78.0.9", "00:50:56:80:00:02")
+                .containsEntry("fe80::250:56ff:fe80:1", "00:50:56:80:00:01");
+        assertThat(macs.values()).doesNotContain("00:00:00:00:00:00");
+    }
+
+    @Test
+    void macs_of_ifconfig_where_the_mac_follows_the_address() {
+        String ifconfig = """
+                ens192: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500
+                        inet 10.20.30.43  netmask 255.255.255.0  broadcast 10.20.30.255
+                        ether 00:50:56:a1:b2:c4  txqueuelen 1000  (Ethernet)
+
+                lo: flags=73<UP,LOOPBACK,RUNNING>  mtu 65536
+                        inet 127.0.0.1  netmask 255.0.0.0
+                """;
+        assertThat(IpScanner.macsByAddress(ifconfig)).containsEntry("10.20.30.43", "00:50:56:a1:b2:c4")
+                .doesNotContainKey("127.0.0.1");
+    }
+
+    @Test
+    void output_without_interfaces_maps_nothing() {
+        assertThat(IpScanner.macsByAddress(LINUX_DEFAULT_OUTPUT)).isEmpty();
+        assertThat(IpScanner.macsByAddress(null)).isEmpty();
+        assertThat(IpScanner.normalizeMac("00-50-56-AB-CD-EF")).isEqualTo("00:50:56:ab:cd:ef");
+    }
 }
