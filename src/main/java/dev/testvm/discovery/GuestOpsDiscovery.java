@@ -69,6 +69,11 @@ public final class GuestOpsDiscovery {
         runner.forget(key);
     }
 
+    /** The refusal's message while {@code target}'s credentials are the ones the guest refused. */
+    java.util.Optional<String> stillRejected(GuestTarget target) {
+        return runner.stillRejected(target);
+    }
+
     /** Abandons the attempt in flight (another source won) but keeps credential memory. */
     void dropAttempt(String key) {
         slots.remove(key);

@@ -85,6 +85,11 @@ final class GuestProgramRunner {
         rejections.forget(key);
     }
 
+    /** The earlier refusal's message while the same credentials are offered again. */
+    Optional<String> stillRejected(GuestTarget target) {
+        return rejections.stillRejected(target);
+    }
+
     /**
      * @param what names the program in messages, e.g. "IP discovery command"
      * @param commandFor builds the wrapped command for a fresh attempt id

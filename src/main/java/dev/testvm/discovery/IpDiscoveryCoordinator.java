@@ -117,7 +117,10 @@ public final class IpDiscoveryCoordinator {
         // and there is no telling it from a fresh one: there, Tools are only the fallback.
         if (race && tools.found() && !request.refreshNetwork()) {
             guestOps.dropAttempt(key);
-            return found(tools, os, refreshProblem);
+            // Credentials refused earlier stay refused until the Secret changes: keep saying so.
+            Optional<GuestOpsProblem> rejected = guestOps.stillRejected(target)
+                    .map(message -> problemFor(new CredentialsRejected(message), request, GuestOpsDiscovery.WHAT));
+            return found(tools, os, rejected.or(() -> refreshProblem));
         }
         DiscoveryOutcome outcome = guestOps.step(target, os.get(), request.commandOverride(), filter);
         if (outcome instanceof Found) {

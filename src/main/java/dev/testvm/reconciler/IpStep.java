@@ -57,8 +57,12 @@ final class IpStep {
         Duration timeout = Durations.parse(discovery.getTimeout() == null ? "10m" : discovery.getTimeout());
         if (poweredOn != null && pass.now().isAfter(poweredOn.plus(timeout))) {
             finder.forget(pass.uid());
+            // The last pass said why there was no address yet; that is what the user needs to see.
+            String last = Conditions.find(status, ConditionTypes.IP_ASSIGNED)
+                    .filter(c -> "False".equals(c.getStatus()) && c.getMessage() != null && !c.getMessage().isBlank())
+                    .map(c -> " (last: " + c.getMessage() + ")").orElse("");
             throw TestVMProblem.terminal(Reasons.IP_DISCOVERY_TIMEOUT,
-                    "spec.ipDiscovery.timeout: no IP found within " + discovery.getTimeout() + " of power-on");
+                    "spec.ipDiscovery.timeout: no IP found within " + discovery.getTimeout() + " of power-on" + last);
         }
 
         IpFinder.Result result = finder.find(pass, vm, info, discovery);
@@ -77,10 +81,18 @@ final class IpStep {
         return StepResult.PROCEED;
     }
 
-    /** Guest-operation trouble gets its own condition: Tools may still deliver the IP meanwhile. */
-    private static void recordGuestOperations(Pass pass, IpFinder.GuestProblem problem) {
+    /**
+     * Guest-operation trouble gets its own condition (Tools may still deliver the IP meanwhile) and
+     * a Warning event when it starts or changes its reason.
+     */
+    private void recordGuestOperations(Pass pass, IpFinder.GuestProblem problem) {
         if (problem != null) {
+            boolean news = Conditions.find(pass.status(), ConditionTypes.GUEST_OPERATIONS)
+                    .map(c -> !"False".equals(c.getStatus()) || !problem.reason().equals(c.getReason())).orElse(true);
             Conditions.set(pass.testVM(), ConditionTypes.GUEST_OPERATIONS, false, problem.reason(), problem.message(), pass.now());
+            if (news) {
+                kubeEvents.warning(pass.testVM(), problem.reason(), problem.message());
+            }
         } else if (Conditions.find(pass.status(), ConditionTypes.GUEST_OPERATIONS).isPresent()) {
             Conditions.set(pass.testVM(), ConditionTypes.GUEST_OPERATIONS, true, "GuestOperationsWorking",
                     "guest operations no longer fail", pass.now());

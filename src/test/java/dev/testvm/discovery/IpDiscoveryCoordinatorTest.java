@@ -99,6 +99,8 @@ class IpDiscoveryCoordinatorTest {
         assertThat(again.guestOpsProblem()).contains(problem);
         DiscoveryResult viaTools = coordinator.step(auto(Vms.linuxWithToolsIp("10.0.0.9", "VM Network"), Vms.WRONG, "7"));
         assertThat(viaTools.found()).map(Found::source).contains(IpSource.TOOLS);
+        // The answer came from Tools, but the refusal still stands and must stay reported.
+        assertThat(viaTools.guestOpsProblem()).contains(problem);
         assertThat(vcenter.guestCalls()).isEqualTo(calls);
 
         vcenter.then(Run.printing("10.0.0.5"));

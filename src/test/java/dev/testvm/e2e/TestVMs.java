@@ -2,11 +2,17 @@ package dev.testvm.e2e;
 
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.ConditionTypes;
+import dev.testvm.api.GuestSpec;
+import dev.testvm.api.IpDiscoverySpec;
+import dev.testvm.api.SecretKeyRef;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMSpec;
 import dev.testvm.testsupport.Simulator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +31,52 @@ final class TestVMs {
         spec.setCloneType(cloneType);
         testVM.setSpec(spec);
         return testVM;
+    }
+
+    /**
+     * A TestVM that logs into the guest with the credentials in Secret {@code secret} (null: none)
+     * and whose {@code spec.ipDiscovery} {@code discovery} may adjust.
+     */
+    static TestVM withDiscovery(String namespace, String name, String template, CloneTypeSpec cloneType, String secret,
+            Consumer<IpDiscoverySpec> discovery) {
+        TestVM testVM = testVM(namespace, name, template, cloneType);
+        if (secret != null) {
+            GuestSpec guest = new GuestSpec();
+            SecretKeyRef ref = new SecretKeyRef();
+            ref.setName(secret);
+            guest.setCredentialsSecretRef(ref);
+            testVM.getSpec().setGuest(guest);
+        }
+        IpDiscoverySpec spec = new IpDiscoverySpec();
+        discovery.accept(spec);
+        testVM.getSpec().setIpDiscovery(spec);
+        return testVM;
+    }
+
+    static Secret guestSecret(String namespace, String name, String username, String password) {
+        return new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                .addToStringData("username", username).addToStringData("password", password).build();
+    }
+
+    /** The simulator's view of this TestVM's one VM. */
+    static Map<String, Object> simulatorVm(Simulator simulator, TestVM testVM) {
+        List<Map<String, Object>> vms = simulatorVms(simulator, testVM);
+        if (vms.size() != 1) {
+            throw new AssertionError("expected one simulator VM for " + testVM.getMetadata().getName() + ", found " + vms);
+        }
+        return vms.get(0);
+    }
+
+    static long millis(Map<String, Object> simulatorVm, String key) {
+        return ((Number) simulatorVm.get(key)).longValue();
+    }
+
+    static String message(TestVM testVM, String type) {
+        return condition(testVM, type).map(Condition::getMessage).orElse("");
+    }
+
+    static String reason(TestVM testVM, String type) {
+        return condition(testVM, type).map(Condition::getReason).orElse("");
     }
 
     static Optional<Condition> condition(TestVM testVM, String type) {

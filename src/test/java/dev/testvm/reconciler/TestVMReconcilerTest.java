@@ -202,6 +202,28 @@ class TestVMReconcilerTest {
         assertThat(Conditions.find(testVM.getStatus(), ConditionTypes.FAILED).orElseThrow().getReason()).isEqualTo("VMNotFound");
     }
 
+    @Test
+    void ipDiscoveryTimeoutSaysWhatTheLastAttemptSaw() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        dev.testvm.api.IpDiscoverySpec discovery = new dev.testvm.api.IpDiscoverySpec();
+        discovery.setTimeout("1s");
+        testVM.getSpec().setIpDiscovery(discovery);
+        reconciler.reconcile(testVM, null);
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null);
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.WaitingForIP);
+
+        testVM.getStatus().getMilestones().setPoweredOnAt(Instant.now().minusSeconds(5).toString());
+        reconciler.reconcile(testVM, null);
+
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.Failed);
+        var failed = Conditions.find(testVM.getStatus(), ConditionTypes.FAILED).orElseThrow();
+        assertThat(failed.getReason()).isEqualTo("IPDiscoveryTimeout");
+        assertThat(failed.getMessage()).isEqualTo("spec.ipDiscovery.timeout: no IP found within 1s of power-on (last: no IP yet)");
+    }
+
     static OperatorConfig config() {
         return new TestOperatorConfig(URI.create("https://127.0.0.1/sdk"), "DC0", Duration.ofSeconds(30));
     }

@@ -136,6 +136,37 @@ public final class Simulator implements AutoCloseable {
         return read(send("GET", "/vms", null), new TypeReference<>() {});
     }
 
+    /**
+     * {@code POST /testvm-sim/templates}: a new source VM {@code Templates/<name>}, a copy of the
+     * built-in template {@code from} with {@code knobs} (e.g. {@code toolsPollSeconds}) laid over its
+     * own; {@code networks} (if not empty) replaces its NICs; {@code poweredOn} makes a running VM
+     * (an instant-clone source) instead of a template.
+     *
+     * @return false if a VM of that name already exists (the simulator answered 409)
+     */
+    public boolean addTemplate(String name, String from, Map<String, String> knobs, List<String> networks, boolean poweredOn) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("from", from);
+        body.put("knobs", knobs == null ? Map.of() : knobs);
+        body.put("networks", networks == null ? List.of() : networks);
+        body.put("poweredOn", poweredOn);
+        try {
+            send("POST", "/templates", body);
+            return true;
+        } catch (IllegalStateException e) {
+            if (e.getMessage() != null && e.getMessage().contains("HTTP 409")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** {@code GET /testvm-sim/faults}: the rules with their {@code hits}. */
+    public List<Map<String, Object>> faults() {
+        return read(send("GET", "/faults", null), new TypeReference<>() {});
+    }
+
     /** {@code GET /testvm-sim/stats}. */
     public Stats stats() {
         return read(send("GET", "/stats", null), new TypeReference<>() {});
