@@ -72,6 +72,20 @@ class TestVMEndToEndTest {
         assertThat(delete.exitCode()).as(delete.output()).isZero();
     }
 
+    @Test
+    void ttlDeletesTheTestVmAndItsVm() {
+        TestVM testVM = testVM(NAMESPACE, "e2e-ttl", "Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        testVM.getSpec().setTtl("3s");
+        client.resource(testVM).create();
+
+        TestVM ready = await().atMost(READY_TIMEOUT).until(() -> get("e2e-ttl"), TestVMs::isReady);
+        assertThat(ready.getStatus().getExpiresAt()).isNotBlank();
+        assertThat(java.time.Instant.parse(ready.getStatus().getExpiresAt()))
+                .isAfter(java.time.Instant.parse(ready.getStatus().getMilestones().getIpAssignedAt()));
+        await().atMost(READY_TIMEOUT).until(() -> get("e2e-ttl") == null);
+        assertThat(TestVMs.simulatorVms(OperatorTestEnvironment.simulator(), ready)).isEmpty();
+    }
+
     private TestVM get(String name) {
         return client.resources(TestVM.class).inNamespace(NAMESPACE).withName(name).get();
     }

@@ -113,6 +113,23 @@ class TestVMProblemsEndToEndTest {
         assertThat(TestVMs.simulatorVms(simulator, ready)).hasSize(1);
     }
 
+    @Test
+    void vCenterRejectingTheLoginIsReportedAndRecoveredFrom() {
+        Simulator simulator = OperatorTestEnvironment.simulator();
+        simulator.addFault("Login", "InvalidLogin", null, 0, 0);
+        simulator.expireSessions();
+        client.resource(testVM(NAMESPACE, "vc-login", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
+
+        TestVM waiting = await().atMost(TIMEOUT).until(() -> get("vc-login"),
+                t -> reason(t, ConditionTypes.READY).filter("VCenterLoginFailed"::equals).isPresent());
+        assertThat(TestVMs.condition(waiting, ConditionTypes.READY).orElseThrow().getMessage())
+                .contains("vCenter refused the operator's login").doesNotContain(simulator.password());
+
+        simulator.clearFaults();
+        TestVM ready = await().atMost(TIMEOUT).until(() -> get("vc-login"), TestVMs::isReady);
+        assertThat(TestVMs.simulatorVms(simulator, ready)).hasSize(1);
+    }
+
     private TestVM createAndAwaitFailed(TestVM testVM) {
         client.resource(testVM).create();
         TestVM failed = await().atMost(TIMEOUT).until(() -> get(testVM.getMetadata().getName()), t -> TestVMs.failed(t).isPresent());

@@ -28,6 +28,9 @@ public final class KubeApiServers {
                     .withUpdateKubeConfig(false)
                     .withOfflineMode(offline())
                     .withStartupTimeout(120_000)
+                    // Without it kube-apiserver derives its address from the default route, which a
+                    // network-less machine lacks.
+                    .withApiServerFlag("--advertise-address", "127.0.0.1")
                     .build());
             started.start();
             ProcessReaper.recordDescendants(List.of("/etcd", "/kube-apiserver"));
