@@ -1,0 +1,366 @@
+package dev.testvm.bench;
+
+import dev.testvm.api.CloneTypeSpec;
+import dev.testvm.api.GuestSpec;
+import dev.testvm.api.IpDiscoverySpec;
+import dev.testvm.api.IpDiscoveryStrategy;
+import dev.testvm.api.SecretKeyRef;
+import dev.testvm.api.TestVM;
+import dev.testvm.api.TestVMSpec;
+import dev.testvm.api.Timings;
+import dev.testvm.config.IpFinders;
+import dev.testvm.config.OperatorConfig;
+import dev.testvm.reconciler.TestVMReconciler;
+import dev.testvm.reconciler.VCenterHolder;
+import dev.testvm.testsupport.Crds;
+import dev.testvm.testsupport.KubeApiServers;
+import dev.testvm.testsupport.Simulator;
+import dev.testvm.testsupport.SimulatorExtension;
+import dev.testvm.vsphere.VimVCenter;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+import java.util.logging.FileHandler;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/**
+ * Time to IP, VMware Tools vs guest operations, in one simulator run (not a test: a command, see
+ * {@code hack/bench-discovery.sh} and {@code docs/benchmarks.md}).
+ *
+ * <p>Starts a real kube-apiserver + etcd, our vCenter simulator in real time (time-scale 1 unless
+ * told otherwise) with the seed's Linux timings on a template of its own, and the operator
+ * in-process (plain java-operator-sdk with our {@link TestVMReconciler}, as in production minus
+ * Quarkus). Applies N TestVMs with {@code strategy: tools} and N with {@code strategy:
+ * guestOperations} at once, waits until all are Ready, and prints for each strategy the seed's table
+ * (Cloning, Booting, Getting IP: min, max, average, from {@code status.timings}) and the discovery
+ * latency: when a watch on the API server saw {@code status.ip}, minus when the simulator gave the
+ * guest its address ({@code ipAssignedAt} of {@code GET /testvm-sim/vms}).
+ */
+public final class DiscoveryBenchmark {
+
+    private static final String NAMESPACE = "bench";
+    private static final String SECRET = "bench-guest-login";
+
+    /** Command line options (all optional). */
+    record Options(int perStrategy, String os, double bootSeconds, double dhcpSeconds, double toolsPollSeconds,
+            double cloneSeconds, double powerOnSeconds, double timeScale, Duration initialBackoff, Duration maxBackoff,
+            Duration timeout) {
+
+        static Options parse(String[] args) {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                    throw new IllegalArgumentException("usage: " + USAGE);
+                }
+                values.put(args[i].substring(2), args[++i]);
+            }
+            Options options = new Options(
+                    (int) number(values, "per-strategy", 10),
+                    values.getOrDefault("os", "linux"),
+                    number(values, "boot-seconds", 20),
+                    number(values, "dhcp-seconds", 1.0),
+                    number(values, "tools-poll-seconds", 30),
+                    number(values, "clone-seconds", 1.0),
+                    number(values, "power-on-seconds", 0.5),
+                    number(values, "time-scale", 1.0),
+                    dev.testvm.api.Durations.parse(values.getOrDefault("initial-backoff", "250ms")),
+                    dev.testvm.api.Durations.parse(values.getOrDefault("max-backoff", "1s")),
+                    dev.testvm.api.Durations.parse(values.getOrDefault("timeout", "4m")));
+            values.keySet().removeAll(List.of("per-strategy", "os", "boot-seconds", "dhcp-seconds", "tools-poll-seconds", "clone-seconds",
+                    "power-on-seconds", "time-scale", "initial-backoff", "max-backoff", "timeout"));
+            if (!values.isEmpty()) {
+                throw new IllegalArgumentException("unknown options " + values.keySet() + "; usage: " + USAGE);
+            }
+            if (!options.os.equals("linux") && !options.os.equals("windows")) {
+                throw new IllegalArgumentException("--os is linux or windows");
+            }
+            return options;
+        }
+
+        private static double number(Map<String, String> values, String key, double fallback) {
+            return values.containsKey(key) ? Double.parseDouble(values.get(key)) : fallback;
+        }
+    }
+
+    static final String USAGE = "hack/bench-discovery.sh [--per-strategy 10] [--os linux|windows] [--boot-seconds 20]"
+            + " [--dhcp-seconds 1.0] [--tools-poll-seconds 30] [--clone-seconds 1] [--power-on-seconds 0.5]"
+            + " [--time-scale 1.0] [--initial-backoff 250ms] [--max-backoff 1s] [--timeout 4m]";
+
+    /** One TestVM's numbers. */
+    record Sample(String name, String strategy, String ipSource, Timings timings, long ipSeenAt, long ipAssignedAt,
+            long ipPublishedAt) {
+
+        double latencySeconds() {
+            return (ipSeenAt - ipAssignedAt) / 1000.0;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Path out = Files.createDirectories(Path.of("target", "bench-discovery"));
+        quietLogs(out.resolve("operator.log"));
+        say("command: " + USAGE.split(" ")[0] + " " + String.join(" ", args));
+        say("starting kube-apiserver + etcd");
+        KubeApiServers.kubeConfigYaml();
+        try (KubernetesClient client = KubeApiServers.newClient();
+                Simulator simulator = new SimulatorExtension().timeScale(options.timeScale).start()) {
+            Crds.installTestVm(client);
+            client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).serverSideApply();
+            client.resource(new SecretBuilder().withNewMetadata().withName(SECRET).withNamespace(NAMESPACE).endMetadata()
+                    .addToStringData("username", Simulator.GUEST_USER).addToStringData("password", Simulator.GUEST_PASSWORD)
+                    .build()).serverSideApply();
+            String template = "bench-" + options.os;
+            simulator.addTemplate(template, options.os.equals("linux") ? "ubuntu-22.04" : "windows-2016", Map.of(
+                    "toolsSeconds", fmt(options.bootSeconds),
+                    "ipSeconds", fmt(options.bootSeconds + options.dhcpSeconds),
+                    "toolsPollSeconds", fmt(options.toolsPollSeconds),
+                    "cloneSeconds.linked", fmt(options.cloneSeconds),
+                    "powerOnSeconds", fmt(options.powerOnSeconds)), List.of(), false);
+            say(String.format(Locale.ROOT, "simulator at %s, time-scale %s; Templates/%s: linked clone %s s, power-on %s s,"
+                    + " Tools %s s after power-on, DHCP %s s after Tools, Tools poll %s s",
+                    simulator.url(), fmt(options.timeScale), template, fmt(options.cloneSeconds), fmt(options.powerOnSeconds),
+                    fmt(options.bootSeconds), fmt(options.dhcpSeconds), fmt(options.toolsPollSeconds)));
+
+            VCenterHolder vcenter = new VCenterHolder(() -> VimVCenter.connect(simulator.connectionSettings(8)));
+            BenchConfig config = new BenchConfig(simulator.url(), options.initialBackoff, options.maxBackoff);
+            Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+            operator.register(new TestVMReconciler(vcenter, client, config, IpFinders.factory(config.discovery())),
+                    o -> o.settingNamespaces(NAMESPACE));
+            operator.start();
+            say("operator started in-process (java-operator-sdk + TestVMReconciler), discovery backoff "
+                    + options.initialBackoff.toMillis() + " ms doubling to " + options.maxBackoff.toMillis()
+                    + " ms; its log: " + out.resolve("operator.log"));
+
+            Map<String, Long> ipSeenAt = new ConcurrentHashMap<>();
+            Map<String, TestVM> ready = new ConcurrentHashMap<>();
+            Watch watch = client.resources(TestVM.class).inNamespace(NAMESPACE).watch(new Watcher<>() {
+                @Override
+                public void eventReceived(Action action, TestVM testVM) {
+                    long now = System.currentTimeMillis();
+                    if (testVM.getStatus() != null && testVM.getStatus().getIp() != null) {
+                        ipSeenAt.putIfAbsent(testVM.getMetadata().getName(), now);
+                        ready.put(testVM.getMetadata().getName(), testVM);
+                    }
+                }
+
+                @Override
+                public void onClose(WatcherException cause) {}
+            });
+
+            var before = simulator.stats();
+            List<String> names = new ArrayList<>();
+            for (int i = 1; i <= options.perStrategy; i++) {
+                for (IpDiscoveryStrategy strategy : List.of(IpDiscoveryStrategy.tools, IpDiscoveryStrategy.guestOperations)) {
+                    String name = strategy.name().toLowerCase(Locale.ROOT) + "-" + i;
+                    client.resource(testVM(name, "Templates/" + template, strategy)).create();
+                    names.add(name);
+                }
+            }
+            Instant applied = Instant.now();
+            say("applied " + names.size() + " TestVMs; waiting until all have status.ip");
+            long deadline = System.currentTimeMillis() + options.timeout.toMillis();
+            while (ready.size() < names.size() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(250);
+            }
+            double allReady = Duration.between(applied, Instant.now()).toMillis() / 1000.0;
+            watch.close();
+            var after = simulator.stats();
+            if (ready.size() < names.size()) {
+                say("only " + ready.size() + " of " + names.size() + " TestVMs got an IP within " + options.timeout);
+            }
+
+            Map<String, Map<String, Object>> vms = new LinkedHashMap<>();
+            for (Map<String, Object> vm : simulator.vms()) {
+                vms.put(String.valueOf(vm.get("uid")), vm);
+            }
+            List<Sample> samples = new ArrayList<>();
+            for (String name : names) {
+                TestVM testVM = ready.get(name);
+                if (testVM == null) {
+                    continue;
+                }
+                Map<String, Object> vm = vms.get(testVM.getMetadata().getUid());
+                samples.add(new Sample(name, testVM.getSpec().getIpDiscovery().getStrategy().name(), testVM.getStatus().getIpSource(),
+                        testVM.getStatus().getTimings(), ipSeenAt.get(name), number(vm, "ipAssignedAt"), number(vm, "ipPublishedAt")));
+            }
+            System.out.println();
+            System.out.println(report(options, samples, allReady, before, after));
+
+            say("deleting the TestVMs");
+            client.resources(TestVM.class).inNamespace(NAMESPACE).delete();
+            long cleanupDeadline = System.currentTimeMillis() + 60_000;
+            while (!client.resources(TestVM.class).inNamespace(NAMESPACE).list().getItems().isEmpty()
+                    && System.currentTimeMillis() < cleanupDeadline) {
+                Thread.sleep(250);
+            }
+            operator.stop();
+            vcenter.close();
+        }
+        System.exit(0);
+    }
+
+    static String report(Options options, List<Sample> samples, double allReady, Simulator.Stats before, Simulator.Stats after) {
+        StringBuilder out = new StringBuilder();
+        double scale = options.timeScale;
+        String scaleNote = scale == 1.0 ? "" : String.format(Locale.ROOT,
+                " (simulator time-scale %s: every value below is a real-time equivalent, measured seconds / %s;"
+                        + " the operator's own latency is not scaled, so it is overstated by that factor)", fmt(scale), fmt(scale));
+        out.append(String.format(Locale.ROOT, "## %d TestVMs per strategy, %s linked clones, all applied at once%s%n%n",
+                options.perStrategy, options.os, scaleNote));
+        Map<String, List<Sample>> byStrategy = new LinkedHashMap<>();
+        byStrategy.put("tools", samples.stream().filter(s -> s.strategy().equals("tools")).toList());
+        byStrategy.put("guestOperations", samples.stream().filter(s -> s.strategy().equals("guestOperations")).toList());
+        Map<String, Double> gettingIp = new LinkedHashMap<>();
+        for (var entry : byStrategy.entrySet()) {
+            List<Sample> list = entry.getValue();
+            long viaGuestOps = list.stream().filter(s -> "GuestOperations".equals(s.ipSource())).count();
+            out.append(String.format(Locale.ROOT, "strategy: %s (%d TestVMs; ipSource GuestOperations: %d, Tools: %d)%n%n",
+                    entry.getKey(), list.size(), viaGuestOps, list.size() - viaGuestOps));
+            out.append("| Phase | Minimum | Maximum | Average |\n| --- | --- | --- | --- |\n");
+            out.append(row("Cloning", list, s -> s.timings().getCloneSeconds() / scale));
+            out.append(row("Booting", list, s -> s.timings().getToolsSeconds() / scale));
+            out.append(row("Getting IP", list, s -> s.timings().getIpSeconds() / scale));
+            out.append('\n');
+            gettingIp.put(entry.getKey(), list.stream().mapToDouble(s -> s.timings().getIpSeconds() / scale).average().orElse(Double.NaN));
+        }
+        double ratio = gettingIp.get("tools") / gettingIp.get("guestOperations");
+        out.append(String.format(Locale.ROOT, "Getting IP, average: tools %.2f s / guestOperations %.2f s = %.1fx (target: at least 20x) -> %s%n%n",
+                gettingIp.get("tools"), gettingIp.get("guestOperations"), ratio, ratio >= 20 ? "met" : "MISSED"));
+
+        out.append("Discovery latency: status.ip seen by a watch on the API server minus the moment the simulator gave the guest its IP\n\n");
+        out.append("| strategy | median | p95 | max |\n| --- | --- | --- | --- |\n");
+        for (var entry : byStrategy.entrySet()) {
+            double[] latencies = entry.getValue().stream().mapToDouble(Sample::latencySeconds).sorted().toArray();
+            out.append(String.format(Locale.ROOT, "| %s | %.3f s | %.3f s | %.3f s |%n", entry.getKey(),
+                    percentile(latencies, 50), percentile(latencies, 95), latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1]));
+        }
+        double[] guestOps = byStrategy.get("guestOperations").stream().mapToDouble(Sample::latencySeconds).sorted().toArray();
+        double median = percentile(guestOps, 50);
+        double p95 = percentile(guestOps, 95);
+        out.append(String.format(Locale.ROOT, "%nguestOperations discovery latency: median %.3f s (target < 1 s) -> %s, p95 %.3f s (target < 2 s) -> %s%n",
+                median, median < 1 ? "met" : "MISSED", p95, p95 < 2 ? "met" : "MISSED"));
+        double[] afterPublish = byStrategy.get("tools").stream().filter(s -> s.ipPublishedAt() > 0)
+                .mapToDouble(s -> (s.ipSeenAt() - s.ipPublishedAt()) / 1000.0).sorted().toArray();
+        out.append(String.format(Locale.ROOT, "tools: status.ip seen minus Tools publishing the IP (guest.ipAddress): median %.3f s, p95 %.3f s%n",
+                percentile(afterPublish, 50), percentile(afterPublish, 95)));
+        out.append(String.format(Locale.ROOT, "all %d TestVMs had status.ip %.1f s after they were applied%n", samples.size(), allReady));
+        int guestVms = byStrategy.get("guestOperations").size();
+        if (guestVms > 0) {
+            out.append("guest-operation calls per guestOperations TestVM:");
+            for (String method : List.of("StartProgramInGuest", "ListProcessesInGuest", "InitiateFileTransferFromGuest", "DeleteFileInGuest")) {
+                out.append(String.format(Locale.ROOT, " %s %.1f", method, (after.requests(method) - before.requests(method)) / (double) guestVms));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String row(String phase, List<Sample> samples, ToDoubleFunction<Sample> value) {
+        DoubleSummaryStatistics stats = samples.stream().mapToDouble(value).summaryStatistics();
+        return String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", phase, stats.getMin(), stats.getMax(), stats.getAverage());
+    }
+
+    /** Nearest-rank percentile of sorted values; NaN when there are none. */
+    static double percentile(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    private static TestVM testVM(String name, String template, IpDiscoveryStrategy strategy) {
+        TestVM testVM = new TestVM();
+        testVM.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
+        TestVMSpec spec = new TestVMSpec();
+        spec.setTemplate(template);
+        spec.setCloneType(CloneTypeSpec.linked);
+        GuestSpec guest = new GuestSpec();
+        SecretKeyRef ref = new SecretKeyRef();
+        ref.setName(SECRET);
+        guest.setCredentialsSecretRef(ref);
+        spec.setGuest(guest);
+        IpDiscoverySpec discovery = new IpDiscoverySpec();
+        discovery.setStrategy(strategy);
+        spec.setIpDiscovery(discovery);
+        testVM.setSpec(spec);
+        return testVM;
+    }
+
+    private static long number(Map<String, Object> vm, String key) {
+        return vm == null || !(vm.get(key) instanceof Number n) ? 0 : n.longValue();
+    }
+
+    private static String fmt(double value) {
+        return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
+    }
+
+    /** The operator's log goes to a file; the terminal shows only the benchmark's own lines. */
+    private static void quietLogs(Path file) throws IOException {
+        Logger root = Logger.getLogger("");
+        for (Handler handler : root.getHandlers()) {
+            root.removeHandler(handler);
+        }
+        FileHandler handler = new FileHandler(file.toString());
+        handler.setFormatter(new SimpleFormatter());
+        root.addHandler(handler);
+        root.setLevel(Level.INFO);
+    }
+
+    private static void say(String line) {
+        System.out.println("[bench-discovery] " + line);
+    }
+
+    /** Operator configuration for the in-process operator (the vCenter connection comes from the VCenterHolder). */
+    record BenchConfig(URI url, Duration initialBackoff, Duration maxBackoff) implements OperatorConfig {
+
+        @Override
+        public VCenter vcenter() {
+            return new VCenter() {
+                public URI url() { return url; }
+                public String username() { return "testvm-operator"; }
+                public String password() { return "unused-here"; }
+                public Optional<Path> caBundle() { return Optional.empty(); }
+                public Optional<String> thumbprint() { return Optional.empty(); }
+                public boolean insecure() { return false; }
+                public String datacenter() { return "DC0"; }
+                public int maxConcurrentTasks() { return 8; }
+                public Duration requestTimeout() { return Duration.ofSeconds(30); }
+            };
+        }
+
+        @Override
+        public Discovery discovery() {
+            return new Discovery() {
+                public Duration initialBackoff() { return initialBackoff; }
+                public Duration maxBackoff() { return maxBackoff; }
+                public Duration taskPollInterval() { return Duration.ofSeconds(30); }
+            };
+        }
+    }
+
+    private DiscoveryBenchmark() {}
+}
