@@ -111,7 +111,7 @@ public final class DiscoveryBenchmark {
 
     /** One TestVM's numbers. */
     record Sample(String name, String strategy, String ipSource, Timings timings, long ipSeenAt, long ipAssignedAt,
-            long ipPublishedAt) {
+            long ipPublishedAt, long poweredOnLag, long toolsRunningLag) {
 
         double latencySeconds() {
             return (ipSeenAt - ipAssignedAt) / 1000.0;
@@ -203,8 +203,11 @@ public final class DiscoveryBenchmark {
                     continue;
                 }
                 Map<String, Object> vm = vms.get(testVM.getMetadata().getUid());
+                var milestones = testVM.getStatus().getMilestones();
                 samples.add(new Sample(name, testVM.getSpec().getIpDiscovery().getStrategy().name(), testVM.getStatus().getIpSource(),
-                        testVM.getStatus().getTimings(), ipSeenAt.get(name), number(vm, "ipAssignedAt"), number(vm, "ipPublishedAt")));
+                        testVM.getStatus().getTimings(), ipSeenAt.get(name), number(vm, "ipAssignedAt"), number(vm, "ipPublishedAt"),
+                        Instant.parse(milestones.getPoweredOnAt()).toEpochMilli() - number(vm, "poweredOnAt"),
+                        Instant.parse(milestones.getToolsRunningAt()).toEpochMilli() - number(vm, "toolsRunningAt")));
             }
             System.out.println();
             System.out.println(report(options, samples, allReady, before, after));
@@ -266,6 +269,11 @@ public final class DiscoveryBenchmark {
                 .mapToDouble(s -> (s.ipSeenAt() - s.ipPublishedAt()) / 1000.0).sorted().toArray();
         out.append(String.format(Locale.ROOT, "tools: status.ip seen minus Tools publishing the IP (guest.ipAddress): median %.3f s, p95 %.3f s%n",
                 percentile(afterPublish, 50), percentile(afterPublish, 95)));
+        double[] powerLag = samples.stream().mapToDouble(s -> s.poweredOnLag() / 1000.0).sorted().toArray();
+        double[] toolsLag = samples.stream().mapToDouble(s -> s.toolsRunningLag() / 1000.0).sorted().toArray();
+        out.append(String.format(Locale.ROOT, "milestones noted by the operator minus the simulator's own time (event delivery lag):"
+                + " powered on median %.3f s / p95 %.3f s, Tools running median %.3f s / p95 %.3f s%n",
+                percentile(powerLag, 50), percentile(powerLag, 95), percentile(toolsLag, 50), percentile(toolsLag, 95)));
         out.append(String.format(Locale.ROOT, "all %d TestVMs had status.ip %.1f s after they were applied%n", samples.size(), allReady));
         int guestVms = byStrategy.get("guestOperations").size();
         if (guestVms > 0) {
