@@ -34,7 +34,10 @@ final class PowerOnStep {
         if (status.getTaskRef() != null) {
             MoRef task = MoRef.parse(status.getTaskRef());
             TaskInfo info = pass.vcenter().taskInfo(task);
-            if (!info.state().done()) {
+            // The VM says it is on before its task says it is done (vCenter updates them apart, and
+            // the watcher may deliver them apart): the VM is what "powered on" means, and noting it
+            // at once keeps the booting phase (powered on -> Tools running) honest.
+            if (!info.state().done() && VmLookup.read(pass, vm).powerState() != PowerState.POWERED_ON) {
                 events.follow(task, pass.id());
                 return StepResult.requeue(taskPollInterval);
             }

@@ -203,6 +203,25 @@ class TestVMReconcilerTest {
     }
 
     @Test
+    void vmPoweredOnBeforeItsTaskReportsDoneIsNotedAtOnce() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        reconciler.reconcile(testVM, null);
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.PoweringOn);
+        MoRef powerOnTask = MoRef.parse(testVM.getStatus().getTaskRef());
+
+        // The VM's power state changed; the task still says running.
+        vcenter.vmByUuid(testVM.getMetadata().getUid()).power = PowerState.POWERED_ON;
+        reconciler.reconcile(testVM, null);
+
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.WaitingForIP);
+        assertThat(testVM.getStatus().getTaskRef()).isNull();
+        assertThat(testVM.getStatus().getMilestones().getPoweredOnAt()).isNotNull();
+        assertThat(vcenter.runningTasks()).containsExactly(powerOnTask);
+    }
+
+    @Test
     void ipDiscoveryTimeoutSaysWhatTheLastAttemptSaw() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
         dev.testvm.api.IpDiscoverySpec discovery = new dev.testvm.api.IpDiscoverySpec();
