@@ -69,6 +69,8 @@ public final class VimVCenter implements VCenter {
     private final List<Consumer<PropertyChange>> listeners = new CopyOnWriteArrayList<>();
     private final Set<MoRef> followedByCaller = ConcurrentHashMap.newKeySet();
     private final Set<MoRef> ownTasks = ConcurrentHashMap.newKeySet();
+    /** Destroy_Task → its VM, so that the VM's followers hear removed=true when the task succeeds. */
+    private final Map<MoRef, MoRef> destroying = new ConcurrentHashMap<>();
     private final Map<MoRef, Map<String, XmlElement>> taskValues = new ConcurrentHashMap<>();
     private final Map<MoRef, TaskInfo> finishedTasks = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -161,7 +163,9 @@ public final class VimVCenter implements VCenter {
 
     @Override
     public MoRef startDestroy(MoRef vm) {
-        return startTask(() -> new VirtualMachine(session, reader, vm).destroy());
+        MoRef task = startTask(() -> new VirtualMachine(session, reader, vm).destroy());
+        destroying.put(task, vm);
+        return task;
     }
 
     /** {@code ReconfigVM_Task} with the given changes (null = unchanged). Counts as a task like the others. */
@@ -296,6 +300,10 @@ public final class VimVCenter implements VCenter {
     }
 
     private void taskFinished(MoRef task, TaskInfo info) {
+        MoRef destroyed = destroying.remove(task);
+        if (destroyed != null && info.state() == TaskInfo.State.SUCCESS) {
+            watcher.gone(destroyed);
+        }
         finishedTasks.put(task, info);
         taskValues.remove(task);
         limiter.finished(task);
@@ -305,6 +313,7 @@ public final class VimVCenter implements VCenter {
     }
 
     private void taskGone(MoRef task) {
+        destroying.remove(task);
         taskValues.remove(task);
         limiter.finished(task);
         ownTasks.remove(task);

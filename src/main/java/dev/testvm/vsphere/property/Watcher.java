@@ -64,11 +64,18 @@ public final class Watcher implements AutoCloseable {
     private String version = "";
     private volatile boolean running = true;
     private Thread thread;
+    private final java.util.concurrent.ExecutorService events;
 
     public Watcher(Session session, int maxWaitSeconds, Consumer<WatchEvent> sink) {
         this.session = session;
         this.maxWaitSeconds = maxWaitSeconds;
         this.sink = sink;
+        String name = "vsphere-watcher-events-" + session.soap().url().getHost();
+        this.events = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public static List<String> pathsFor(MoRef object) {
@@ -232,8 +239,14 @@ public final class Watcher implements AutoCloseable {
         }
     }
 
-    /** The object no longer exists: stop following it and say so once. */
-    private void gone(MoRef object) {
+    /**
+     * The object no longer exists: stop following it and report {@code removed=true} once (later
+     * reports of the same disappearance are dropped). Called for the server's "leave" and
+     * "missing" reports, and by the client when its own Destroy_Task succeeded: vcsim sends no
+     * "leave" for an object it never reported as "entered", which happens when a VM is followed
+     * and destroyed within one of its update ticks.
+     */
+    public void gone(MoRef object) {
         if (!wanted.remove(object)) {
             return;
         }
@@ -246,11 +259,21 @@ public final class Watcher implements AutoCloseable {
         emit(new WatchEvent(new PropertyChange(object, Set.of(), true), Map.of()));
     }
 
+    /**
+     * Hands the event to the single event thread: listeners see events in order and on one
+     * thread, whoever found them, and a slow listener never delays the next long poll.
+     */
     private void emit(WatchEvent event) {
         try {
-            sink.accept(event);
-        } catch (RuntimeException e) {
-            LOG.error("watcher: change listener failed for " + event.change().object(), e);
+            events.execute(() -> {
+                try {
+                    sink.accept(event);
+                } catch (RuntimeException e) {
+                    LOG.error("watcher: change listener failed for " + event.change().object(), e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debugf("watcher closed, dropping change of %s", event.change().object());
         }
     }
 
@@ -297,5 +320,6 @@ public final class Watcher implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        events.shutdown();
     }
 }
