@@ -28,16 +28,18 @@ import org.jboss.logging.Logger;
  * The connection's single {@code WaitForUpdatesEx} loop, on its own daemon thread.
  *
  * <p>It owns a private property collector ({@code CreatePropertyCollector}, so its filters never
- * mix with anyone else's) with one filter per followed object: following and unfollowing are then
- * one {@code CreateFilter} / {@code DestroyPropertyFilter} each, sent at once from the caller's
- * thread, while the long poll keeps running. Filters set {@code reportMissingObjectsInResults}:
- * otherwise a single destroyed VM makes every later wait fail (vcsim) .
+ * mix with anyone else's) with one filter per followed object: following is one
+ * {@code CreateFilter}, sent at once from the caller's thread while the long poll keeps running;
+ * unfollowing is one {@code DestroyPropertyFilter}, sent by the loop between two polls. Filters
+ * set {@code reportMissingObjectsInResults}: otherwise a single destroyed VM makes every later
+ * wait fail (vcsim).
  *
  * <p>Recovery: the collector and filters belong to the session. When the session was renewed
  * (its generation changed, or the collector is reported missing) the watcher creates a new
  * collector and re-creates every filter, starting again from version "" (so it re-reads the
  * current values: nothing is missed, some changes may be reported twice). When vCenter cannot be
- * reached it retries with a backoff from 250 ms doubling to 5 s.
+ * reached it retries with a backoff from 250 ms doubling to 5 s, and then also starts over with a
+ * new collector, since the lost poll may have taken updates with it.
  */
 public final class Watcher implements AutoCloseable {
 
@@ -60,6 +62,7 @@ public final class Watcher implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<MoRef, MoRef> filters = new HashMap<>();
     private MoRef collector;
+    private MoRef staleCollector;
     private long collectorGeneration = -1;
     private String version = "";
     private volatile boolean running = true;
@@ -107,14 +110,13 @@ public final class Watcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops reporting the object at once; its filter is destroyed by the loop before its next
+     * poll. (Destroying a filter while a WaitForUpdatesEx is pending races in vcsim and can
+     * crash that poll, losing its updates.)
+     */
     public void unfollow(MoRef object) {
         wanted.remove(object);
-        lock.lock();
-        try {
-            destroyFilter(filters.remove(object));
-        } finally {
-            lock.unlock();
-        }
     }
 
     public Set<MoRef> followed() {
@@ -157,6 +159,10 @@ public final class Watcher implements AutoCloseable {
                 }
                 LOG.debugf("watcher: vCenter unreachable (%s), retrying in %d ms", e.getMessage(), backoff.toMillis());
                 backoff = sleep(backoff);
+                // A poll whose answer was lost may have consumed updates (vcsim does not replay
+                // them for the same version): start over with a fresh collector, which reports
+                // the current values of everything followed.
+                forgetCollector();
             } catch (RuntimeException e) {
                 LOG.error("watcher: unexpected failure, retrying", e);
                 backoff = sleep(backoff);
@@ -169,6 +175,17 @@ public final class Watcher implements AutoCloseable {
         lock.lock();
         try {
             long generation = session.generation();
+            if (staleCollector != null) {
+                MoRef stale = staleCollector;
+                staleCollector = null;
+                if (collectorGeneration == generation) {
+                    try {
+                        PropertyCollectorMethods.destroyPropertyCollector(session, stale);
+                    } catch (VimFaultException e) {
+                        LOG.debugf("DestroyPropertyCollector of the old collector failed (ignored): %s", e.getMessage());
+                    }
+                }
+            }
             if (collector == null || collectorGeneration != generation) {
                 filters.clear();
                 collector = PropertyCollectorMethods.createPropertyCollector(session, session.serviceContent().propertyCollector());
@@ -194,6 +211,9 @@ public final class Watcher implements AutoCloseable {
     private void forgetCollector() {
         lock.lock();
         try {
+            if (collector != null) {
+                staleCollector = collector;
+            }
             collector = null;
             filters.clear();
         } finally {
@@ -249,12 +269,6 @@ public final class Watcher implements AutoCloseable {
     public void gone(MoRef object) {
         if (!wanted.remove(object)) {
             return;
-        }
-        lock.lock();
-        try {
-            destroyFilter(filters.remove(object));
-        } finally {
-            lock.unlock();
         }
         emit(new WatchEvent(new PropertyChange(object, Set.of(), true), Map.of()));
     }
