@@ -39,9 +39,9 @@ import org.jboss.logging.Logger;
  *
  * <p>Tasks: every task started here counts against {@code maxConcurrentTasks} until this client
  * sees it finished (see {@link TaskLimiter}); to see that without help, the client follows its own
- * tasks in the watcher until they finish, and their changes reach the change listeners too. A
- * finished task's info is remembered, so {@link #taskInfo} after the watcher reported the end
- * costs no request.
+ * tasks in the watcher until they finish, and their changes reach the change listeners too. The
+ * watcher's values of followed tasks (and a finished task's info) are kept, so {@link #taskInfo}
+ * usually costs no request.
  */
 public final class VimVCenter implements VCenter {
 
@@ -193,11 +193,20 @@ public final class VimVCenter implements VCenter {
         return task;
     }
 
+    /**
+     * The task's info. Served without a request when the watcher already has it: a finished
+     * task's info never changes, and a task the watcher follows is reported as of its last update
+     * (a change not yet delivered arrives as an event right after). Otherwise one property read.
+     */
     @Override
     public TaskInfo taskInfo(MoRef task) {
         TaskInfo known = finishedTasks.get(task);
         if (known != null) {
             return known;
+        }
+        Map<String, XmlElement> watched = taskValues.get(task);
+        if (watched != null && watched.containsKey("info.state") && watcher.followed().contains(task)) {
+            return Values.taskInfo(task, watched.get("info.state"), watched.get("info.result"), watched.get("info.error"));
         }
         try {
             TaskInfo info = new Task(reader, task).info();
