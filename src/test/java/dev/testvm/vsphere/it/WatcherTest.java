@@ -155,21 +155,19 @@ class WatcherTest {
 
     @Test
     void followsFiftyVmsUntilEachHasAnIpAddress() {
+        // The operator's order: clone, follow, power on; the IP then appears while followed.
         MoRef template = vc.findByInventoryPath(LifecycleTest.UBUNTU).orElseThrow();
         Set<MoRef> withIp = ConcurrentHashMap.newKeySet();
         vc.addChangeListener(c -> {
-            if (c.changedPaths().contains("guest.ipAddress") && !c.removed()) {
-                String ip = vc.vmInfo(c.object()).ipAddress();
-                if (ip != null) {
-                    withIp.add(c.object());
-                }
+            if (c.changedPaths().contains("guest.ipAddress") && !c.removed() && vc.vmInfo(c.object()).ipAddress() != null) {
+                withIp.add(c.object());
             }
         });
         List<MoRef> tasks = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             String uid = UUID.randomUUID().toString();
             tasks.add(vc.startClone(new CloneRequest(template, CloneType.LINKED, null, "fifty-" + i + "-" + uid.substring(0, 6),
-                    null, null, null, null, uid, Map.of("testvm.dev/uid", uid), null, null, null, true)));
+                    null, null, null, null, uid, Map.of("testvm.dev/uid", uid), null, null, null, false)));
         }
         List<MoRef> vms = new ArrayList<>();
         for (MoRef task : tasks) {
@@ -177,6 +175,9 @@ class WatcherTest {
             vms.add(vm);
             made.add(vm);
             vc.follow(vm);
+        }
+        for (MoRef vm : vms) {
+            vc.startPowerOn(vm);
         }
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(withIp).containsExactlyInAnyOrderElementsOf(vms));
