@@ -72,6 +72,8 @@ public final class Watcher implements AutoCloseable {
     private final Consumer<WatchEvent> sink;
     private final int maxWaitSeconds;
     private final Set<MoRef> wanted = ConcurrentHashMap.newKeySet();
+    /** Last values seen per followed object (loop thread only): only real changes are reported. */
+    private final Map<MoRef, Map<String, XmlElement>> lastValues = new ConcurrentHashMap<>();
     private final ExecutorService events;
     /** Guards the server-side objects below. Held for view bookkeeping calls, never across the long poll. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -131,6 +133,7 @@ public final class Watcher implements AutoCloseable {
     /** Stops reporting the object at once; it leaves the view before the next poll. */
     public void unfollow(MoRef object) {
         wanted.remove(object);
+        lastValues.remove(object);
     }
 
     public Set<MoRef> followed() {
@@ -272,14 +275,38 @@ public final class Watcher implements AutoCloseable {
             if (update.leave()) {
                 gone(update.obj());
             } else if (wanted.contains(update.obj())) {
-                Map<String, XmlElement> values = Collections.unmodifiableMap(new LinkedHashMap<>(update.changes()));
-                emit(new WatchEvent(new PropertyChange(update.obj(), Set.copyOf(update.changes().keySet()), false), values));
+                Map<String, XmlElement> changed = changedValues(update.obj(), update.changes());
+                if (!changed.isEmpty()) {
+                    emit(new WatchEvent(new PropertyChange(update.obj(), Set.copyOf(changed.keySet()), false),
+                            Collections.unmodifiableMap(changed)));
+                }
             }
         }
         for (MoRef missing : set.missing()) {
             gone(missing);
         }
     }
+
+    /**
+     * The reported values that differ from the last ones seen. Servers may report a path whose
+     * value did not change (vcsim reports every followed guest.* path when any of them changes,
+     * and every value again after the collector is rebuilt); listeners get real changes only.
+     */
+    private Map<String, XmlElement> changedValues(MoRef object, Map<String, XmlElement> reported) {
+        Map<String, XmlElement> last = lastValues.computeIfAbsent(object, o -> new ConcurrentHashMap<>());
+        Map<String, XmlElement> changed = new LinkedHashMap<>();
+        reported.forEach((path, value) -> {
+            XmlElement stored = value == null ? UNSET : value;
+            XmlElement previous = last.put(path, stored);
+            if (!stored.equals(previous)) { // never seen before counts as a change
+                changed.put(path, value);
+            }
+        });
+        return changed;
+    }
+
+    /** Marks "seen, and unset" in {@link #lastValues} (maps cannot hold null). */
+    private static final XmlElement UNSET = new XmlElement("", "unset", Map.of(), null, "", List.of());
 
     /**
      * The object no longer exists: stop following it and report {@code removed=true} once (later
@@ -289,6 +316,7 @@ public final class Watcher implements AutoCloseable {
      * and destroyed within one of its update ticks.
      */
     public void gone(MoRef object) {
+        lastValues.remove(object);
         if (!wanted.remove(object)) {
             return;
         }

@@ -53,7 +53,15 @@ public final class VSphereClientBench {
     private static MoRef cycle(VimVCenter vc) throws InterruptedException {
         BlockingQueue<PropertyChange> events = new LinkedBlockingQueue<>();
         vc.addChangeListener(events::add);
+        // the connection's one-time watcher setup (collector, view, filter) is not part of a cycle:
+        // follow an idle VM first, as a running operator always follows something
+        MoRef idle = vc.findByInventoryPath("DC0/vm/DC0_H0_VM0").orElseThrow();
+        vc.follow(idle);
+        while (vc.requestStats().count("WaitForUpdatesEx") < 2) {
+            Thread.sleep(10);
+        }
         Map<String, Long> before = vc.requestStats().snapshot();
+        Map<String, Long> phase = before;
         long start = System.nanoTime();
 
         String uid = UUID.randomUUID().toString();
@@ -63,16 +71,20 @@ public final class VSphereClientBench {
         }
         MoRef cloneTask = vc.startClone(new CloneRequest(template, CloneType.LINKED, null, "bench-" + uid.substring(0, 8),
                 null, null, null, null, uid, Map.of("testvm.dev/uid", uid), null, null, null, false));
+        phase = report("  start clone", phase, vc);
         TaskInfo cloned = awaitTask(vc, events, cloneTask);
         MoRef vm = cloned.result();
         long clonedAt = System.nanoTime();
+        phase = report("  clone done", phase, vc);
 
         vc.follow(vm);
         MoRef powerOn = vc.startPowerOn(vm);
         awaitTask(vc, events, powerOn);
         long poweredAt = System.nanoTime();
+        phase = report("  follow VM + power on", phase, vc);
 
         String ip = null;
+        int ipEvents = 0;
         while (ip == null) {
             PropertyChange change = events.poll(120, TimeUnit.SECONDS);
             if (change == null) {
@@ -81,10 +93,12 @@ public final class VSphereClientBench {
             if (change.object().equals(vm) && change.changedPaths().contains("guest.ipAddress")) {
                 VmInfo info = vc.vmInfo(vm);
                 ip = info.ipAddress();
+                ipEvents++;
             }
         }
         long ipAt = System.nanoTime();
         vc.unfollow(vm);
+        report("  IP (" + ipEvents + " guest.ipAddress events)", phase, vc);
 
         Map<String, Long> delta = delta(before, vc.requestStats().snapshot());
         long polls = delta.getOrDefault("WaitForUpdatesEx", 0L);
@@ -149,6 +163,12 @@ public final class VSphereClientBench {
         while (System.nanoTime() < end) {
             vc.vmInfo(vm);
         }
+    }
+
+    private static Map<String, Long> report(String label, Map<String, Long> since, VimVCenter vc) {
+        Map<String, Long> now = vc.requestStats().snapshot();
+        System.out.printf("%s: %s%n", label, delta(since, now));
+        return now;
     }
 
     private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
