@@ -281,17 +281,24 @@ public final class VimVCenter implements VCenter {
     private void onWatchEvent(WatchEvent event) {
         PropertyChange change = event.change();
         MoRef object = change.object();
-        if ("Task".equals(object.type())) {
+        // A finished task never changes: later reports are stale replays (vcsim sends a task's
+        // "enter" with its final values before the older "modify" updates of the same poll).
+        if ("Task".equals(object.type()) && !finishedTasks.containsKey(object)) {
             if (change.removed()) {
                 taskGone(object);
             } else {
-                Map<String, XmlElement> values = taskValues.computeIfAbsent(object, t -> new ConcurrentHashMap<>());
-                event.values().forEach((path, val) -> {
-                    if (val == null) {
-                        values.remove(path);
-                    } else {
-                        values.put(path, val);
-                    }
+                // Merge into a new map and publish it whole: taskInfo() on another thread must
+                // never see the new state without the result that came with it.
+                Map<String, XmlElement> values = taskValues.compute(object, (task, old) -> {
+                    Map<String, XmlElement> merged = old == null ? new java.util.HashMap<>() : new java.util.HashMap<>(old);
+                    event.values().forEach((path, val) -> {
+                        if (val == null) {
+                            merged.remove(path);
+                        } else {
+                            merged.put(path, val);
+                        }
+                    });
+                    return Map.copyOf(merged);
                 });
                 TaskInfo info = Values.taskInfo(object, values.get("info.state"), values.get("info.result"), values.get("info.error"));
                 if (info.state().done()) {
@@ -313,7 +320,7 @@ public final class VimVCenter implements VCenter {
         if (destroyed != null && info.state() == TaskInfo.State.SUCCESS) {
             watcher.gone(destroyed);
         }
-        finishedTasks.put(task, info);
+        finishedTasks.putIfAbsent(task, info);
         taskValues.remove(task);
         limiter.finished(task);
         if (ownTasks.remove(task) && !followedByCaller.contains(task)) {
