@@ -9,6 +9,8 @@ import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import dev.testvm.vsphere.VimFaultException;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -125,6 +127,21 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         return Optional.of(Duration.ofMillis(millis));
     }
 
+    /** Shows phase Deleting while the finalizer works; best effort, the resource is going away. */
+    private void markDeleting(TestVM testVM, Context<TestVM> context) {
+        if (context == null || testVM.getStatus() == null || testVM.getStatus().getPhase() == Phase.Deleting) {
+            return;
+        }
+        try {
+            context.getClient().resources(TestVM.class).inNamespace(testVM.getMetadata().getNamespace())
+                    .withName(testVM.getMetadata().getName()).subresource("status")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Deleting\"}}");
+            kubeEvents.normal(testVM, "Deleting", "powering off and destroying the VM");
+        } catch (RuntimeException e) {
+            // Not worth failing the cleanup over a cosmetic status field.
+        }
+    }
+
     /** Maps vCenter failures outside any step's own handling to retryable conditions. */
     static TestVMProblem classify(RuntimeException e) {
         if (e instanceof VCenterUnreachableException) {
@@ -143,6 +160,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     @Override
     public DeleteControl cleanup(TestVM testVM, Context<TestVM> context) {
         ip.forget(testVM.getMetadata().getUid());
+        markDeleting(testVM, context);
         VCenter connection;
         try {
             connection = vcenter.get();

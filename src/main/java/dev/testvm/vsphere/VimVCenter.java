@@ -39,9 +39,9 @@ import org.jboss.logging.Logger;
  *
  * <p>Tasks: every task started here counts against {@code maxConcurrentTasks} until this client
  * sees it finished (see {@link TaskLimiter}); to see that without help, the client follows its own
- * tasks in the watcher until they finish, and their changes reach the change listeners too. A
- * finished task's info is remembered, so {@link #taskInfo} after the watcher reported the end
- * costs no request.
+ * tasks in the watcher until they finish, and their changes reach the change listeners too. The
+ * watcher's values of followed tasks (and a finished task's info) are kept, so {@link #taskInfo}
+ * usually costs no request.
  */
 public final class VimVCenter implements VCenter {
 
@@ -69,6 +69,8 @@ public final class VimVCenter implements VCenter {
     private final List<Consumer<PropertyChange>> listeners = new CopyOnWriteArrayList<>();
     private final Set<MoRef> followedByCaller = ConcurrentHashMap.newKeySet();
     private final Set<MoRef> ownTasks = ConcurrentHashMap.newKeySet();
+    /** Destroy_Task → its VM, so that the VM's followers hear removed=true when the task succeeds. */
+    private final Map<MoRef, MoRef> destroying = new ConcurrentHashMap<>();
     private final Map<MoRef, Map<String, XmlElement>> taskValues = new ConcurrentHashMap<>();
     private final Map<MoRef, TaskInfo> finishedTasks = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -161,7 +163,9 @@ public final class VimVCenter implements VCenter {
 
     @Override
     public MoRef startDestroy(MoRef vm) {
-        return startTask(() -> new VirtualMachine(session, reader, vm).destroy());
+        MoRef task = startTask(() -> new VirtualMachine(session, reader, vm).destroy());
+        destroying.put(task, vm);
+        return task;
     }
 
     /** {@code ReconfigVM_Task} with the given changes (null = unchanged). Counts as a task like the others. */
@@ -189,11 +193,20 @@ public final class VimVCenter implements VCenter {
         return task;
     }
 
+    /**
+     * The task's info. Served without a request when the watcher already has it: a finished
+     * task's info never changes, and a task the watcher follows is reported as of its last update
+     * (a change not yet delivered arrives as an event right after). Otherwise one property read.
+     */
     @Override
     public TaskInfo taskInfo(MoRef task) {
         TaskInfo known = finishedTasks.get(task);
         if (known != null) {
             return known;
+        }
+        Map<String, XmlElement> watched = taskValues.get(task);
+        if (watched != null && watched.containsKey("info.state") && watcher.followed().contains(task)) {
+            return Values.taskInfo(task, watched.get("info.state"), watched.get("info.result"), watched.get("info.error"));
         }
         try {
             TaskInfo info = new Task(reader, task).info();
@@ -268,17 +281,24 @@ public final class VimVCenter implements VCenter {
     private void onWatchEvent(WatchEvent event) {
         PropertyChange change = event.change();
         MoRef object = change.object();
-        if ("Task".equals(object.type())) {
+        // A finished task never changes: later reports are stale replays (vcsim sends a task's
+        // "enter" with its final values before the older "modify" updates of the same poll).
+        if ("Task".equals(object.type()) && !finishedTasks.containsKey(object)) {
             if (change.removed()) {
                 taskGone(object);
             } else {
-                Map<String, XmlElement> values = taskValues.computeIfAbsent(object, t -> new ConcurrentHashMap<>());
-                event.values().forEach((path, val) -> {
-                    if (val == null) {
-                        values.remove(path);
-                    } else {
-                        values.put(path, val);
-                    }
+                // Merge into a new map and publish it whole: taskInfo() on another thread must
+                // never see the new state without the result that came with it.
+                Map<String, XmlElement> values = taskValues.compute(object, (task, old) -> {
+                    Map<String, XmlElement> merged = old == null ? new java.util.HashMap<>() : new java.util.HashMap<>(old);
+                    event.values().forEach((path, val) -> {
+                        if (val == null) {
+                            merged.remove(path);
+                        } else {
+                            merged.put(path, val);
+                        }
+                    });
+                    return Map.copyOf(merged);
                 });
                 TaskInfo info = Values.taskInfo(object, values.get("info.state"), values.get("info.result"), values.get("info.error"));
                 if (info.state().done()) {
@@ -296,7 +316,11 @@ public final class VimVCenter implements VCenter {
     }
 
     private void taskFinished(MoRef task, TaskInfo info) {
-        finishedTasks.put(task, info);
+        MoRef destroyed = destroying.remove(task);
+        if (destroyed != null && info.state() == TaskInfo.State.SUCCESS) {
+            watcher.gone(destroyed);
+        }
+        finishedTasks.putIfAbsent(task, info);
         taskValues.remove(task);
         limiter.finished(task);
         if (ownTasks.remove(task) && !followedByCaller.contains(task)) {
@@ -305,6 +329,7 @@ public final class VimVCenter implements VCenter {
     }
 
     private void taskGone(MoRef task) {
+        destroying.remove(task);
         taskValues.remove(task);
         limiter.finished(task);
         ownTasks.remove(task);

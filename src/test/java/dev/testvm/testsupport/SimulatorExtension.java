@@ -124,7 +124,9 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
         Path cert = workDir.resolve("vcsim.pem");
         List<String> command = new ArrayList<>(List.of(binary.toString(),
                 "-listen", "127.0.0.1:0", "-exit-on-stdin-eof", "-time-scale", Double.toString(timeScale),
-                "-cert-out", cert.toString()));
+                "-cert-out", cert.toString(),
+                // a JVM killed without running afterAll must not leave the simulator behind
+                "-parent-pid", Long.toString(ProcessHandle.current().pid())));
         if (checkCredentials) {
             command.add("-username");
             command.add(username);

@@ -2,6 +2,7 @@ package dev.testvm.vsphere.methods;
 
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.soap.SoapCaller;
+import dev.testvm.vsphere.soap.XmlElement;
 import dev.testvm.vsphere.soap.XmlWriter;
 import dev.testvm.vsphere.types.ObjectContent;
 import dev.testvm.vsphere.types.PropertyFilterSpec;
@@ -81,6 +82,28 @@ public final class PropertyCollectorMethods {
             }
             w.element("recursive", recursive);
         }).childMoRef("returnval");
+    }
+
+    /** {@code ViewManager.CreateListView(obj[])}. */
+    public static MoRef createListView(SoapCaller soap, MoRef viewManager, List<MoRef> objects) {
+        return soap.call("CreateListView", viewManager, w -> {
+            for (MoRef obj : objects) {
+                w.moRef("obj", obj);
+            }
+        }).childMoRef("returnval");
+    }
+
+    /** {@code ListView.ModifyListView(add[], remove[])}; returns the objects that could not be added. */
+    public static List<MoRef> modifyListView(SoapCaller soap, MoRef view, List<MoRef> add, List<MoRef> remove) {
+        XmlElement response = soap.call("ModifyListView", view, w -> {
+            for (MoRef obj : add) {
+                w.moRef("add", obj);
+            }
+            for (MoRef obj : remove) {
+                w.moRef("remove", obj);
+            }
+        });
+        return response.children("returnval").stream().map(XmlElement::asMoRef).toList();
     }
 
     public static void destroyView(SoapCaller soap, MoRef view) {

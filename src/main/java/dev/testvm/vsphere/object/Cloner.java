@@ -23,7 +23,7 @@ import java.util.List;
  * compute resource (cluster or standalone host) the template is registered on, so the clone
  * lands where the template's datastores are reachable; the datastore is left unset, which makes
  * vSphere keep the source's datastore. All of this costs one property read of the source (plus
- * two for a template).
+ * two for the first clone of a template on a given host: host → pool is remembered).
  *
  * <p>A linked clone uses the named snapshot, else the source's current one, with
  * {@code diskMoveType=createNewChildDiskBacking}; a source without one is refused with
@@ -40,6 +40,8 @@ public final class Cloner {
 
     private final Session session;
     private final PropertyReader reader;
+    /** Host → root pool of its compute resource: two reads saved per template clone; hosts rarely change cluster. */
+    private final java.util.Map<MoRef, MoRef> poolOfHost = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Cloner(Session session, PropertyReader reader) {
         this.session = session;
@@ -89,9 +91,15 @@ public final class Cloner {
         if (host == null) {
             throw new IllegalArgumentException("source " + vm + " has neither a resource pool nor a host; give a resource pool");
         }
+        MoRef known = poolOfHost.get(host);
+        if (known != null) {
+            return known;
+        }
         MoRef computeResource = reader.read(host, List.of("parent")).map(c -> Values.moRef(c.get("parent")))
                 .orElseThrow(() -> new IllegalArgumentException("host " + host + " of source " + vm + " has no parent compute resource"));
-        return reader.read(computeResource, List.of("resourcePool")).map(c -> Values.moRef(c.get("resourcePool")))
+        MoRef rootPool = reader.read(computeResource, List.of("resourcePool")).map(c -> Values.moRef(c.get("resourcePool")))
                 .orElseThrow(() -> new IllegalArgumentException("compute resource " + computeResource + " has no resource pool"));
+        poolOfHost.put(host, rootPool);
+        return rootPool;
     }
 }

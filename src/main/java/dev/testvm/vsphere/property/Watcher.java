@@ -8,18 +8,24 @@ import dev.testvm.vsphere.fault.ManagedObjectNotFoundException;
 import dev.testvm.vsphere.fault.NotAuthenticatedException;
 import dev.testvm.vsphere.methods.PropertyCollectorMethods;
 import dev.testvm.vsphere.session.Session;
+import dev.testvm.vsphere.soap.XmlElement;
 import dev.testvm.vsphere.types.PropertyFilterSpec;
 import dev.testvm.vsphere.types.PropertyFilterSpec.ObjectSpec;
 import dev.testvm.vsphere.types.PropertyFilterSpec.PropertySpec;
+import dev.testvm.vsphere.types.PropertyFilterSpec.TraversalSpec;
 import dev.testvm.vsphere.types.UpdateSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -27,17 +33,27 @@ import org.jboss.logging.Logger;
 /**
  * The connection's single {@code WaitForUpdatesEx} loop, on its own daemon thread.
  *
- * <p>It owns a private property collector ({@code CreatePropertyCollector}, so its filters never
- * mix with anyone else's) with one filter per followed object: following and unfollowing are then
- * one {@code CreateFilter} / {@code DestroyPropertyFilter} each, sent at once from the caller's
- * thread, while the long poll keeps running. Filters set {@code reportMissingObjectsInResults}:
- * otherwise a single destroyed VM makes every later wait fail (vcsim) .
+ * <p>It owns a private property collector ({@code CreatePropertyCollector}, so nobody else's
+ * filters mix in) with ONE filter over a {@code ListView}: the view is the updatable set of
+ * followed objects, the filter names the VM paths and the task paths once. Following an object is
+ * one {@code ModifyListView} (add), sent at once from the caller's thread while the long poll
+ * keeps running; unfollowing is batched into one {@code ModifyListView} (remove) before the next
+ * poll. One filter rather than one per object because vcsim re-collects every filter for every
+ * change (quadratic: with 100 filters its polls took longer than 30 s), and because a view
+ * change makes vcsim report newly added objects at once.
  *
- * <p>Recovery: the collector and filters belong to the session. When the session was renewed
- * (its generation changed, or the collector is reported missing) the watcher creates a new
- * collector and re-creates every filter, starting again from version "" (so it re-reads the
- * current values: nothing is missed, some changes may be reported twice). When vCenter cannot be
- * reached it retries with a backoff from 250 ms doubling to 5 s.
+ * <p>The filter sets {@code reportMissingObjectsInResults}, so a destroyed VM never fails the
+ * poll. Objects reported gone ("leave", a missing entry, or not addable to the view) are
+ * reported once with {@code removed=true} and dropped.
+ *
+ * <p>Recovery: the collector, view and filter belong to the session. When the session was
+ * renewed (its generation changed, or they are reported missing) the watcher builds them again
+ * and starts from version "" (the current values of everything followed are reported again:
+ * nothing is missed, some changes are reported twice). When vCenter cannot be reached it retries
+ * with a backoff from 250 ms doubling to 5 s, and then also starts over, since the lost poll may
+ * have taken updates with it.
+ *
+ * <p>Changes are delivered on one event thread, in order: a slow listener never delays a poll.
  */
 public final class Watcher implements AutoCloseable {
 
@@ -56,12 +72,18 @@ public final class Watcher implements AutoCloseable {
     private final Consumer<WatchEvent> sink;
     private final int maxWaitSeconds;
     private final Set<MoRef> wanted = ConcurrentHashMap.newKeySet();
-    /** Guards collector, filters, version. Held for filter bookkeeping calls, never across the long poll. */
+    /** Last values seen per followed object (loop thread only): only real changes are reported. */
+    private final Map<MoRef, Map<String, XmlElement>> lastValues = new ConcurrentHashMap<>();
+    private final ExecutorService events;
+    /** Guards the server-side objects below. Held for view bookkeeping calls, never across the long poll. */
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<MoRef, MoRef> filters = new HashMap<>();
+    private final Set<MoRef> inView = new HashSet<>();
     private MoRef collector;
-    private long collectorGeneration = -1;
-    private String version = "";
+    private MoRef view;
+    private MoRef staleCollector;
+    private MoRef staleView;
+    private long generation = -1;
+    private volatile String version = "";
     private volatile boolean running = true;
     private Thread thread;
 
@@ -69,6 +91,12 @@ public final class Watcher implements AutoCloseable {
         this.session = session;
         this.maxWaitSeconds = maxWaitSeconds;
         this.sink = sink;
+        String name = "vsphere-watcher-events-" + session.soap().url().getHost();
+        this.events = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public static List<String> pathsFor(MoRef object) {
@@ -79,35 +107,33 @@ public final class Watcher implements AutoCloseable {
         };
     }
 
-    /** Idempotent. The filter is created right away when the loop runs, else when it (re)starts. */
+    /** Idempotent. Added to the view right away when the loop runs, else when it (re)starts. */
     public void follow(MoRef object) {
         pathsFor(object);
         if (!running) {
             throw new IllegalStateException("watcher is closed");
         }
-        wanted.add(object);
+        if (!wanted.add(object)) {
+            return;
+        }
         start();
         lock.lock();
         try {
-            if (collector != null && collectorGeneration == session.generation() && !filters.containsKey(object)) {
-                createFilter(object);
+            if (view != null && generation == session.generation() && !inView.contains(object)) {
+                addToView(List.of(object));
             }
         } catch (VimFaultException | VCenterUnreachableException e) {
-            // The loop re-creates missing filters before every wait.
-            LOG.debugf("CreateFilter for %s failed, the watcher loop will retry: %s", object, e.getMessage());
+            // The loop adds whatever is missing before every poll.
+            LOG.debugf("ModifyListView for %s failed, the watcher loop will retry: %s", object, e.getMessage());
         } finally {
             lock.unlock();
         }
     }
 
+    /** Stops reporting the object at once; it leaves the view before the next poll. */
     public void unfollow(MoRef object) {
         wanted.remove(object);
-        lock.lock();
-        try {
-            destroyFilter(filters.remove(object));
-        } finally {
-            lock.unlock();
-        }
+        lastValues.remove(object);
     }
 
     public Set<MoRef> followed() {
@@ -134,7 +160,7 @@ public final class Watcher implements AutoCloseable {
                     dispatch(set);
                 }
             } catch (ManagedObjectNotFoundException | NotAuthenticatedException e) {
-                // Our collector died with its session; the next prepare() builds a new one.
+                // Our collector or view died with its session; the next prepare() builds new ones.
                 LOG.debugf("watcher: collector lost (%s), recreating it", e.faultType());
                 forgetCollector();
             } catch (VimFaultException e) {
@@ -150,6 +176,7 @@ public final class Watcher implements AutoCloseable {
                 }
                 LOG.debugf("watcher: vCenter unreachable (%s), retrying in %d ms", e.getMessage(), backoff.toMillis());
                 backoff = sleep(backoff);
+                forgetCollector();
             } catch (RuntimeException e) {
                 LOG.error("watcher: unexpected failure, retrying", e);
                 backoff = sleep(backoff);
@@ -157,26 +184,61 @@ public final class Watcher implements AutoCloseable {
         }
     }
 
-    /** Makes sure a collector of the current session exists and every wanted object has a filter. */
+    /** Makes sure the current session has our collector, view and filter, and the view holds what is wanted. */
     private MoRef prepare() {
         lock.lock();
         try {
-            long generation = session.generation();
-            if (collector == null || collectorGeneration != generation) {
-                filters.clear();
-                collector = PropertyCollectorMethods.createPropertyCollector(session, session.serviceContent().propertyCollector());
-                collectorGeneration = session.generation();
+            long current = session.generation();
+            if (staleCollector != null) {
+                // After an outage in the same session the old objects still exist: clean them up
+                // (destroying the collector destroys its filter). After a re-login they died with the old session.
+                MoRef stalePc = staleCollector;
+                MoRef staleV = staleView;
+                staleCollector = null;
+                staleView = null;
+                if (generation == current) {
+                    try {
+                        PropertyCollectorMethods.destroyPropertyCollector(session, stalePc);
+                        if (staleV != null) {
+                            PropertyCollectorMethods.destroyView(session, staleV);
+                        }
+                    } catch (VimFaultException e) {
+                        LOG.debugf("destroying the old collector/view failed (ignored): %s", e.getMessage());
+                    }
+                }
+            }
+            if (collector == null || generation != current) {
+                inView.clear();
+                MoRef pc = PropertyCollectorMethods.createPropertyCollector(session, session.serviceContent().propertyCollector());
+                MoRef newView = PropertyCollectorMethods.createListView(session, session.serviceContent().viewManager(), List.of());
+                PropertyFilterSpec spec = new PropertyFilterSpec(
+                        List.of(new PropertySpec("VirtualMachine", VM_PATHS), new PropertySpec("Task", TASK_PATHS)),
+                        List.of(new ObjectSpec(newView, true, List.of(new TraversalSpec("view", "ListView", "view", false)))),
+                        true);
+                PropertyCollectorMethods.createFilter(session, pc, spec, false);
+                collector = pc;
+                view = newView;
+                generation = current;
                 version = "";
             }
+            List<MoRef> add = new ArrayList<>();
             for (MoRef object : wanted) {
-                if (!filters.containsKey(object)) {
-                    createFilter(object);
+                if (!inView.contains(object)) {
+                    add.add(object);
                 }
             }
-            for (MoRef object : Set.copyOf(filters.keySet())) {
+            List<MoRef> remove = new ArrayList<>();
+            for (MoRef object : inView) {
                 if (!wanted.contains(object)) {
-                    destroyFilter(filters.remove(object));
+                    remove.add(object);
                 }
+            }
+            if (!remove.isEmpty()) {
+                PropertyCollectorMethods.modifyListView(session, view, List.of(), remove);
+                remove.forEach(inView::remove);
+            }
+            if (!add.isEmpty()) {
+                addToView(add);
             }
             return collector;
         } finally {
@@ -184,37 +246,27 @@ public final class Watcher implements AutoCloseable {
         }
     }
 
-    private void forgetCollector() {
-        lock.lock();
-        try {
-            collector = null;
-            filters.clear();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void createFilter(MoRef object) {
-        PropertyFilterSpec spec = new PropertyFilterSpec(
-                List.of(new PropertySpec(object.type(), pathsFor(object))), List.of(ObjectSpec.of(object)), true);
-        try {
-            filters.put(object, PropertyCollectorMethods.createFilter(session, collector, spec, false));
-        } catch (ManagedObjectNotFoundException e) {
-            if (e.getMessage() != null && collector != null && e.getMessage().contains(collector.value())) {
-                throw e;
-            }
+    /** Adds to the view; objects vCenter cannot resolve are gone. Caller holds the lock. */
+    private void addToView(List<MoRef> objects) {
+        List<MoRef> unresolved = PropertyCollectorMethods.modifyListView(session, view, objects, List.of());
+        inView.addAll(objects);
+        for (MoRef object : unresolved) {
             gone(object);
         }
     }
 
-    private void destroyFilter(MoRef filter) {
-        if (filter == null) {
-            return;
-        }
+    private void forgetCollector() {
+        lock.lock();
         try {
-            PropertyCollectorMethods.destroyPropertyFilter(session, filter);
-        } catch (VimFaultException | VCenterUnreachableException e) {
-            LOG.debugf("DestroyPropertyFilter %s failed (ignored): %s", filter, e.getMessage());
+            if (collector != null) {
+                staleCollector = collector;
+                staleView = view;
+            }
+            collector = null;
+            view = null;
+            inView.clear();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -223,8 +275,11 @@ public final class Watcher implements AutoCloseable {
             if (update.leave()) {
                 gone(update.obj());
             } else if (wanted.contains(update.obj())) {
-                Map<String, dev.testvm.vsphere.soap.XmlElement> values = Collections.unmodifiableMap(new LinkedHashMap<>(update.changes()));
-                emit(new WatchEvent(new PropertyChange(update.obj(), Set.copyOf(update.changes().keySet()), false), values));
+                Map<String, XmlElement> changed = changedValues(update.obj(), update.changes());
+                if (!changed.isEmpty()) {
+                    emit(new WatchEvent(new PropertyChange(update.obj(), Set.copyOf(changed.keySet()), false),
+                            Collections.unmodifiableMap(changed)));
+                }
             }
         }
         for (MoRef missing : set.missing()) {
@@ -232,25 +287,57 @@ public final class Watcher implements AutoCloseable {
         }
     }
 
-    /** The object no longer exists: stop following it and say so once. */
-    private void gone(MoRef object) {
+    /**
+     * The reported values that differ from the last ones seen. Servers may report a path whose
+     * value did not change (vcsim reports every followed guest.* path when any of them changes,
+     * and every value again after the collector is rebuilt); listeners get real changes only.
+     */
+    private Map<String, XmlElement> changedValues(MoRef object, Map<String, XmlElement> reported) {
+        Map<String, XmlElement> last = lastValues.computeIfAbsent(object, o -> new ConcurrentHashMap<>());
+        Map<String, XmlElement> changed = new LinkedHashMap<>();
+        reported.forEach((path, value) -> {
+            XmlElement stored = value == null ? UNSET : value;
+            XmlElement previous = last.put(path, stored);
+            if (!stored.equals(previous)) { // never seen before counts as a change
+                changed.put(path, value);
+            }
+        });
+        return changed;
+    }
+
+    /** Marks "seen, and unset" in {@link #lastValues} (maps cannot hold null). */
+    private static final XmlElement UNSET = new XmlElement("", "unset", Map.of(), null, "", List.of());
+
+    /**
+     * The object no longer exists: stop following it and report {@code removed=true} once (later
+     * reports of the same disappearance are dropped). Called for the server's "leave" and
+     * "missing" reports, and by the client when its own Destroy_Task succeeded: vcsim sends no
+     * "leave" for an object it never reported as "entered", which happens when a VM is followed
+     * and destroyed within one of its update ticks.
+     */
+    public void gone(MoRef object) {
+        lastValues.remove(object);
         if (!wanted.remove(object)) {
             return;
-        }
-        lock.lock();
-        try {
-            destroyFilter(filters.remove(object));
-        } finally {
-            lock.unlock();
         }
         emit(new WatchEvent(new PropertyChange(object, Set.of(), true), Map.of()));
     }
 
+    /**
+     * Hands the event to the single event thread: listeners see events in order and on one
+     * thread, whoever found them, and a slow listener never delays the next long poll.
+     */
     private void emit(WatchEvent event) {
         try {
-            sink.accept(event);
-        } catch (RuntimeException e) {
-            LOG.error("watcher: change listener failed for " + event.change().object(), e);
+            events.execute(() -> {
+                try {
+                    sink.accept(event);
+                } catch (RuntimeException e) {
+                    LOG.error("watcher: change listener failed for " + event.change().object(), e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debugf("watcher closed, dropping change of %s", event.change().object());
         }
     }
 
@@ -270,19 +357,22 @@ public final class Watcher implements AutoCloseable {
     public void close() {
         running = false;
         MoRef pc;
+        MoRef v;
         lock.lock();
         try {
             pc = collector;
+            v = view;
             collector = null;
-            filters.clear();
+            view = null;
         } finally {
             lock.unlock();
         }
         if (pc != null) {
             try {
                 PropertyCollectorMethods.destroyPropertyCollector(session, pc);
+                PropertyCollectorMethods.destroyView(session, v);
             } catch (VimFaultException | VCenterUnreachableException e) {
-                LOG.debugf("DestroyPropertyCollector failed (ignored): %s", e.getMessage());
+                LOG.debugf("DestroyPropertyCollector/DestroyView failed (ignored): %s", e.getMessage());
             }
         }
         Thread t;
@@ -297,5 +387,6 @@ public final class Watcher implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        events.shutdown();
     }
 }

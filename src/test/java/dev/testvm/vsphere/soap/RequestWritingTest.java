@@ -204,6 +204,16 @@ class RequestWritingTest {
     }
 
     @Test
+    void modifyListViewAddsBeforeRemovesAndReturnsUnresolved() {
+        Capture soap = new Capture();
+        soap.returnval = "<returnval type=\"VirtualMachine\">vm-gone</returnval>";
+        List<MoRef> unresolved = PropertyCollectorMethods.modifyListView(soap, new MoRef("ListView", "lv-1"),
+                List.of(VM, MoRef.vm("vm-gone")), List.of(MoRef.task("task-1")));
+        assertThat(unresolved).containsExactly(MoRef.vm("vm-gone"));
+        assertThat(names(soap.request())).containsExactly("_this", "add", "add", "remove");
+    }
+
+    @Test
     void escapesTextAndAttributes() {
         XmlWriter w = new XmlWriter().element("name", "a<b>&\"c'").moRef("obj", new MoRef("Folder", "x&y"));
         assertThat(w.wireText()).isEqualTo("<name>a&lt;b&gt;&amp;&quot;c&apos;</name><obj type=\"Folder\">x&amp;y</obj>");
