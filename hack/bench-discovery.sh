@@ -11,6 +11,6 @@ hack/kube-binaries.sh >/dev/null
 hack/vcsim-build.sh
 ./mvnw -B -q test-compile -DskipTestBinaries=true
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt >/dev/null
-exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager ${BENCH_JAVA_OPTS:-} \
   -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
   dev.testvm.bench.DiscoveryBenchmark "$@"

@@ -332,10 +332,18 @@ public final class DiscoveryBenchmark {
         for (Handler handler : root.getHandlers()) {
             root.removeHandler(handler);
         }
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT.%1$tL %4$s [%3$s] %5$s%6$s%n");
         FileHandler handler = new FileHandler(file.toString());
         handler.setFormatter(new SimpleFormatter());
+        handler.setLevel(Level.ALL);
         root.addHandler(handler);
         root.setLevel(Level.INFO);
+        // -Dbench.debug=dev.testvm.discovery,... : those categories at DEBUG in the log file
+        for (String category : System.getProperty("bench.debug", "").split(",")) {
+            if (!category.isBlank()) {
+                Logger.getLogger(category.trim()).setLevel(Level.FINE);
+            }
+        }
     }
 
     private static void say(String line) {
