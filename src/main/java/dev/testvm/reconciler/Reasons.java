@@ -22,6 +22,8 @@ public final class Reasons {
     public static final String CLONING = "Cloning";
     public static final String POWERING_ON = "PoweringOn";
     public static final String IP_FOUND = "IPFound";
+    /** Not a failure: the operator's bound on concurrent vCenter tasks is reached; retried shortly. */
+    public static final String WAITING_FOR_CAPACITY = "WaitingForCapacity";
 
     private Reasons() {}
 }

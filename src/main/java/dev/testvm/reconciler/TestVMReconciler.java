@@ -8,6 +8,7 @@ import dev.testvm.config.OperatorConfig;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import dev.testvm.vsphere.VimFaultException;
+import dev.testvm.vsphere.fault.TaskCapacityExceededException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -37,6 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
     private static final Duration MAX_RETRY = Duration.ofSeconds(60);
+    /** vCenter tasks of ours last about a second: a slot frees up soon, so check again soon. */
+    static final Duration CAPACITY_RETRY = Duration.ofSeconds(1);
 
     private final VCenterHolder vcenter;
     private final KubeEvents kubeEvents;
@@ -85,6 +88,10 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
             failedAttempts.remove(testVM.getMetadata().getUid());
         } catch (TestVMProblem problem) {
             next = report(testVM, problem, now);
+        } catch (TaskCapacityExceededException e) {
+            // Nothing was sent to vCenter. What earlier steps of this pass recorded (e.g. the clone)
+            // is kept: the status below is patched as usual.
+            next = waitForCapacity(testVM, e, now);
         } catch (RuntimeException e) {
             next = report(testVM, classify(e), now);
         }
@@ -142,6 +149,16 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         }
     }
 
+    private Optional<Duration> waitForCapacity(TestVM testVM, TaskCapacityExceededException e, Instant now) {
+        String previousReason = Conditions.find(testVM.getStatus(), ConditionTypes.READY).map(c -> c.getReason()).orElse(null);
+        String message = "waiting for a free vCenter task slot: " + e.getMessage();
+        Conditions.set(testVM, ConditionTypes.READY, false, Reasons.WAITING_FOR_CAPACITY, message, now);
+        if (!Reasons.WAITING_FOR_CAPACITY.equals(previousReason)) {
+            kubeEvents.normal(testVM, Reasons.WAITING_FOR_CAPACITY, message);
+        }
+        return Optional.of(CAPACITY_RETRY);
+    }
+
     /** Maps vCenter failures outside any step's own handling to retryable conditions. */
     static TestVMProblem classify(RuntimeException e) {
         if (e instanceof VCenterUnreachableException) {
@@ -171,6 +188,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
                 return DeleteControl.defaultDelete();
             }
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.max(1, again.get().toMillis()));
+        } catch (TaskCapacityExceededException e) {
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(CAPACITY_RETRY.toMillis());
         } catch (RuntimeException e) {
             TestVMProblem problem = e instanceof TestVMProblem p ? p : classify(e);
             kubeEvents.warning(testVM, problem.reason(), "deleting: " + problem.getMessage());

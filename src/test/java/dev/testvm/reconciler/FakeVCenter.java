@@ -90,7 +90,14 @@ final class FakeVCenter implements VCenter {
         return vms.values().stream().filter(v -> uuid.equals(v.instanceUuid)).findFirst().orElse(null);
     }
 
+    /** The next this-many task starts are refused as over the operator's task limit. */
+    int refuseTasks;
+
     private synchronized MoRef startTask(Runnable onSuccess, MoRef result) {
+        if (refuseTasks > 0) {
+            refuseTasks--;
+            throw new dev.testvm.vsphere.fault.TaskCapacityExceededException(8);
+        }
         MoRef task = MoRef.task("task-" + ids.incrementAndGet());
         pending.put(task, new Task(task, onSuccess, result));
         tasks.put(task, new TaskInfo(task, TaskInfo.State.RUNNING, null, null));

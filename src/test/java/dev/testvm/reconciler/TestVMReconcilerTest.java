@@ -203,6 +203,31 @@ class TestVMReconcilerTest {
     }
 
     @Test
+    void taskLimitReachedKeepsWhatThePassRecordedAndRetriesSoon() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        reconciler.reconcile(testVM, null);
+        vcenter.completeAll();
+        vcenter.refuseTasks = 1;
+
+        // The clone is recorded, then starting the power-on task is refused by the task limit.
+        UpdateControl<TestVM> control = reconciler.reconcile(testVM, null);
+
+        assertThat(control.isPatchStatus()).isTrue();
+        assertThat(control.getScheduleDelay()).contains(1000L);
+        assertThat(testVM.getStatus().getVm().getMoRef()).isNotNull();
+        String clonedAt = testVM.getStatus().getMilestones().getClonedAt();
+        assertThat(clonedAt).isNotNull();
+        var ready = Conditions.find(testVM.getStatus(), ConditionTypes.READY).orElseThrow();
+        assertThat(ready.getReason()).isEqualTo("WaitingForCapacity");
+        assertThat(ready.getMessage()).contains("maxConcurrentTasks=8");
+        assertThat(testVM.getStatus().getPhase()).isNotEqualTo(Phase.Failed);
+
+        reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.PoweringOn);
+        assertThat(testVM.getStatus().getMilestones().getClonedAt()).isEqualTo(clonedAt);
+    }
+
+    @Test
     void vmPoweredOnBeforeItsTaskReportsDoneIsNotedAtOnce() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
         reconciler.reconcile(testVM, null);
