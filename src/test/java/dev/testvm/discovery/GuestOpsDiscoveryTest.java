@@ -99,6 +99,20 @@ class GuestOpsDiscoveryTest {
     }
 
     @Test
+    void waiting_for_tools_does_not_use_up_the_retry_backoff() {
+        // Twenty seconds of boot make many reconciles; the first real attempt must still retry quickly.
+        for (int i = 0; i < 5; i++) {
+            DiscoveryOutcome waiting = discovery.step(target(Vms.poweredOnNoTools(), Vms.GOOD, "1"), GuestOs.LINUX, null, ipv4);
+            assertThat(delay(waiting)).isEqualTo(Duration.ofSeconds(1));
+        }
+        vcenter.then(Run.printing("")).then(Run.printing("10.0.0.5"));
+        linuxStep();
+        assertThat(delay(linuxStep())).as("no address yet: retry soon").isEqualTo(Duration.ofMillis(250));
+        linuxStep();
+        assertThat(linuxStep()).isInstanceOf(Found.class);
+    }
+
+    @Test
     void a_running_process_is_polled_with_backoff() {
         vcenter.then(Run.printing("10.0.0.5").runningFor(3));
         linuxStep();
