@@ -52,8 +52,8 @@ public interface OperatorConfig {
         @WithDefault("250ms")
         Duration initialBackoff();
 
-        /** Retry delay cap; keeps discovery latency under a second. */
-        @WithDefault("1s")
+        /** Retry delay cap; keeps discovery latency under a second (see docs/benchmarks.md). */
+        @WithDefault("500ms")
         Duration maxBackoff();
 
         /** Backstop requeue while a vSphere task runs; events normally arrive first. */

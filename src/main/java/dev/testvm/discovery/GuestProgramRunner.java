@@ -108,16 +108,16 @@ final class GuestProgramRunner {
 
     private RunStep start(Slot slot, GuestTarget target, String what, Function<String, GuestCommand> commandFor) {
         // Until Tools run there is nothing to try: the property change that says they do wakes the
-        // reconciler. Waiting here must not use up the retry backoff, or the first real attempts
-        // after a 20 s boot would already be spaced at the cap.
+        // reconciler (the delay is only the backstop). Waiting here must not use up the retry
+        // backoff, or the first real attempts after a 20 s boot would already be spaced at the cap.
         if (target.info().powerState() != PowerState.POWERED_ON) {
-            return new RunStep.Waiting(settings.maxBackoff(), "VM is not powered on");
+            return new RunStep.Waiting(settings.toolsRecheck(), "VM is not powered on");
         }
         if (!target.info().toolsRunning()) {
-            return new RunStep.Waiting(settings.maxBackoff(), "VMware Tools are not running yet");
+            return new RunStep.Waiting(settings.toolsRecheck(), "VMware Tools are not running yet");
         }
         if (!target.info().guestOperationsReady()) {
-            return new RunStep.Waiting(settings.maxBackoff(), "guest operations are not ready yet");
+            return new RunStep.Waiting(settings.toolsRecheck(), "guest operations are not ready yet");
         }
         GuestCommand command = commandFor.apply(attemptIds.get());
         long pid;

@@ -87,7 +87,7 @@ public final class DiscoveryBenchmark {
                     number(values, "power-on-seconds", 0.5),
                     number(values, "time-scale", 1.0),
                     dev.testvm.api.Durations.parse(values.getOrDefault("initial-backoff", "250ms")),
-                    dev.testvm.api.Durations.parse(values.getOrDefault("max-backoff", "1s")),
+                    dev.testvm.api.Durations.parse(values.getOrDefault("max-backoff", "500ms")),
                     dev.testvm.api.Durations.parse(values.getOrDefault("timeout", "4m")));
             values.keySet().removeAll(List.of("per-strategy", "os", "boot-seconds", "dhcp-seconds", "tools-poll-seconds", "clone-seconds",
                     "power-on-seconds", "time-scale", "initial-backoff", "max-backoff", "timeout"));
@@ -107,7 +107,7 @@ public final class DiscoveryBenchmark {
 
     static final String USAGE = "hack/bench-discovery.sh [--per-strategy 10] [--os linux|windows] [--boot-seconds 20]"
             + " [--dhcp-seconds 1.0] [--tools-poll-seconds 30] [--clone-seconds 1] [--power-on-seconds 0.5]"
-            + " [--time-scale 1.0] [--initial-backoff 250ms] [--max-backoff 1s] [--timeout 4m]";
+            + " [--time-scale 1.0] [--initial-backoff 250ms] [--max-backoff 500ms] [--timeout 4m]";
 
     /** One TestVM's numbers. */
     record Sample(String name, String strategy, String ipSource, Timings timings, long ipSeenAt, long ipAssignedAt,

@@ -9,12 +9,11 @@ import org.junit.jupiter.api.Test;
 class BackoffTest {
 
     @Test
-    void doubles_from_250ms_up_to_a_one_second_cap() {
+    void doubles_from_250ms_up_to_a_half_second_cap() {
         Backoff backoff = new Backoff();
         assertThat(backoff.next()).isEqualTo(Duration.ofMillis(250));
         assertThat(backoff.next()).isEqualTo(Duration.ofMillis(500));
-        assertThat(backoff.next()).isEqualTo(Duration.ofMillis(1000));
-        assertThat(backoff.next()).isEqualTo(Duration.ofMillis(1000));
+        assertThat(backoff.next()).isEqualTo(Duration.ofMillis(500));
     }
 
     @Test

@@ -147,7 +147,7 @@ class IpDiscoveryCoordinatorTest {
         assertThat(failed.outcome()).isInstanceOf(CommandFailed.class);
         assertThat(((CommandFailed) failed.outcome()).exitCode()).isEqualTo(2);
         assertThat(failed.guestOpsProblem().orElseThrow().reason()).isEqualTo("GuestCommandFailed");
-        assertThat(failed.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(failed.retryAfter()).isEqualTo(Duration.ofMillis(500));
 
         coordinator.step(request);
         DiscoveryResult found = coordinator.step(request);
