@@ -118,8 +118,18 @@ public final class DiscoveryBenchmark {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
+    public static void main(String[] args) {
+        try {
+            run(Options.parse(args), args);
+        } catch (Throwable e) {
+            // The API server, etcd and the simulator are child processes: exit so they go too.
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run(Options options, String[] args) throws Exception {
         Path out = Files.createDirectories(Path.of("target", "bench-discovery"));
         quietLogs(out.resolve("operator.log"));
         say("command: " + USAGE.split(" ")[0] + " " + String.join(" ", args));
@@ -222,7 +232,6 @@ public final class DiscoveryBenchmark {
             operator.stop();
             vcenter.close();
         }
-        System.exit(0);
     }
 
     static String report(Options options, List<Sample> samples, double allReady, Simulator.Stats before, Simulator.Stats after) {
