@@ -58,7 +58,6 @@ public final class VimVCenter implements VCenter {
         public static final Tuning DEFAULT = new Tuning(30, 100);
     }
 
-    private final ConnectionSettings settings;
     private final Session session;
     private final PropertyReader reader;
     private final SearchIndex searchIndex;
@@ -81,7 +80,6 @@ public final class VimVCenter implements VCenter {
     private volatile boolean closed;
 
     private VimVCenter(ConnectionSettings settings, Session session, Tuning tuning) {
-        this.settings = settings;
         this.session = session;
         this.reader = new PropertyReader(session, tuning.pageSize());
         this.searchIndex = new SearchIndex(session);
@@ -272,10 +270,6 @@ public final class VimVCenter implements VCenter {
     /** The underlying session (tests and tools: raw calls, the session generation). */
     public Session session() {
         return session;
-    }
-
-    public ConnectionSettings settings() {
-        return settings;
     }
 
     private void onWatchEvent(WatchEvent event) {
