@@ -19,6 +19,7 @@ import dev.testvm.vsphere.soap.XmlElement;
 import dev.testvm.vsphere.types.ConfigSpec;
 import dev.testvm.vsphere.types.Values;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -275,6 +276,9 @@ public final class VimVCenter implements VCenter {
     private void onWatchEvent(WatchEvent event) {
         PropertyChange change = event.change();
         MoRef object = change.object();
+        if (change.removed()) {
+            followedByCaller.remove(object);
+        }
         // A finished task never changes: later reports are stale replays (vcsim sends a task's
         // "enter" with its final values before the older "modify" updates of the same poll).
         if ("Task".equals(object.type()) && !finishedTasks.containsKey(object)) {
@@ -284,7 +288,7 @@ public final class VimVCenter implements VCenter {
                 // Merge into a new map and publish it whole: taskInfo() on another thread must
                 // never see the new state without the result that came with it.
                 Map<String, XmlElement> values = taskValues.compute(object, (task, old) -> {
-                    Map<String, XmlElement> merged = old == null ? new java.util.HashMap<>() : new java.util.HashMap<>(old);
+                    Map<String, XmlElement> merged = old == null ? new HashMap<>() : new HashMap<>(old);
                     event.values().forEach((path, val) -> {
                         if (val == null) {
                             merged.remove(path);
