@@ -71,10 +71,6 @@ public final class SoapClient implements SoapCaller {
         sessionCookie = null;
     }
 
-    public boolean hasSession() {
-        return sessionCookie != null;
-    }
-
     @Override
     public XmlElement call(String method, MoRef target, Consumer<XmlWriter> params) {
         return call(method, target, params, requestTimeout);
