@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -29,6 +30,7 @@ public class VCenterReadinessCheck implements HealthCheck {
     private final String datacenter;
     private final String url;
     private final Clock clock;
+    private final ReentrantLock checking = new ReentrantLock();
     private volatile Instant checkedAt = Instant.EPOCH;
     private volatile HealthCheckResponse last;
 
@@ -44,8 +46,25 @@ public class VCenterReadinessCheck implements HealthCheck {
         this.clock = clock;
     }
 
+    /**
+     * Probes never queue up behind a slow vCenter (a call may take up to the request timeout):
+     * while one check runs, others answer with the previous result.
+     */
     @Override
-    public synchronized HealthCheckResponse call() {
+    public HealthCheckResponse call() {
+        if (!checking.tryLock()) {
+            HealthCheckResponse previous = last;
+            return previous != null ? previous
+                    : HealthCheckResponse.named(NAME).down().withData("url", url).withData("reason", "first vCenter check still running").build();
+        }
+        try {
+            return check();
+        } finally {
+            checking.unlock();
+        }
+    }
+
+    private HealthCheckResponse check() {
         Instant now = clock.instant();
         if (last != null && now.isBefore(checkedAt.plus(MIN_INTERVAL))) {
             return last;
