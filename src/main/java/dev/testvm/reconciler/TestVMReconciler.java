@@ -5,6 +5,7 @@ import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMStatus;
 import dev.testvm.config.OperatorConfig;
+import dev.testvm.metrics.TestVMObserver;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import dev.testvm.vsphere.VimFaultException;
@@ -21,6 +22,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -50,9 +52,17 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     private final ExpiryStep expiry;
     private final VmDeletion deletion;
     private final Map<String, Integer> failedAttempts = new ConcurrentHashMap<>();
+    private final TestVMObserver observer;
 
     public TestVMReconciler(VCenterHolder vcenter, KubernetesClient client, OperatorConfig config, IpFinderFactory finders) {
+        this(vcenter, client, config, finders, TestVMObserver.NOOP);
+    }
+
+    @Inject
+    public TestVMReconciler(VCenterHolder vcenter, KubernetesClient client, OperatorConfig config, IpFinderFactory finders,
+            TestVMObserver observer) {
         this.vcenter = vcenter;
+        this.observer = observer;
         this.kubeEvents = new KubeEvents(client);
         this.events = new VSphereEventSource(vcenter);
         Duration taskPoll = config.discovery().taskPollInterval();
@@ -75,6 +85,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         }
         TestVMStatus status = testVM.getStatus();
         if (status.getPhase() == Phase.Failed) {
+            observer.reconciled(testVM, Phase.Failed);
             return UpdateControl.noUpdate();
         }
         Phase before = status.getPhase();
@@ -96,6 +107,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
             next = report(testVM, classify(e), now);
         }
         status.setObservedGeneration(testVM.getMetadata().getGeneration());
+        observer.reconciled(testVM, before);
         UpdateControl<TestVM> control = UpdateControl.patchStatus(testVM);
         return next.map(d -> control.rescheduleAfter(Math.max(1, d.toMillis()))).orElse(control);
     }
@@ -118,6 +130,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         TestVMStatus status = testVM.getStatus();
         String previousReason = Conditions.find(status, ConditionTypes.READY).map(c -> c.getReason()).orElse(null);
         Conditions.set(testVM, ConditionTypes.READY, false, problem.reason(), problem.getMessage(), now);
+        observer.problem(testVM, problem.reason(), problem.terminal());
         if (problem.terminal()) {
             status.setPhase(Phase.Failed);
             status.setTaskRef(null);
@@ -184,6 +197,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
             Optional<Duration> again = deletion.run(testVM, connection);
             if (again.isEmpty()) {
                 failedAttempts.remove(testVM.getMetadata().getUid());
+                observer.deleted(testVM);
                 kubeEvents.normal(testVM, "Deleted", "no VM left for this TestVM; removing the finalizer");
                 return DeleteControl.defaultDelete();
             }

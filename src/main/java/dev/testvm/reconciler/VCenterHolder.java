@@ -15,6 +15,7 @@ public class VCenterHolder implements AutoCloseable {
 
     private final Supplier<VCenter> connector;
     private final List<Consumer<PropertyChange>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<VCenter>> connectionListeners = new CopyOnWriteArrayList<>();
     private volatile VCenter vcenter;
 
     public VCenterHolder(Supplier<VCenter> connector) {
@@ -31,6 +32,7 @@ public class VCenterHolder implements AutoCloseable {
             if (vcenter == null) {
                 VCenter created = connector.get();
                 listeners.forEach(created::addChangeListener);
+                connectionListeners.forEach(l -> l.accept(created));
                 vcenter = created;
             }
             return vcenter;
@@ -43,6 +45,19 @@ public class VCenterHolder implements AutoCloseable {
         if (vcenter != null) {
             vcenter.addChangeListener(listener);
         }
+    }
+
+    /** Tells {@code listener} about the current connection, if any, and every one made later (metrics, health). */
+    public synchronized void addConnectionListener(Consumer<VCenter> listener) {
+        connectionListeners.add(listener);
+        if (vcenter != null) {
+            listener.accept(vcenter);
+        }
+    }
+
+    /** Whether a connection (a logged-in session) is open now. */
+    public boolean isConnected() {
+        return vcenter != null;
     }
 
     @Override

@@ -19,6 +19,7 @@ import dev.testvm.vsphere.soap.XmlElement;
 import dev.testvm.vsphere.types.ConfigSpec;
 import dev.testvm.vsphere.types.Values;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,6 @@ public final class VimVCenter implements VCenter {
         public static final Tuning DEFAULT = new Tuning(30, 100);
     }
 
-    private final ConnectionSettings settings;
     private final Session session;
     private final PropertyReader reader;
     private final SearchIndex searchIndex;
@@ -81,7 +81,6 @@ public final class VimVCenter implements VCenter {
     private volatile boolean closed;
 
     private VimVCenter(ConnectionSettings settings, Session session, Tuning tuning) {
-        this.settings = settings;
         this.session = session;
         this.reader = new PropertyReader(session, tuning.pageSize());
         this.searchIndex = new SearchIndex(session);
@@ -274,13 +273,12 @@ public final class VimVCenter implements VCenter {
         return session;
     }
 
-    public ConnectionSettings settings() {
-        return settings;
-    }
-
     private void onWatchEvent(WatchEvent event) {
         PropertyChange change = event.change();
         MoRef object = change.object();
+        if (change.removed()) {
+            followedByCaller.remove(object);
+        }
         // A finished task never changes: later reports are stale replays (vcsim sends a task's
         // "enter" with its final values before the older "modify" updates of the same poll).
         if ("Task".equals(object.type()) && !finishedTasks.containsKey(object)) {
@@ -290,7 +288,7 @@ public final class VimVCenter implements VCenter {
                 // Merge into a new map and publish it whole: taskInfo() on another thread must
                 // never see the new state without the result that came with it.
                 Map<String, XmlElement> values = taskValues.compute(object, (task, old) -> {
-                    Map<String, XmlElement> merged = old == null ? new java.util.HashMap<>() : new java.util.HashMap<>(old);
+                    Map<String, XmlElement> merged = old == null ? new HashMap<>() : new HashMap<>(old);
                     event.values().forEach((path, val) -> {
                         if (val == null) {
                             merged.remove(path);

@@ -224,7 +224,7 @@ public final class Simulator implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Closes its stdin (it exits on EOF), then kills it and any children that are left. */
+    /** Closes its stdin (it exits on EOF), then kills it and any children that are left, and deletes its temporary files. */
     @Override
     public void close() {
         try (OutputStream stdin = process.getOutputStream()) {
@@ -242,5 +242,15 @@ public final class Simulator implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         process.descendants().forEach(ProcessHandle::destroyForcibly);
+        deleteWorkDir();
+    }
+
+    /** Removes the certificate and stderr log written for this run. */
+    private void deleteWorkDir() {
+        try (java.util.stream.Stream<Path> files = Files.walk(workDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: it is a temporary directory
+        }
     }
 }

@@ -14,6 +14,8 @@ import dev.testvm.vsphere.types.ObjectContent;
 import dev.testvm.vsphere.types.RelocateSpec;
 import dev.testvm.vsphere.types.Values;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns a {@link CloneRequest} into a CloneVM_Task or InstantClone_Task.
@@ -41,7 +43,7 @@ public final class Cloner {
     private final Session session;
     private final PropertyReader reader;
     /** Host → root pool of its compute resource: two reads saved per template clone; hosts rarely change cluster. */
-    private final java.util.Map<MoRef, MoRef> poolOfHost = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<MoRef, MoRef> poolOfHost = new ConcurrentHashMap<>();
 
     public Cloner(Session session, PropertyReader reader) {
         this.session = session;

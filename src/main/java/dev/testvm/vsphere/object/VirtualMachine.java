@@ -2,7 +2,6 @@ package dev.testvm.vsphere.object;
 
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.VmInfo;
-import dev.testvm.vsphere.fault.ManagedObjectNotFoundException;
 import dev.testvm.vsphere.methods.VirtualMachineMethods;
 import dev.testvm.vsphere.property.PropertyReader;
 import dev.testvm.vsphere.session.Session;
@@ -10,6 +9,7 @@ import dev.testvm.vsphere.types.ConfigSpec;
 import dev.testvm.vsphere.types.ObjectContent;
 import dev.testvm.vsphere.types.Values;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** A VM: reads of its properties, and the tasks that act on it (each returns the task at once). */
@@ -41,15 +41,9 @@ public final class VirtualMachine {
         return Optional.ofNullable(Values.findSnapshot(properties(List.of("snapshot.rootSnapshotList")).get("snapshot.rootSnapshotList"), name));
     }
 
-    /** The given paths; a VM that is gone throws ManagedObjectNotFound (never an empty result). */
+    /** The given paths (unset ones absent); a VM that is gone throws ManagedObjectNotFound. */
     public ObjectContent properties(List<String> paths) {
-        return reader.read(ref, paths).orElseGet(() -> {
-            // vCenter returns no object at all when none of the paths is set; "name" always is.
-            if (paths.contains("name")) {
-                throw new ManagedObjectNotFoundException("The object " + ref + " has already been deleted or has not been completely created");
-            }
-            return new ObjectContent(ref, java.util.Map.of());
-        });
+        return reader.read(ref, paths).orElseGet(() -> new ObjectContent(ref, Map.of()));
     }
 
     public MoRef powerOn() {

@@ -3,7 +3,6 @@ package dev.testvm.vsphere.property;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.methods.PropertyCollectorMethods;
 import dev.testvm.vsphere.session.Session;
-import dev.testvm.vsphere.soap.SoapCaller;
 import dev.testvm.vsphere.types.ObjectContent;
 import dev.testvm.vsphere.types.PropertyFilterSpec;
 import dev.testvm.vsphere.types.PropertyFilterSpec.ObjectSpec;
@@ -37,9 +36,8 @@ public final class PropertyReader {
 
     /** The given paths of every object of {@code type} below {@code container} (recursively). */
     public List<ObjectContent> readAll(MoRef container, String type, List<String> paths) {
-        SoapCaller soap = session;
         MoRef view = PropertyCollectorMethods.createContainerView(
-                soap, session.serviceContent().viewManager(), container, List.of(type), true);
+                session, session.serviceContent().viewManager(), container, List.of(type), true);
         try {
             PropertyFilterSpec spec = new PropertyFilterSpec(
                     List.of(new PropertySpec(type, paths)),
@@ -47,7 +45,7 @@ public final class PropertyReader {
                     null);
             return retrieve(List.of(spec));
         } finally {
-            PropertyCollectorMethods.destroyView(soap, view);
+            PropertyCollectorMethods.destroyView(session, view);
         }
     }
 

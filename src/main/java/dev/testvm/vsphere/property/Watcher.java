@@ -37,8 +37,8 @@ import org.jboss.logging.Logger;
  * filters mix in) with ONE filter over a {@code ListView}: the view is the updatable set of
  * followed objects, the filter names the VM paths and the task paths once. Following an object is
  * one {@code ModifyListView} (add), sent at once from the caller's thread while the long poll
- * keeps running; unfollowing is batched into one {@code ModifyListView} (remove) before the next
- * poll. One filter rather than one per object because vcsim re-collects every filter for every
+ * keeps running; unfollowed objects leave the view in the next addition's request (or in a batch),
+ * and their reports are dropped meanwhile. One filter rather than one per object because vcsim re-collects every filter for every
  * change (quadratic: with 100 filters its polls took longer than 30 s), and because a view
  * change makes vcsim report newly added objects at once.
  *
@@ -66,6 +66,12 @@ public final class Watcher implements AutoCloseable {
     public static final List<String> TASK_PATHS = List.of("info.state", "info.result", "info.error");
 
     private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
+    /**
+     * Unfollowed objects leave the view with the next addition (same request), or on their own
+     * once this many wait. Until then their reports are dropped here: a finished task reports
+     * nothing more, so they cost (almost) nothing.
+     */
+    private static final int REMOVAL_BATCH = 16;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final Session session;
@@ -130,7 +136,7 @@ public final class Watcher implements AutoCloseable {
         }
     }
 
-    /** Stops reporting the object at once; it leaves the view before the next poll. */
+    /** Stops reporting the object at once; it leaves the view with the next addition (or batch). */
     public void unfollow(MoRef object) {
         wanted.remove(object);
         lastValues.remove(object);
@@ -227,18 +233,12 @@ public final class Watcher implements AutoCloseable {
                     add.add(object);
                 }
             }
-            List<MoRef> remove = new ArrayList<>();
-            for (MoRef object : inView) {
-                if (!wanted.contains(object)) {
-                    remove.add(object);
-                }
-            }
-            if (!remove.isEmpty()) {
-                PropertyCollectorMethods.modifyListView(session, view, List.of(), remove);
-                remove.forEach(inView::remove);
-            }
             if (!add.isEmpty()) {
                 addToView(add);
+            } else if (unwantedInView().size() >= REMOVAL_BATCH) {
+                List<MoRef> remove = unwantedInView();
+                PropertyCollectorMethods.modifyListView(session, view, List.of(), remove);
+                remove.forEach(inView::remove);
             }
             return collector;
         } finally {
@@ -246,13 +246,28 @@ public final class Watcher implements AutoCloseable {
         }
     }
 
-    /** Adds to the view; objects vCenter cannot resolve are gone. Caller holds the lock. */
+    /**
+     * Adds to the view, and takes the unfollowed objects out in the same ModifyListView; objects
+     * vCenter cannot resolve are gone. Caller holds the lock.
+     */
     private void addToView(List<MoRef> objects) {
-        List<MoRef> unresolved = PropertyCollectorMethods.modifyListView(session, view, objects, List.of());
+        List<MoRef> remove = unwantedInView();
+        List<MoRef> unresolved = PropertyCollectorMethods.modifyListView(session, view, objects, remove);
+        remove.forEach(inView::remove);
         inView.addAll(objects);
         for (MoRef object : unresolved) {
             gone(object);
         }
+    }
+
+    private List<MoRef> unwantedInView() {
+        List<MoRef> unwanted = new ArrayList<>();
+        for (MoRef object : inView) {
+            if (!wanted.contains(object)) {
+                unwanted.add(object);
+            }
+        }
+        return unwanted;
     }
 
     private void forgetCollector() {

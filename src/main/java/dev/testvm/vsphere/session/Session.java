@@ -51,6 +51,11 @@ public final class Session implements SoapCaller, AutoCloseable {
     public static Session open(SoapClient soap, String username, String password) {
         ServiceContent content = SessionMethods.retrieveServiceContent(soap);
         soap.apiVersion(content.apiVersion());
+        if (content.guestOperationsManager() == null || content.viewManager() == null) {
+            // The first call went out without a version, which a server may answer in the
+            // oldest API's shape (no fields added since); ask again in the version it announced.
+            content = SessionMethods.retrieveServiceContent(soap);
+        }
         Session session = new Session(soap, username, password, content);
         session.relogin(session.generation);
         return session;

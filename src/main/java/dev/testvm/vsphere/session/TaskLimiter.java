@@ -51,15 +51,8 @@ public final class TaskLimiter {
         return false;
     }
 
-    public boolean isRunning(MoRef task) {
-        return running.contains(task);
-    }
-
     public int inFlight() {
         return limit - permits.availablePermits();
     }
 
-    public int limit() {
-        return limit;
-    }
 }

@@ -54,6 +54,9 @@ public final class FaultMapper {
         String type = null;
         if (detail != null && !detail.children().isEmpty()) {
             type = typeOf(detail.children().get(0));
+            if (message == null || message.isBlank()) {
+                message = faultMessage(detail.children().get(0));
+            }
         }
         if (type == null) {
             String code = fault.childText("faultcode");
@@ -66,7 +69,25 @@ public final class FaultMapper {
     public static VimFaultException fromLocalizedFault(XmlElement localizedFault) {
         XmlElement fault = localizedFault.child("fault");
         String type = fault == null ? null : typeOf(fault);
-        return exception(type == null ? "UnknownFault" : type, localizedFault.childText("localizedMessage"));
+        String message = localizedFault.childText("localizedMessage");
+        if ((message == null || message.isBlank()) && fault != null) {
+            message = faultMessage(fault);
+        }
+        return exception(type == null ? "UnknownFault" : type, message);
+    }
+
+    /**
+     * The first {@code faultMessage/message} of a MethodFault: where the text is when the
+     * faultstring is empty (vcsim leaves it empty).
+     */
+    private static String faultMessage(XmlElement fault) {
+        for (XmlElement localizable : fault.children("faultMessage")) {
+            String text = localizable.childText("message");
+            if (text != null && !text.isBlank()) {
+                return text;
+            }
+        }
+        return null;
     }
 
     private static String typeOf(XmlElement faultElement) {

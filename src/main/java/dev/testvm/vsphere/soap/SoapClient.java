@@ -2,6 +2,7 @@ package dev.testvm.vsphere.soap;
 
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.VCenterUnreachableException;
+import dev.testvm.vsphere.VimFaultException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,10 +72,6 @@ public final class SoapClient implements SoapCaller {
         sessionCookie = null;
     }
 
-    public boolean hasSession() {
-        return sessionCookie != null;
-    }
-
     @Override
     public XmlElement call(String method, MoRef target, Consumer<XmlWriter> params) {
         return call(method, target, params, requestTimeout);
@@ -108,13 +105,23 @@ public final class SoapClient implements SoapCaller {
             request.header("Cookie", cookie);
         }
         stats.increment(method);
-        HttpResponse<byte[]> response = send(request.build(), method);
-        rememberCookie(response);
-        if (LOG.isDebugEnabled()) {
-            LOG.debugf("vim25 response %s: HTTP %d %s", method, response.statusCode(),
-                    new String(response.body(), StandardCharsets.UTF_8));
+        try {
+            HttpResponse<byte[]> response = send(request.build(), method);
+            rememberCookie(response);
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("vim25 response %s: HTTP %d %s", method, response.statusCode(),
+                        new String(response.body(), StandardCharsets.UTF_8));
+            }
+            XmlElement result = unwrap(url, method, response.statusCode(), response.body());
+            stats.completed(method, null);
+            return result;
+        } catch (VimFaultException e) {
+            stats.completed(method, e.faultType());
+            throw e;
+        } catch (VCenterUnreachableException e) {
+            stats.completed(method, RequestStats.UNREACHABLE);
+            throw e;
         }
-        return unwrap(url, method, response.statusCode(), response.body());
     }
 
     /**

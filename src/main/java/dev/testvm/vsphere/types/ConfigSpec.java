@@ -2,6 +2,7 @@ package dev.testvm.vsphere.types;
 
 import dev.testvm.vsphere.soap.XmlWriter;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code VirtualMachineConfigSpec}, the fields we use, in WSDL order: instanceUuid, annotation,
@@ -10,7 +11,7 @@ import java.util.Map;
 public record ConfigSpec(String instanceUuid, String annotation, Integer numCPUs, Long memoryMB, Map<String, String> extraConfig) {
 
     public ConfigSpec {
-        extraConfig = extraConfig == null ? Map.of() : Map.copyOf(new java.util.TreeMap<>(extraConfig));
+        extraConfig = extraConfig == null ? Map.of() : Map.copyOf(extraConfig);
     }
 
     public boolean isEmpty() {
@@ -28,11 +29,11 @@ public record ConfigSpec(String instanceUuid, String annotation, Integer numCPUs
     }
 
     /**
-     * {@code OptionValue} entries. The element type is declared as the base type in some places,
+     * {@code OptionValue} entries, sorted by key (stable requests). The element type is declared as the base type in some places,
      * and {@code value} is {@code xsd:anyType}: both need xsi:type or vCenter cannot decode them.
      */
     static void writeOptionValues(XmlWriter w, String name, Map<String, String> options) {
-        new java.util.TreeMap<>(options).forEach((key, value) -> w.start(name, "OptionValue")
+        new TreeMap<>(options).forEach((key, value) -> w.start(name, "OptionValue")
                 .element("key", key)
                 .element("value", "xsd:string", value)
                 .end(name));

@@ -71,7 +71,8 @@ class FaultMappingTest {
             assertThatThrownBy(() -> vc.findByInventoryPath(LifecycleTest.VPX_VM))
                     .as(entry.getKey())
                     .isInstanceOf(entry.getValue())
-                    .satisfies(e -> assertThat(((VimFaultException) e).faultType()).isEqualTo(entry.getKey()));
+                    .satisfies(e -> assertThat(((VimFaultException) e).faultType()).isEqualTo(entry.getKey()))
+                    .satisfies(e -> assertThat(((VimFaultException) e).faultMessage()).isEqualTo("fault injected by the testvm simulator"));
         }
         assertThat(vc.findByInventoryPath(LifecycleTest.VPX_VM)).as("count=1 rules are used up").isPresent();
     }
@@ -99,6 +100,7 @@ class FaultMappingTest {
             TaskInfo info = Tasks.await(vc, vc.startPowerOff(vm));
             assertThat(info.state()).isEqualTo(TaskInfo.State.ERROR);
             assertThat(info.error()).as(type).isInstanceOf(MAPPED.get(type));
+            assertThat(info.error().faultMessage()).isNotBlank();
         }
     }
 

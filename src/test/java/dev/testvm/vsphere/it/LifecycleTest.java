@@ -109,6 +109,7 @@ class LifecycleTest {
         MoRef source = find(VPX_VM);
         String uid = UUID.randomUUID().toString();
         MoRef vm = Tasks.awaitSuccess(vc, vc.startClone(request(source, CloneType.FULL, null, "defaults-" + uid.substring(0, 8), uid)));
+        assertThat(cloneTypeSeenBySimulator(vm)).isEqualTo("full");
         assertThat(vc.moRefProperty(vm, "parent")).isEqualTo(vc.moRefProperty(source, "parent"));
         assertThat(vc.moRefProperty(vm, "resourcePool")).isEqualTo(vc.moRefProperty(source, "resourcePool"));
         Tasks.awaitSuccess(vc, vc.startDestroy(vm));
@@ -139,6 +140,9 @@ class LifecycleTest {
         MoRef current = Tasks.awaitSuccess(vc, vc.startClone(request(template, CloneType.LINKED, null, "linked-" + uid2.substring(0, 8), uid2)));
         assertThat(vc.vmInfo(named).instanceUuid()).isEqualTo(uid);
         assertThat(vc.vmInfo(current).instanceUuid()).isEqualTo(uid2);
+        // the simulator records what kind of clone our spec asked for (diskMoveType + snapshot)
+        assertThat(cloneTypeSeenBySimulator(named)).isEqualTo("linked");
+        assertThat(cloneTypeSeenBySimulator(current)).isEqualTo("linked");
         Tasks.awaitSuccess(vc, vc.startDestroy(named));
         Tasks.awaitSuccess(vc, vc.startDestroy(current));
     }
@@ -165,11 +169,31 @@ class LifecycleTest {
         String uid = UUID.randomUUID().toString();
         MoRef vm = Tasks.awaitSuccess(vc, vc.startClone(request(source, CloneType.INSTANT, null, "instant-" + uid.substring(0, 8), uid)));
         VmInfo info = vc.vmInfo(vm);
+        assertThat(cloneTypeSeenBySimulator(vm)).isEqualTo("instant");
         assertThat(info.name()).isEqualTo("instant-" + uid.substring(0, 8));
         assertThat(info.extraConfig()).containsEntry("testvm.dev/uid", uid);
         assertThat(info.powerState()).isEqualTo(PowerState.POWERED_ON);
         Tasks.awaitSuccess(vc, vc.startPowerOff(vm));
         Tasks.awaitSuccess(vc, vc.startDestroy(vm));
+    }
+
+    @Test
+    void reconfigureChangesHardwareAndExtraConfig() {
+        MoRef source = find(VPX_VM);
+        String uid = UUID.randomUUID().toString();
+        MoRef vm = Tasks.awaitSuccess(vc, vc.startClone(request(source, CloneType.FULL, null, "reconf-" + uid.substring(0, 8), uid)));
+        Tasks.awaitSuccess(vc, vc.startReconfigure(vm, 3, 3072L, null, Map.of("guestinfo.reconfigured", "yes")));
+        ObjectContent hw = new PropertyReader(vc.session(), 100)
+                .read(vm, List.of("config.hardware.numCPU", "config.hardware.memoryMB")).orElseThrow();
+        assertThat(hw.get("config.hardware.numCPU").text()).isEqualTo("3");
+        assertThat(hw.get("config.hardware.memoryMB").text()).isEqualTo("3072");
+        assertThat(vc.vmInfo(vm).extraConfig()).containsEntry("guestinfo.reconfigured", "yes").containsEntry("testvm.dev/uid", uid);
+        Tasks.awaitSuccess(vc, vc.startDestroy(vm));
+    }
+
+    private static String cloneTypeSeenBySimulator(MoRef vm) {
+        return SIM.simulator().vms().stream().filter(v -> vm.value().equals(v.get("moRef")))
+                .map(v -> String.valueOf(v.get("cloneType"))).findFirst().orElseThrow();
     }
 
     @Test

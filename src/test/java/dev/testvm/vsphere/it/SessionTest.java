@@ -102,6 +102,21 @@ class SessionTest {
     }
 
     @Test
+    void serverErrorWithoutFaultIsUnreachableAndTheSessionSurvivesIt() {
+        try (VimVCenter vc = connect()) {
+            SIM.simulator().unreachable(true);
+            try {
+                assertThatThrownBy(() -> vc.findByInventoryPath(VM_PATH))
+                        .isInstanceOf(VCenterUnreachableException.class)
+                        .hasMessageContaining("HTTP 503");
+            } finally {
+                SIM.simulator().unreachable(false);
+            }
+            assertThat(vc.findByInventoryPath(VM_PATH)).isPresent();
+        }
+    }
+
+    @Test
     void closedPortIsUnreachable() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -105,6 +105,14 @@ class ResponseParsingTest {
     }
 
     @Test
+    void emptyFaultstringFallsBackToFaultMessage() {
+        // recorded from the project's simulator (fault injected through its control API)
+        assertThatThrownBy(() -> Recorded.response("fault-GuestPermissionDenied-faultMessage.xml", 500))
+                .isInstanceOf(dev.testvm.vsphere.fault.GuestPermissionDeniedException.class)
+                .satisfies(e -> assertThat(((VimFaultException) e).faultMessage()).isEqualTo("testvm may not run /bin/sh"));
+    }
+
+    @Test
     void faultFoundEvenWhenStatusIs200() {
         assertThatThrownBy(() -> Recorded.response("fault-NotAuthenticated-xsi.xml", 200)).isInstanceOf(NotAuthenticatedException.class);
     }

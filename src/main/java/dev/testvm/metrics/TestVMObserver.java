@@ -1,0 +1,22 @@
+package dev.testvm.metrics;
+
+import dev.testvm.api.Phase;
+import dev.testvm.api.TestVM;
+
+/**
+ * What the reconciler tells the outside about each TestVM: metrics and the phase-change log.
+ * {@link #NOOP} for tests that build the reconciler by hand.
+ */
+public interface TestVMObserver {
+
+    TestVMObserver NOOP = new TestVMObserver() {};
+
+    /** After a reconcile: {@code before} is the phase the TestVM had when it started (null if new). */
+    default void reconciled(TestVM testVM, Phase before) {}
+
+    /** A problem reported in status; {@code terminal} ones end in phase Failed. */
+    default void problem(TestVM testVM, String reason, boolean terminal) {}
+
+    /** The finalizer removed the TestVM's VM; it is about to go away. */
+    default void deleted(TestVM testVM) {}
+}

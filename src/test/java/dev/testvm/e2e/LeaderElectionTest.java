@@ -1,0 +1,110 @@
+package dev.testvm.e2e;
+
+import static dev.testvm.e2e.TestVMs.testVM;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.testvm.api.CloneTypeSpec;
+import dev.testvm.api.TestVM;
+import dev.testvm.config.IpFinders;
+import dev.testvm.config.LeaderElectionBeans;
+import dev.testvm.config.OperatorConfig;
+import dev.testvm.reconciler.TestVMReconciler;
+import dev.testvm.reconciler.VCenterHolder;
+import dev.testvm.testsupport.Crds;
+import dev.testvm.testsupport.KubeApiServers;
+import dev.testvm.testsupport.Simulator;
+import dev.testvm.testsupport.SimulatorExtension;
+import dev.testvm.testsupport.TestOperatorConfig;
+import dev.testvm.vsphere.VimVCenter;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two operator instances with the production lease settings (not exiting when they stop leading) against the real API
+ * server: only the lease holder reconciles (the other never even opens a vCenter session), one
+ * clone per TestVM, and the follower takes over when the leader stops. Namespace
+ * {@value #NAMESPACE}, which the in-process Quarkus operator ignores.
+ */
+class LeaderElectionTest {
+
+    static final String NAMESPACE = "leader";
+
+    @RegisterExtension
+    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05);
+
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void setUp() {
+        client = KubeApiServers.newClient();
+        Crds.installTestVm(client);
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).serverSideApply();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        client.close();
+    }
+
+    @Test
+    void onlyTheLeaderReconcilesAndTheFollowerTakesOver() {
+        Simulator simulator = SIM.simulator();
+        long clonesBefore = simulator.stats().requests("CloneVM_Task");
+        Running a = start(simulator, "instance-a");
+        await().atMost(Duration.ofSeconds(60)).until(LeaderElectionTest::holder, "instance-a"::equals);
+        Running b = start(simulator, "instance-b");
+
+        TestVM first = client.resource(testVM(NAMESPACE, "leader-1", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
+        await().atMost(Duration.ofSeconds(90)).until(() -> get("leader-1"), TestVMs::isReady);
+        assertThat(simulator.stats().requests("CloneVM_Task") - clonesBefore).isEqualTo(1);
+        assertThat(a.vcenter().isConnected()).isTrue();
+        assertThat(b.vcenter().isConnected()).as("the follower never talks to vCenter").isFalse();
+        assertThat(holder()).isEqualTo("instance-a");
+
+        a.stop();
+        await().atMost(Duration.ofSeconds(90)).until(LeaderElectionTest::holder, "instance-b"::equals);
+        client.resource(testVM(NAMESPACE, "leader-2", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
+        await().atMost(Duration.ofSeconds(90)).until(() -> get("leader-2"), TestVMs::isReady);
+        assertThat(simulator.stats().requests("CloneVM_Task") - clonesBefore).isEqualTo(2);
+
+        client.resource(first).delete();
+        client.resources(TestVM.class).inNamespace(NAMESPACE).withName("leader-2").delete();
+        await().atMost(Duration.ofSeconds(90)).until(() -> client.resources(TestVM.class).inNamespace(NAMESPACE).list().getItems().isEmpty());
+        b.stop();
+    }
+
+    private static Running start(Simulator simulator, String identity) {
+        OperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(2));
+        VCenterHolder vcenter = new VCenterHolder(() -> VimVCenter.connect(simulator.connectionSettings()));
+        Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
+                .withLeaderElectionConfiguration(LeaderElectionBeans.builder(NAMESPACE, identity).buildForTest(false)));
+        operator.register(new TestVMReconciler(vcenter, client, config, IpFinders.factory(config.discovery())),
+                o -> o.settingNamespaces(NAMESPACE));
+        operator.start();
+        return new Running(operator, vcenter);
+    }
+
+    private record Running(Operator operator, VCenterHolder vcenter) {
+        void stop() {
+            operator.stop();
+            vcenter.close();
+        }
+    }
+
+    private static String holder() {
+        Lease lease = client.leases().inNamespace(NAMESPACE).withName(LeaderElectionBeans.LEASE_NAME).get();
+        return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+    }
+
+    private static TestVM get(String name) {
+        return client.resources(TestVM.class).inNamespace(NAMESPACE).withName(name).get();
+    }
+}

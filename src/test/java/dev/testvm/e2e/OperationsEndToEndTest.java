@@ -1,0 +1,110 @@
+package dev.testvm.e2e;
+
+import static dev.testvm.e2e.TestVMs.testVM;
+import static dev.testvm.testsupport.OperatorTestEnvironment.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.testvm.api.CloneTypeSpec;
+import dev.testvm.api.TestVM;
+import dev.testvm.testsupport.OperatorTestEnvironment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** What operations teams scrape and probe: /q/metrics and /q/health, with the operator at work. */
+@QuarkusTest
+@QuarkusTestResource(value = OperatorTestEnvironment.class, restrictToAnnotatedClass = false)
+class OperationsEndToEndTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Inject
+    KubernetesClient client;
+
+    @TestHTTPResource("/q/metrics")
+    URL metrics;
+
+    @TestHTTPResource("/q/health/ready")
+    URL ready;
+
+    @TestHTTPResource("/q/health/live")
+    URL live;
+
+    @Test
+    void readyTestVmShowsUpInThePhaseHistogramsAndVCenterRequestCounters() {
+        TestVM created = client.resource(testVM(NAMESPACE, "ops-metrics", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
+        TestVM readyVm = await().atMost(TIMEOUT).until(
+                () -> client.resources(TestVM.class).inNamespace(NAMESPACE).withName("ops-metrics").get(), TestVMs::isReady);
+
+        String text = get(metrics).body();
+        for (String phase : new String[] {"clone", "powerOn", "ip", "total"}) {
+            assertThat(count(text, "testvm_phase_duration_seconds_count", "phase=\"" + phase + "\"", "clone_type=\"linked\""))
+                    .as("histogram count of phase %s", phase).isPositive();
+        }
+        assertThat(text).contains("testvm_phase_duration_seconds_bucket{");
+        assertThat(text).contains("ip_source=\"" + readyVm.getStatus().getIpSource() + "\"");
+        assertThat(count(text, "testvm_testvms", "phase=\"Ready\"")).isPositive();
+        assertThat(count(text, "testvm_vcenter_requests_total", "method=\"CloneVM_Task\"", "fault=\"none\"")).isPositive();
+        assertThat(count(text, "testvm_vcenter_sessions_open")).isEqualTo(1.0);
+
+        client.resource(created).delete();
+        await().atMost(TIMEOUT).until(() -> client.resources(TestVM.class).inNamespace(NAMESPACE).withName("ops-metrics").get() == null);
+    }
+
+    @Test
+    void readinessFollowsVCenterAndLivenessDoesNot() {
+        await().atMost(TIMEOUT).until(() -> get(ready).statusCode() == 200);
+        assertThat(get(ready).body()).contains("\"vCenter\"");
+        try {
+            OperatorTestEnvironment.simulator().unreachable(true);
+            HttpResponse<String> down = await().atMost(TIMEOUT).until(() -> get(ready), r -> r.statusCode() == 503);
+            assertThat(down.body()).contains("\"vCenter\"").contains("DOWN").contains("reason");
+            assertThat(get(live).statusCode()).as(get(live).body()).isEqualTo(200);
+        } finally {
+            OperatorTestEnvironment.simulator().unreachable(false);
+        }
+        await().atMost(TIMEOUT).until(() -> get(ready).statusCode() == 200);
+    }
+
+    /** The value of the first sample of {@code metric} whose labels contain all {@code labels}; 0 if none. */
+    private static double count(String text, String metric, String... labels) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + "(\\{[^}]*\\})?\\s+(\\S+)$").matcher(text);
+        while (m.find()) {
+            String found = m.group(1) == null ? "" : m.group(1);
+            boolean all = true;
+            for (String label : labels) {
+                all &= found.contains(label);
+            }
+            if (all) {
+                return Double.parseDouble(m.group(2));
+            }
+        }
+        return 0;
+    }
+
+    private static HttpResponse<String> get(URL url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(30)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
