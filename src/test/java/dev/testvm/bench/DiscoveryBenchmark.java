@@ -109,9 +109,12 @@ public final class DiscoveryBenchmark {
             + " [--dhcp-seconds 1.0] [--tools-poll-seconds 30] [--clone-seconds 1] [--power-on-seconds 0.5]"
             + " [--time-scale 1.0] [--initial-backoff 250ms] [--max-backoff 500ms] [--timeout 4m]";
 
+    /** The operator's bound on vCenter tasks in flight during the benchmark (its default). */
+    static final int MAX_TASKS = 8;
+
     /** One TestVM's numbers. */
     record Sample(String name, String strategy, String ipSource, Timings timings, long ipSeenAt, long ipAssignedAt,
-            long ipPublishedAt, long poweredOnLag, long toolsRunningLag) {
+            long ipPublishedAt, long poweredOnLag, long toolsRunningLag, long appliedAt, long cloneStartedAt) {
 
         double latencySeconds() {
             return (ipSeenAt - ipAssignedAt) / 1000.0;
@@ -182,9 +185,11 @@ public final class DiscoveryBenchmark {
 
             var before = simulator.stats();
             List<String> names = new ArrayList<>();
+            Map<String, Long> appliedAt = new LinkedHashMap<>();
             for (int i = 1; i <= options.perStrategy; i++) {
                 for (IpDiscoveryStrategy strategy : List.of(IpDiscoveryStrategy.tools, IpDiscoveryStrategy.guestOperations)) {
                     String name = strategy.name().toLowerCase(Locale.ROOT) + "-" + i;
+                    appliedAt.put(name, System.currentTimeMillis());
                     client.resource(testVM(name, "Templates/" + template, strategy)).create();
                     names.add(name);
                 }
@@ -217,7 +222,8 @@ public final class DiscoveryBenchmark {
                 samples.add(new Sample(name, testVM.getSpec().getIpDiscovery().getStrategy().name(), testVM.getStatus().getIpSource(),
                         testVM.getStatus().getTimings(), ipSeenAt.get(name), number(vm, "ipAssignedAt"), number(vm, "ipPublishedAt"),
                         Instant.parse(milestones.getPoweredOnAt()).toEpochMilli() - number(vm, "poweredOnAt"),
-                        Instant.parse(milestones.getToolsRunningAt()).toEpochMilli() - number(vm, "toolsRunningAt")));
+                        Instant.parse(milestones.getToolsRunningAt()).toEpochMilli() - number(vm, "toolsRunningAt"),
+                        appliedAt.get(name), Instant.parse(milestones.getCloneStartedAt()).toEpochMilli()));
             }
             System.out.println();
             System.out.println(report(options, samples, allReady, before, after));
@@ -284,6 +290,13 @@ public final class DiscoveryBenchmark {
                 + " powered on median %.3f s / p95 %.3f s, Tools running median %.3f s / p95 %.3f s%n",
                 percentile(powerLag, 50), percentile(powerLag, 95), percentile(toolsLag, 50), percentile(toolsLag, 95)));
         out.append(String.format(Locale.ROOT, "all %d TestVMs had status.ip %.1f s after they were applied%n", samples.size(), allReady));
+        // The operator's own share at the start: from the create call to the clone task being started.
+        double[] toClone = samples.stream().mapToDouble(s -> (s.cloneStartedAt() - s.appliedAt()) / 1000.0).sorted().toArray();
+        double[] toIp = samples.stream().mapToDouble(s -> (s.ipSeenAt() - s.appliedAt()) / 1000.0).sorted().toArray();
+        out.append(String.format(Locale.ROOT, "apply -> clone task started: median %.3f s, p95 %.3f s, max %.3f s"
+                + " (%d TestVMs at once, at most %d vCenter tasks in flight)%n",
+                percentile(toClone, 50), percentile(toClone, 95), toClone[toClone.length - 1], samples.size(), MAX_TASKS));
+        out.append(String.format(Locale.ROOT, "apply -> status.ip seen: median %.1f s, p95 %.1f s%n", percentile(toIp, 50), percentile(toIp, 95)));
         int guestVms = byStrategy.get("guestOperations").size();
         if (guestVms > 0) {
             out.append("guest-operation calls per guestOperations TestVM:");
@@ -372,7 +385,7 @@ public final class DiscoveryBenchmark {
                 public Optional<String> thumbprint() { return Optional.empty(); }
                 public boolean insecure() { return false; }
                 public String datacenter() { return "DC0"; }
-                public int maxConcurrentTasks() { return 8; }
+                public int maxConcurrentTasks() { return MAX_TASKS; }
                 public Duration requestTimeout() { return Duration.ofSeconds(30); }
             };
         }
