@@ -46,8 +46,17 @@ class DeployManifestsTest {
                 .contains("clusterrole.rbac.authorization.k8s.io/testvm-operator")
                 .contains("role.rbac.authorization.k8s.io/testvm-operator-leader-election")
                 .contains("configmap/testvm-operator-config")
-                .contains("secret/testvm-vcenter-credentials")
-                .contains("deployment.apps/testvm-operator");
+                .contains("deployment.apps/testvm-operator")
+                // The vCenter Secret is created by the installer, never shipped with placeholders.
+                .doesNotContain("secret/testvm-vcenter-credentials");
+    }
+
+    @Test
+    void vcenterCredentialsExampleApplies() {
+        Kubectl.Result result = Kubectl.run(null, "apply", "--dry-run=server", "--validate=strict",
+                "-f", DEPLOY.resolve("vcenter-credentials.example.yaml").toString());
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("secret/testvm-vcenter-credentials");
     }
 
     @Test
