@@ -9,12 +9,12 @@ import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMSpec;
 import dev.testvm.api.Timings;
 import dev.testvm.config.IpFinders;
-import dev.testvm.config.OperatorConfig;
 import dev.testvm.reconciler.TestVMReconciler;
 import dev.testvm.reconciler.VCenterHolder;
 import dev.testvm.testsupport.Crds;
 import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.Simulator;
+import dev.testvm.testsupport.TestOperatorConfig;
 import dev.testvm.testsupport.SimulatorExtension;
 import dev.testvm.vsphere.VimVCenter;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -26,7 +26,6 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.javaoperatorsdk.operator.Operator;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 import java.util.logging.FileHandler;
@@ -158,7 +156,8 @@ public final class DiscoveryBenchmark {
                     fmt(options.bootSeconds), fmt(options.dhcpSeconds), fmt(options.toolsPollSeconds)));
 
             VCenterHolder vcenter = new VCenterHolder(() -> VimVCenter.connect(simulator.connectionSettings(8)));
-            BenchConfig config = new BenchConfig(simulator.url(), options.initialBackoff, options.maxBackoff);
+            TestOperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(30),
+                    options.initialBackoff, options.maxBackoff, MAX_TASKS);
             Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
             operator.register(new TestVMReconciler(vcenter, client, config, IpFinders.factory(config.discovery())),
                     o -> o.settingNamespaces(NAMESPACE));
@@ -370,34 +369,6 @@ public final class DiscoveryBenchmark {
 
     private static void say(String line) {
         System.out.println("[bench-discovery] " + line);
-    }
-
-    /** Operator configuration for the in-process operator (the vCenter connection comes from the VCenterHolder). */
-    record BenchConfig(URI url, Duration initialBackoff, Duration maxBackoff) implements OperatorConfig {
-
-        @Override
-        public VCenter vcenter() {
-            return new VCenter() {
-                public URI url() { return url; }
-                public String username() { return "testvm-operator"; }
-                public String password() { return "unused-here"; }
-                public Optional<Path> caBundle() { return Optional.empty(); }
-                public Optional<String> thumbprint() { return Optional.empty(); }
-                public boolean insecure() { return false; }
-                public String datacenter() { return "DC0"; }
-                public int maxConcurrentTasks() { return MAX_TASKS; }
-                public Duration requestTimeout() { return Duration.ofSeconds(30); }
-            };
-        }
-
-        @Override
-        public Discovery discovery() {
-            return new Discovery() {
-                public Duration initialBackoff() { return initialBackoff; }
-                public Duration maxBackoff() { return maxBackoff; }
-                public Duration taskPollInterval() { return Duration.ofSeconds(30); }
-            };
-        }
     }
 
     private DiscoveryBenchmark() {}

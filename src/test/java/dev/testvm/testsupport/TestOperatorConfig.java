@@ -7,10 +7,16 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Operator configuration for tests that build the reconciler themselves (outside Quarkus). The
- * vCenter connection itself comes from the test's own {@code VCenterHolder}.
+ * Operator configuration for code that builds the reconciler itself, outside Quarkus (tests and
+ * benchmarks). The vCenter connection itself comes from the caller's own {@code VCenterHolder}.
  */
-public record TestOperatorConfig(URI url, String datacenter, Duration taskPollInterval) implements OperatorConfig {
+public record TestOperatorConfig(URI url, String datacenter, Duration taskPollInterval, Duration initialBackoff,
+        Duration maxBackoff, int maxConcurrentTasks) implements OperatorConfig {
+
+    /** The operator's defaults for discovery backoff (250 ms doubling to 500 ms) and 8 tasks in flight. */
+    public TestOperatorConfig(URI url, String datacenter, Duration taskPollInterval) {
+        this(url, datacenter, taskPollInterval, Duration.ofMillis(250), Duration.ofMillis(500), 8);
+    }
 
     @Override
     public VCenter vcenter() {
@@ -22,7 +28,7 @@ public record TestOperatorConfig(URI url, String datacenter, Duration taskPollIn
             public Optional<String> thumbprint() { return Optional.empty(); }
             public boolean insecure() { return false; }
             public String datacenter() { return datacenter; }
-            public int maxConcurrentTasks() { return 8; }
+            public int maxConcurrentTasks() { return maxConcurrentTasks; }
             public Duration requestTimeout() { return Duration.ofSeconds(30); }
         };
     }
@@ -30,8 +36,8 @@ public record TestOperatorConfig(URI url, String datacenter, Duration taskPollIn
     @Override
     public Discovery discovery() {
         return new Discovery() {
-            public Duration initialBackoff() { return Duration.ofMillis(250); }
-            public Duration maxBackoff() { return Duration.ofSeconds(1); }
+            public Duration initialBackoff() { return initialBackoff; }
+            public Duration maxBackoff() { return maxBackoff; }
             public Duration taskPollInterval() { return taskPollInterval; }
         };
     }
