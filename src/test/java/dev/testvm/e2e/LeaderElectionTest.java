@@ -6,21 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.TestVM;
-import dev.testvm.config.IpFinders;
 import dev.testvm.config.LeaderElectionBeans;
-import dev.testvm.config.OperatorConfig;
-import dev.testvm.reconciler.TestVMReconciler;
-import dev.testvm.reconciler.VCenterHolder;
-import dev.testvm.testsupport.Crds;
 import dev.testvm.testsupport.KubeApiServers;
+import dev.testvm.testsupport.LocalOperator;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
-import dev.testvm.testsupport.TestOperatorConfig;
-import dev.testvm.vsphere.VimVCenter;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,8 +37,7 @@ class LeaderElectionTest {
     @BeforeAll
     static void setUp() {
         client = KubeApiServers.newClient();
-        Crds.installTestVm(client);
-        client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).serverSideApply();
+        LocalOperator.prepare(client, NAMESPACE);
     }
 
     @AfterAll
@@ -58,9 +49,9 @@ class LeaderElectionTest {
     void onlyTheLeaderReconcilesAndTheFollowerTakesOver() {
         Simulator simulator = SIM.simulator();
         long clonesBefore = simulator.stats().requests("CloneVM_Task");
-        Running a = start(simulator, "instance-a");
+        LocalOperator a = start(simulator, "instance-a");
         await().atMost(Duration.ofSeconds(60)).until(LeaderElectionTest::holder, "instance-a"::equals);
-        Running b = start(simulator, "instance-b");
+        LocalOperator b = start(simulator, "instance-b");
 
         TestVM first = client.resource(testVM(NAMESPACE, "leader-1", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
         await().atMost(Duration.ofSeconds(90)).until(() -> get("leader-1"), TestVMs::isReady);
@@ -81,22 +72,9 @@ class LeaderElectionTest {
         b.stop();
     }
 
-    private static Running start(Simulator simulator, String identity) {
-        OperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(2));
-        VCenterHolder vcenter = new VCenterHolder(() -> VimVCenter.connect(simulator.connectionSettings()));
-        Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
-                .withLeaderElectionConfiguration(LeaderElectionBeans.builder(NAMESPACE, identity).buildForTest(false)));
-        operator.register(new TestVMReconciler(vcenter, client, config, IpFinders.factory(config.discovery())),
-                o -> o.settingNamespaces(NAMESPACE));
-        operator.start();
-        return new Running(operator, vcenter);
-    }
-
-    private record Running(Operator operator, VCenterHolder vcenter) {
-        void stop() {
-            operator.stop();
-            vcenter.close();
-        }
+    private static LocalOperator start(Simulator simulator, String identity) {
+        return LocalOperator.start(client, simulator, NAMESPACE,
+                o -> o.withLeaderElectionConfiguration(LeaderElectionBeans.builder(NAMESPACE, identity).buildForTest(false)));
     }
 
     private static String holder() {

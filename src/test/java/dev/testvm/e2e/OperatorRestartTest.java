@@ -7,19 +7,11 @@ import static org.awaitility.Awaitility.await;
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
-import dev.testvm.config.OperatorConfig;
-import dev.testvm.config.IpFinders;
-import dev.testvm.testsupport.TestOperatorConfig;
-import dev.testvm.reconciler.TestVMReconciler;
-import dev.testvm.reconciler.VCenterHolder;
-import dev.testvm.testsupport.Crds;
 import dev.testvm.testsupport.KubeApiServers;
+import dev.testvm.testsupport.LocalOperator;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
-import dev.testvm.vsphere.VimVCenter;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,8 +37,7 @@ class OperatorRestartTest {
     @BeforeAll
     static void setUp() {
         client = KubeApiServers.newClient();
-        Crds.installTestVm(client);
-        client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).serverSideApply();
+        LocalOperator.prepare(client, NAMESPACE);
     }
 
     @AfterAll
@@ -57,21 +48,21 @@ class OperatorRestartTest {
     @Test
     void operatorStoppedMidCloneAndStartedAgainMakesOneVm() {
         Simulator simulator = SIM.simulator();
-        Running first = startOperator(simulator);
+        LocalOperator first = startOperator(simulator);
         TestVM created = client.resource(testVM(NAMESPACE, "restart-1", "Templates/ubuntu-22.04", CloneTypeSpec.full)).create();
         TestVM cloning = await().atMost(Duration.ofSeconds(60)).until(() -> get("restart-1"),
                 t -> t.getStatus() != null && t.getStatus().getPhase() == Phase.Cloning && t.getStatus().getTaskRef() != null);
         first.stop();
         assertThat(TestVMs.simulatorVms(simulator, cloning)).as("clone still running when the operator stopped").isEmpty();
 
-        Running second = startOperator(simulator);
+        LocalOperator second = startOperator(simulator);
         TestVM ready = await().atMost(Duration.ofSeconds(90)).until(() -> get("restart-1"), TestVMs::isReady);
         assertThat(TestVMs.simulatorVms(simulator, ready)).hasSize(1);
         assertThat(ready.getStatus().getVm().getInstanceUUID()).isEqualTo(created.getMetadata().getUid());
         assertThat(simulator.stats().requests("CloneVM_Task")).isEqualTo(1);
         second.stop();
 
-        Running third = startOperator(simulator);
+        LocalOperator third = startOperator(simulator);
         client.resource(ready).delete();
         await().atMost(Duration.ofSeconds(90)).until(() -> get("restart-1") == null);
         assertThat(TestVMs.simulatorVms(simulator, ready)).isEmpty();
@@ -82,13 +73,13 @@ class OperatorRestartTest {
     void operatorStoppedWhileWaitingForTheIpResumesWithoutANewClone() {
         Simulator simulator = SIM.simulator();
         long clonesBefore = simulator.stats().requests("CloneVM_Task");
-        Running first = startOperator(simulator);
+        LocalOperator first = startOperator(simulator);
         client.resource(testVM(NAMESPACE, "restart-2", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
         await().atMost(Duration.ofSeconds(60)).until(() -> get("restart-2"),
                 t -> t.getStatus() != null && t.getStatus().getPhase() == Phase.WaitingForIP);
         first.stop();
 
-        Running second = startOperator(simulator);
+        LocalOperator second = startOperator(simulator);
         TestVM ready = await().atMost(Duration.ofSeconds(90)).until(() -> get("restart-2"), TestVMs::isReady);
         assertThat(TestVMs.simulatorVms(simulator, ready)).hasSize(1);
         assertThat(simulator.stats().requests("CloneVM_Task") - clonesBefore).isEqualTo(1);
@@ -98,22 +89,8 @@ class OperatorRestartTest {
         second.stop();
     }
 
-    private static Running startOperator(Simulator simulator) {
-        OperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(2));
-        VCenterHolder vcenter = new VCenterHolder(() -> VimVCenter.connect(simulator.connectionSettings()));
-        Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-        operator.register(new TestVMReconciler(vcenter, client, config, IpFinders.factory(config.discovery())),
-                o -> o.settingNamespaces(NAMESPACE));
-        operator.start();
-        return new Running(operator, vcenter);
-    }
-
-    /** One operator instance; stopping it also logs its vCenter session out, as a terminating pod does. */
-    private record Running(Operator operator, VCenterHolder vcenter) {
-        void stop() {
-            operator.stop();
-            vcenter.close();
-        }
+    private static LocalOperator startOperator(Simulator simulator) {
+        return LocalOperator.start(client, simulator, NAMESPACE, o -> {});
     }
 
     private static TestVM get(String name) {

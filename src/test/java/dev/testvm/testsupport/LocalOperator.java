@@ -1,0 +1,43 @@
+package dev.testvm.testsupport;
+
+import dev.testvm.config.IpFinders;
+import dev.testvm.config.OperatorConfig;
+import dev.testvm.reconciler.TestVMReconciler;
+import dev.testvm.reconciler.VCenterHolder;
+import dev.testvm.vsphere.VimVCenter;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * One operator instance outside Quarkus: plain java-operator-sdk around our reconciler, watching
+ * one namespace, with its own vCenter session. Tests start and stop several of these to play
+ * restarts and leader election; stopping one also logs its session out, as a terminating pod does.
+ */
+public record LocalOperator(Operator operator, VCenterHolder vcenter) {
+
+    /** Installs the CRD and creates {@code namespace}, which the in-process Quarkus operator ignores. */
+    public static void prepare(KubernetesClient client, String namespace) {
+        Crds.installTestVm(client);
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).serverSideApply();
+    }
+
+    public static LocalOperator start(KubernetesClient client, Simulator simulator, String namespace,
+            Consumer<ConfigurationServiceOverrider> overrides) {
+        OperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(2));
+        VCenterHolder vcenter = new VCenterHolder(() -> VimVCenter.connect(simulator.connectionSettings()));
+        Operator operator = new Operator(o -> overrides.accept(o.withKubernetesClient(client).withCloseClientOnStop(false)));
+        operator.register(new TestVMReconciler(vcenter, client, config, IpFinders.factory(config.discovery())),
+                o -> o.settingNamespaces(namespace));
+        operator.start();
+        return new LocalOperator(operator, vcenter);
+    }
+
+    public void stop() {
+        operator.stop();
+        vcenter.close();
+    }
+}
