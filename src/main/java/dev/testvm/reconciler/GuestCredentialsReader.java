@@ -7,10 +7,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads guest credentials from the Secret a TestVM references. A plain GET (no cluster-wide
@@ -22,17 +19,7 @@ public class GuestCredentialsReader {
     /** Credentials and the Secret's resourceVersion, so rejected credentials are retried only after a change. */
     record Loaded(GuestCredentials credentials, String version, String secretName) {}
 
-    /**
-     * While a guest boots, discovery reconciles every few hundred milliseconds; re-reading the
-     * Secret each time would put one API request per TestVM per step on the API server. A found
-     * Secret is reused this long, so a changed Secret is noticed at most this late.
-     */
-    static final Duration REUSE_FOR = Duration.ofSeconds(2);
-
-    private record Fetched(Secret secret, Instant at) {}
-
     private final KubernetesClient client;
-    private final Map<String, Fetched> recent = new ConcurrentHashMap<>();
 
     public GuestCredentialsReader(KubernetesClient client) {
         this.client = client;
@@ -46,7 +33,7 @@ public class GuestCredentialsReader {
         }
         SecretKeyRef ref = guest.getCredentialsSecretRef();
         String namespace = testVM.getMetadata().getNamespace();
-        Secret secret = fetch(namespace, ref.getName());
+        Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
         if (secret == null) {
             throw TestVMProblem.retryable(Reasons.SECRET_NOT_FOUND,
                     "spec.guest.credentialsSecretRef.name: Secret '" + ref.getName() + "' not found in namespace '" + namespace + "'", null);
@@ -62,22 +49,6 @@ public class GuestCredentialsReader {
             throw missingKey(ref, namespace, "passwordKey", passwordKey);
         }
         return new Loaded(new GuestCredentials(username, password), secret.getMetadata().getResourceVersion(), ref.getName());
-    }
-
-    private Secret fetch(String namespace, String name) {
-        String key = namespace + "/" + name;
-        Instant now = Instant.now();
-        Fetched cached = recent.get(key);
-        if (cached != null && cached.at().plus(REUSE_FOR).isAfter(now)) {
-            return cached.secret();
-        }
-        Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
-        if (secret == null) {
-            recent.remove(key);
-        } else {
-            recent.put(key, new Fetched(secret, now));
-        }
-        return secret;
     }
 
     private static TestVMProblem missingKey(SecretKeyRef ref, String namespace, String field, String key) {
