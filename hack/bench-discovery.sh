@@ -6,11 +6,8 @@
 # the options (--per-strategy 10, --os linux|windows, --dhcp-seconds 1.0, --max-backoff 1s, ...).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source hack/lib/test-main.sh
 
-hack/kube-binaries.sh >/dev/null
-hack/vcsim-build.sh
-./mvnw -B -q test-compile -DskipTestBinaries=true
-./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt >/dev/null
-exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager ${BENCH_JAVA_OPTS:-} \
-  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-  dev.testvm.bench.DiscoveryBenchmark "$@"
+build_test_binaries
+build_test_classes
+run_test_main dev.testvm.bench.DiscoveryBenchmark "$@"

@@ -5,12 +5,9 @@
 # Options are passed on: --time-scale F (simulator speed, default 0.2), --exit-when-ready.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source hack/lib/test-main.sh
 
-hack/kube-binaries.sh >/dev/null
-hack/vcsim-build.sh
-./mvnw -B -q package -DskipTests
-./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt >/dev/null
-./mvnw -B -q test-compile -DskipTestBinaries=true
-exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-  dev.testvm.local.LocalRun "$@"
+build_test_binaries
+./mvnw -B -q package -DskipTests -DskipTestBinaries=true
+build_test_classes
+run_test_main dev.testvm.local.LocalRun "$@"

@@ -4,17 +4,17 @@ import dev.testvm.api.TestVM;
 import dev.testvm.testsupport.Crds;
 import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.Kubectl;
+import dev.testvm.testsupport.OperatorProcess;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The README's "run it" command ({@code hack/run-local.sh}): a real kube-apiserver + etcd, our
@@ -44,9 +44,9 @@ public final class LocalRun {
             Crds.installTestVm(client);
             say("vCenter simulator at " + simulator.url() + " (time-scale " + timeScale + ")");
 
-            Process operator = startOperator(kube, simulator);
-            Runtime.getRuntime().addShutdownHook(new Thread(operator::destroy));
-            say("operator started (pid " + operator.pid() + "), log in target/local-run/operator.log");
+            OperatorProcess operator = OperatorProcess.start(kube, simulator, List.of(), Map.of(),
+                    Path.of("target", "local-run", "operator.log"));
+            say("operator started (pid " + operator.pid() + "), log in " + operator.log());
 
             apply("deploy/samples/guest-credentials.yaml");
             Instant applied = Instant.now();
@@ -55,7 +55,7 @@ public final class LocalRun {
             if (waited.exitCode() != 0) {
                 say("TestVM did not become Ready: " + waited.output());
                 System.out.println(Kubectl.run(null, "get", "testvm", "build-42", "-o", "yaml").output());
-                operator.destroy();
+                operator.close();
                 System.exit(1);
             }
             TestVM ready = client.resources(TestVM.class).inNamespace("default").withName("build-42").get();
@@ -69,43 +69,11 @@ public final class LocalRun {
             if (exitWhenReady) {
                 Kubectl.run(null, "delete", "testvm", "build-42", "--timeout=2m");
                 say("deleted build-42; VMs left in the simulator: " + simulator.vms().stream().filter(vm -> !"".equals(vm.get("uid"))).count());
-                operator.destroy();
+                operator.close();
                 return;
             }
             say("running; try: kubectl --kubeconfig " + kubeconfig + " get tvm -o wide   (Ctrl-C stops everything)");
             operator.waitFor();
-        }
-    }
-
-    private static Process startOperator(Config kube, Simulator simulator) throws Exception {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: run ./mvnw package -DskipTests first (hack/run-local.sh does)");
-        }
-        Path dir = Files.createDirectories(Path.of("target", "local-run"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.add("-Dquarkus.http.port=0");
-        command.add("-Dquarkus.kubernetes-client.api-server-url=" + kube.getMasterUrl());
-        add(command, "ca-cert-file", kube.getCaCertFile(), "ca-cert-data", kube.getCaCertData());
-        add(command, "client-cert-file", kube.getClientCertFile(), "client-cert-data", kube.getClientCertData());
-        add(command, "client-key-file", kube.getClientKeyFile(), "client-key-data", kube.getClientKeyData());
-        command.add("-jar");
-        command.add(jar.toString());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("operator.log").toFile());
-        builder.environment().put("TESTVM_VCENTER_URL", simulator.url().toString());
-        builder.environment().put("TESTVM_VCENTER_USERNAME", simulator.username());
-        // The simulator's throw-away login; a real deployment takes it from a Secret (deploy/).
-        builder.environment().put("TESTVM_VCENTER_PASSWORD", simulator.password());
-        builder.environment().put("TESTVM_VCENTER_THUMBPRINT", simulator.thumbprint());
-        builder.environment().put("TESTVM_VCENTER_DATACENTER", "DC0");
-        return builder.start();
-    }
-
-    private static void add(List<String> command, String fileKey, String file, String dataKey, String data) {
-        if (file != null) {
-            command.add("-Dquarkus.kubernetes-client." + fileKey + "=" + file);
-        } else if (data != null) {
-            command.add("-Dquarkus.kubernetes-client." + dataKey + "=" + data);
         }
     }
 

@@ -126,6 +126,7 @@ final class FakeVCenter implements VCenter {
 
     @Override
     public synchronized VmInfo vmInfo(MoRef vm) {
+        calls.add("vmInfo " + vm.value());
         return vm(vm).info();
     }
 

@@ -106,6 +106,30 @@ class TestVMReconcilerTest {
     }
 
     @Test
+    void aPassWaitingForTheIpReadsTheVmOnce() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        reconciler.reconcile(testVM, null);
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null);
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.WaitingForIP);
+        String vm = MoRef.parse(testVM.getStatus().getVm().getMoRef()).value();
+
+        // The power-on step and the IP step both look at the VM: one RetrievePropertiesEx serves both.
+        vcenter.calls.clear();
+        reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.WaitingForIP);
+        assertThat(vcenter.calls).filteredOn(call -> call.startsWith("vmInfo ")).containsExactly("vmInfo " + vm);
+
+        // The next pass reads it again: what the guest did meanwhile is seen.
+        vcenter.vmByUuid(testVM.getMetadata().getUid()).tools = true;
+        vcenter.vmByUuid(testVM.getMetadata().getUid()).ip = "10.77.0.5";
+        reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.Ready);
+    }
+
+    @Test
     void adoptsTheVmCarryingItsUidInsteadOfCloningAgain() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
         reconciler.reconcile(testVM, null);

@@ -172,9 +172,14 @@ public final class Simulator implements AutoCloseable {
         return read(send("GET", "/stats", null), new TypeReference<>() {});
     }
 
-    /** Counters kept by the simulator since it started. */
+    /** {@code DELETE /testvm-sim/stats}: counters (requests, logins, peak tasks) start again from zero. */
+    public void resetStats() {
+        send("DELETE", "/stats", null);
+    }
+
+    /** Counters kept by the simulator since it started (or since {@link #resetStats()}). */
     public record Stats(Map<String, Long> requestsByMethod, long loginCount, long logoutCount,
-            long activeSessions, long peakConcurrentTasks) {
+            long activeSessions, long peakConcurrentTasks, long runningTasks, Map<String, Long> tasksByMethod) {
 
         public long requests(String method) {
             return requestsByMethod == null ? 0 : requestsByMethod.getOrDefault(method, 0L);
