@@ -44,6 +44,8 @@ var redirected = map[string]string{
 	"DeleteFileInGuest":             "GuestFileManager",
 	"CreateTemporaryFileInGuest":    "GuestFileManager",
 	"MakeDirectoryInGuest":          "GuestFileManager",
+
+	"ModifyListView": "ListView",
 }
 
 // handle is vcsim's Registry.Handler: called for every SOAP method before dispatch.

@@ -37,6 +37,9 @@ public final class ScaleBenchmark {
 
     static final String NAMESPACE = "bench";
 
+    /** Set when a phase did not finish: the simulator is then asked for a goroutine dump at the end. */
+    private static volatile boolean somethingHung;
+
     /**
      * The Deployment's {@code -XX:MaxRAMPercentage=75} under its limits (512 MiB, 1 CPU): outside a
      * container the JVM would size itself from the host instead, so the limits are given explicitly.
@@ -137,6 +140,11 @@ public final class ScaleBenchmark {
                 Files.writeString(out.resolve("metrics.txt"), operator.metrics());
             }
             report.line("vCenter logouts when the operator stopped (SIGTERM): " + simulator.stats().logoutCount());
+            if (somethingHung) {
+                // Go prints every goroutine's stack on SIGQUIT (and exits): where a task got stuck, if it did.
+                new ProcessBuilder("kill", "-QUIT", Long.toString(simulator.pid())).start().waitFor();
+                Thread.sleep(2000);
+            }
             Files.writeString(out.resolve("simulator.log"), simulator.log());
         }
         Files.writeString(out.resolve("report.md"), report.toString());
@@ -318,6 +326,7 @@ public final class ScaleBenchmark {
             new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(operator.pid()),
                     "Thread.print").redirectErrorStream(true).redirectOutput(threads.toFile()).start().waitFor(60, TimeUnit.SECONDS);
             Simulator.Stats stats = simulator.stats();
+            somethingHung = true;
             say(phase + ": something did not finish; simulator running tasks " + stats.runningTasks() + ", operator threads in " + threads);
         } catch (Exception e) {
             say("diagnostics failed: " + e);

@@ -225,6 +225,11 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
+    /** The simulator's process id (e.g. to ask it for a goroutine dump with SIGQUIT). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
