@@ -42,6 +42,17 @@ public class VSphereEventSource extends AbstractEventSource<PropertyChange, Test
         }
     }
 
+    /** The vSphere tasks currently routed to {@code owner}. */
+    Set<MoRef> followedTasks(ResourceID owner) {
+        Set<MoRef> tasks = new java.util.HashSet<>();
+        owners.forEach((object, routedTo) -> {
+            if (routedTo.equals(owner) && "Task".equals(object.type())) {
+                tasks.add(object);
+            }
+        });
+        return tasks;
+    }
+
     /** Forgets every object routed to {@code owner} (TestVM gone or done). */
     void unfollowAll(ResourceID owner) {
         owners.entrySet().removeIf(entry -> {

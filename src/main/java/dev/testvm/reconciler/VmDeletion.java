@@ -12,8 +12,10 @@ import dev.testvm.vsphere.VimFaultException;
 import dev.testvm.vsphere.VmInfo;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -43,16 +45,25 @@ final class VmDeletion {
 
         MoRef vm = status != null && status.getVm() != null && status.getVm().getMoRef() != null
                 ? MoRef.parse(status.getVm().getMoRef()) : null;
-        if (vm == null && status != null && status.getTaskRef() != null) {
-            MoRef task = MoRef.parse(status.getTaskRef());
-            Optional<TaskInfo> info = taskInfo(vcenter, task);
-            if (info.isPresent() && !info.get().state().done()) {
-                // A TestVM deleted mid-clone: let the clone finish, then destroy what it made.
-                events.follow(task, id);
-                return Optional.of(taskPollInterval);
+        if (vm == null) {
+            // A TestVM deleted mid-clone: let the clone finish, then destroy what it made. The clone
+            // task is the one in status, or one this operator started whose status patch was lost:
+            // deleting a TestVM while its clone starts makes that patch fail with a conflict, and
+            // the VM would appear only after the finalizer was gone (seen in hack/bench-scale.sh).
+            Set<MoRef> tasks = new LinkedHashSet<>();
+            if (status != null && status.getTaskRef() != null) {
+                tasks.add(MoRef.parse(status.getTaskRef()));
             }
-            if (info.isPresent() && info.get().result() != null) {
-                vm = info.get().result();
+            tasks.addAll(events.followedTasks(id));
+            for (MoRef task : tasks) {
+                Optional<TaskInfo> info = taskInfo(vcenter, task);
+                if (info.isPresent() && !info.get().state().done()) {
+                    events.follow(task, id);
+                    return Optional.of(taskPollInterval);
+                }
+                if (vm == null && info.isPresent() && info.get().result() != null && "VirtualMachine".equals(info.get().result().type())) {
+                    vm = info.get().result();
+                }
             }
         }
         if (vm == null) {

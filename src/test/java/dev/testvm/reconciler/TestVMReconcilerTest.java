@@ -195,6 +195,29 @@ class TestVMReconcilerTest {
     }
 
     @Test
+    void deletionRightAfterTheCloneStartedWaitsForItEvenIfTheStatusPatchWasLost() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.full);
+        reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getTaskRef()).isNotNull();
+
+        // The TestVM was deleted while the clone started: the status with taskRef never reached
+        // the API server, so the finalizer sees the TestVM without it.
+        TestVM deleted = testVM("Templates/ubuntu-22.04", CloneTypeSpec.full);
+        deleted.getMetadata().setUid(testVM.getMetadata().getUid());
+        assertThat(reconciler.cleanup(deleted, null).isRemoveFinalizer()).isFalse();
+
+        vcenter.completeAll(); // the clone finishes and its VM appears
+        assertThat(vcenter.vmByUuid(testVM.getMetadata().getUid())).isNotNull();
+        DeleteControl control = reconciler.cleanup(deleted, null);
+        for (int i = 0; i < 5 && !control.isRemoveFinalizer(); i++) {
+            vcenter.completeAll();
+            control = reconciler.cleanup(deleted, null);
+        }
+        assertThat(control.isRemoveFinalizer()).isTrue();
+        assertThat(vcenter.vmByUuid(testVM.getMetadata().getUid())).isNull();
+    }
+
+    @Test
     void deletionPowersOffThenDestroys() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
         reconciler.reconcile(testVM, null);
