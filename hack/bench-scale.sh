@@ -6,7 +6,7 @@
 # time. Prints time to all-Ready, vCenter sessions, peak tasks, SOAP requests per TestVM, peak RSS,
 # CPU per TestVM, leaked VMs and stuck TestVMs against their targets. Results: docs/reliability.md;
 # options: src/test/java/dev/testvm/bench/ScaleBenchmark.java (--count 200 --cycles 1000
-# --in-flight 20 --time-scale 0.1 --max-concurrent-tasks 8 ...). Takes about 10 minutes on 2 cores.
+# --in-flight 20 --time-scale 0.1 --max-concurrent-tasks 8 ...). Takes about 7 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source hack/lib/test-main.sh
