@@ -44,8 +44,9 @@ public final class LocalRun {
             Crds.installTestVm(client);
             say("vCenter simulator at " + simulator.url() + " (time-scale " + timeScale + ")");
 
-            OperatorProcess operator = OperatorProcess.start(kube, simulator, List.of(), Map.of(),
-                    Path.of("target", "local-run", "operator.log"));
+            // The jar runs in the prod profile, leader election included; deploy/ sets the pod's namespace.
+            OperatorProcess operator = OperatorProcess.start(kube, simulator, List.of(),
+                    Map.of("TESTVM_LEADER_ELECTION_LEASE_NAMESPACE", "default"), Path.of("target", "local-run", "operator.log"));
             say("operator started (pid " + operator.pid() + "), log in " + operator.log());
 
             apply("deploy/samples/guest-credentials.yaml");
