@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,12 +80,17 @@ class OperatorRbacTest {
         server = AuditedKubeApiServer.start();
         admin = new KubernetesClientBuilder().withConfig(server.adminConfig()).build();
         Crds.installTestVm(admin);
-        for (String file : List.of("namespace.yaml", "rbac.yaml")) {
-            try (InputStream in = Files.newInputStream(DEPLOY.resolve(file))) {
-                admin.load(in).serverSideApply();
-            }
-        }
+        applyDeploy("namespace.yaml");
+        applyDeploy("rbac.yaml");
         admin.resource(new NamespaceBuilder().withNewMetadata().withName(USER_NAMESPACE).endMetadata().build()).serverSideApply();
+    }
+
+    private static void applyDeploy(String file) {
+        try (InputStream in = Files.newInputStream(DEPLOY.resolve(file))) {
+            admin.load(in).forceConflicts().serverSideApply();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @AfterAll
@@ -137,6 +143,24 @@ class OperatorRbacTest {
                 "testvm.dev testvms delete", "coordination.k8s.io leases patch", "testvm.dev testvms watch");
         assertThat(GRANTED_WITHOUT_OBSERVED_USE.keySet()).as("listed exceptions still granted and still unused")
                 .allMatch(g -> granted.contains(g) && !calls.used().contains(g));
+    }
+
+    /** Backs the one listed exception: without {@code update} on leases, JOSDK refuses to start. */
+    @Test
+    void withoutLeaseUpdateTheOperatorRefusesToStart() {
+        Role role = admin.rbac().roles().inNamespace(LEASE_NAMESPACE).withName("testvm-operator-leader-election").get();
+        role.getRules().forEach(rule -> rule.getVerbs().remove("update"));
+        role.getMetadata().setManagedFields(null);
+        admin.resource(role).update();
+        try (KubernetesClient operatorClient = serviceAccountClient()) {
+            assertThatThrownBy(() -> LocalOperator.start(operatorClient, SIM.simulator(), Constants.WATCH_ALL_NAMESPACES,
+                    o -> o.withLeaderElectionConfiguration(LeaderElectionBeans.builder(LEASE_NAMESPACE, "rbac-no-update").buildForTest(false))))
+                    .hasStackTraceContaining("No permission to lease resource");
+        } finally {
+            applyDeploy("rbac.yaml");
+        }
+        assertThat(admin.rbac().roles().inNamespace(LEASE_NAMESPACE).withName("testvm-operator-leader-election").get()
+                .getRules().get(0).getVerbs()).as("deploy/rbac.yaml restored").contains("update");
     }
 
     private static void runLifecycle(Simulator simulator) {

@@ -55,8 +55,10 @@ final class LeakMatcher {
                 continue; // fewer than 8 encoded characters: too short to mean anything
             }
             byte[] aligned = Arrays.copyOfRange(bytes, skip, skip + whole);
-            forms.put(Base64.getEncoder().encodeToString(aligned), "base64, from byte " + skip);
-            forms.put(Base64.getUrlEncoder().withoutPadding().encodeToString(aligned), "base64url, from byte " + skip);
+            String standard = Base64.getEncoder().encodeToString(aligned);
+            forms.put(standard, "base64, from byte " + skip);
+            // differs only where the standard alphabet has '+', '/' or padding
+            forms.putIfAbsent(Base64.getUrlEncoder().withoutPadding().encodeToString(aligned), "base64url, from byte " + skip);
         }
         return forms;
     }

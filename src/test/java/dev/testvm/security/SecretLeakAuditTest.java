@@ -99,6 +99,8 @@ class SecretLeakAuditTest {
                 leaks.addAll(matcher.scan(file.getFileName().toString(), in));
             }
         }
-        assertThat(leaks).as("test passwords found in the run's recording (" + SuiteRecord.DIR + ")").isEmpty();
+        List<LeakMatcher.Leak> first = leaks.subList(0, Math.min(leaks.size(), 40));
+        assertThat(first).as("%d occurrences of test passwords in the run's recording (%s); the first ones", leaks.size(), SuiteRecord.DIR)
+                .isEmpty();
     }
 }
