@@ -1,5 +1,6 @@
 package dev.testvm.discovery;
 
+import dev.testvm.testsupport.TestPasswords;
 import dev.testvm.vsphere.CloneRequest;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.GuestProcess;
@@ -71,7 +72,7 @@ final class FakeGuestVCenter implements VCenter {
     final Deque<VimFaultException> downloadFaults = new ArrayDeque<>();
     final Deque<RuntimeException> listFaults = new ArrayDeque<>();
     VimFaultException deleteFault;
-    String acceptedPassword = "s3cret-Pa55";
+    String acceptedPassword = TestPasswords.register("s3cret-Pa55");
     private final Map<Long, Process> processes = new HashMap<>();
     private long nextPid = 4000;
 

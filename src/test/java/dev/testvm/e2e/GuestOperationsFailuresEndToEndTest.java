@@ -14,6 +14,7 @@ import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
 import dev.testvm.testsupport.OperatorTestEnvironment;
 import dev.testvm.testsupport.Simulator;
+import dev.testvm.testsupport.TestPasswords;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -39,7 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GuestOperationsFailuresEndToEndTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final String WRONG_PASSWORD = "Wr0ng-guest-Passw0rd";
+    private static final String WRONG_PASSWORD = TestPasswords.register("Wr0ng-guest-Passw0rd");
     private static final String SECRET = "guest-login";
 
     @Inject

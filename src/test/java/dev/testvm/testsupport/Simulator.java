@@ -32,7 +32,7 @@ import java.util.Map;
 public final class Simulator implements AutoCloseable {
 
     public static final String GUEST_USER = "testvm";
-    public static final String GUEST_PASSWORD = "testvm-guest-pw";
+    public static final String GUEST_PASSWORD = TestPasswords.register("testvm-guest-pw");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
