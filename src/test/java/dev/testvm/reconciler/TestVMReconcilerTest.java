@@ -213,13 +213,13 @@ class TestVMReconcilerTest {
         UpdateControl<TestVM> control = reconciler.reconcile(testVM, null);
 
         assertThat(control.isPatchStatus()).isTrue();
-        assertThat(control.getScheduleDelay()).contains(1000L);
+        assertThat(control.getScheduleDelay()).contains(TestVMReconciler.CAPACITY_RETRY.toMillis());
         assertThat(testVM.getStatus().getVm().getMoRef()).isNotNull();
         String clonedAt = testVM.getStatus().getMilestones().getClonedAt();
         assertThat(clonedAt).isNotNull();
         var ready = Conditions.find(testVM.getStatus(), ConditionTypes.READY).orElseThrow();
         assertThat(ready.getReason()).isEqualTo("WaitingForCapacity");
-        assertThat(ready.getMessage()).contains("maxConcurrentTasks=8");
+        assertThat(ready.getMessage()).isEqualTo("waiting for a vCenter task slot: position 1 of 1, limit 8");
         assertThat(testVM.getStatus().getPhase()).isNotEqualTo(Phase.Failed);
 
         reconciler.reconcile(testVM, null);
