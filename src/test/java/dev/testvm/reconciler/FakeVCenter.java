@@ -99,6 +99,8 @@ final class FakeVCenter implements VCenter {
 
     /** The next this-many task starts are refused as over the operator's task limit. */
     int refuseTasks;
+    /** Tasks succeed as they start (for code that waits on its tasks, e.g. the orphan sweeper). */
+    boolean completeTasksAtOnce;
 
     private synchronized MoRef startTask(Runnable onSuccess, MoRef result) {
         if (refuseTasks > 0) {
@@ -111,6 +113,9 @@ final class FakeVCenter implements VCenter {
         MoRef task = MoRef.task("task-" + ids.incrementAndGet());
         pending.put(task, new Task(task, onSuccess, result));
         tasks.put(task, new TaskInfo(task, TaskInfo.State.RUNNING, null, null));
+        if (completeTasksAtOnce) {
+            complete(task);
+        }
         return task;
     }
 
@@ -149,8 +154,20 @@ final class FakeVCenter implements VCenter {
         return Optional.ofNullable(vm(vm).snapshot);
     }
 
+    /** A VM (not a template) that exists already, e.g. one a TestVM's clone made earlier. */
+    synchronized Vm addVm(String name, PowerState power, Map<String, String> extraConfig) {
+        Vm vm = new Vm();
+        vm.moRef = MoRef.vm("vm-" + ids.incrementAndGet());
+        vm.name = name;
+        vm.instanceUuid = java.util.UUID.randomUUID().toString();
+        vm.power = power;
+        vm.extraConfig.putAll(extraConfig);
+        vms.put(vm.moRef, vm);
+        return vm;
+    }
+
     @Override
-    public List<VmInfo> vmsWithExtraConfigKey(String key) {
+    public synchronized List<VmInfo> vmsWithExtraConfigKey(String key) {
         return vms.values().stream().filter(v -> v.extraConfig.containsKey(key)).map(Vm::info).toList();
     }
 
