@@ -19,8 +19,8 @@ final class PlacementResolver {
 
     Resolved resolve(TestVMSpec spec, VCenter vcenter) {
         Placement placement = spec.getPlacement() == null ? new Placement() : spec.getPlacement();
-        String datacenter = placement.getDatacenter() != null ? placement.getDatacenter() : defaultDatacenter;
-        String templatePath = datacenter + "/vm/" + trim(spec.getTemplate());
+        String datacenter = datacenter(placement);
+        String templatePath = templatePath(spec);
         MoRef template = vcenter.findByInventoryPath(templatePath)
                 .orElseThrow(() -> TestVMProblem.terminal(Reasons.TEMPLATE_NOT_FOUND,
                         "spec.template: no VM or template at inventory path '" + templatePath + "'"));
@@ -35,6 +35,16 @@ final class PlacementResolver {
                             "spec.placement.cluster: '" + placement.getCluster() + "' has no resource pool"));
         }
         return new Resolved(template, templatePath, folder, pool, host, datastore);
+    }
+
+    /** The inventory path of the VM or template {@code spec} clones from. */
+    String templatePath(TestVMSpec spec) {
+        Placement placement = spec.getPlacement() == null ? new Placement() : spec.getPlacement();
+        return datacenter(placement) + "/vm/" + trim(spec.getTemplate());
+    }
+
+    private String datacenter(Placement placement) {
+        return placement.getDatacenter() != null ? placement.getDatacenter() : defaultDatacenter;
     }
 
     private static MoRef optional(VCenter vcenter, String field, String prefix, String name) {

@@ -42,6 +42,15 @@ public interface VCenter extends AutoCloseable {
 
     TaskInfo taskInfo(MoRef task);
 
+    /** The task bound and the tasks started through this connection that are still in flight. */
+    TaskSlots taskSlots();
+
+    /**
+     * Called, on whichever thread saw a task finish, each time one of this connection's task
+     * slots frees up (after the slot is free, so {@link #taskSlots()} already counts it).
+     */
+    void addTaskSlotListener(Runnable listener);
+
     /** {@code StartProgramInGuest}; returns the guest pid. */
     long startProgramInGuest(MoRef vm, GuestCredentials credentials, String programPath, String arguments);
 

@@ -220,6 +220,22 @@ public final class VimVCenter implements VCenter {
     }
 
     @Override
+    public TaskSlots taskSlots() {
+        return new TaskSlots(limiter.limit(), limiter.inFlight());
+    }
+
+    @Override
+    public void addTaskSlotListener(Runnable listener) {
+        limiter.onRelease(() -> {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.error("task slot listener failed", e);
+            }
+        });
+    }
+
+    @Override
     public long startProgramInGuest(MoRef vm, GuestCredentials credentials, String programPath, String arguments) {
         return guest.startProgram(vm, credentials, programPath, arguments);
     }

@@ -7,6 +7,7 @@ import dev.testvm.vsphere.GuestProcess;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PropertyChange;
 import dev.testvm.vsphere.TaskInfo;
+import dev.testvm.vsphere.TaskSlots;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VimFaultException;
 import dev.testvm.vsphere.VmInfo;
@@ -218,6 +219,14 @@ final class FakeGuestVCenter implements VCenter {
     public TaskInfo taskInfo(MoRef task) {
         throw new UnsupportedOperationException();
     }
+
+    @Override
+    public TaskSlots taskSlots() {
+        return new TaskSlots(8, 0);
+    }
+
+    @Override
+    public void addTaskSlotListener(Runnable listener) {}
 
     @Override
     public void follow(MoRef object) {

@@ -8,6 +8,7 @@ import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PowerState;
 import dev.testvm.vsphere.PropertyChange;
 import dev.testvm.vsphere.TaskInfo;
+import dev.testvm.vsphere.TaskSlots;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VimFaultException;
 import dev.testvm.vsphere.VmInfo;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -53,6 +55,9 @@ final class FakeVCenter implements VCenter {
     final List<CloneRequest> clones = new ArrayList<>();
     final List<String> calls = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger(100);
+    private final List<Runnable> slotListeners = new CopyOnWriteArrayList<>();
+    /** Tasks that may run at once, as maxConcurrentTasks bounds VimVCenter's. */
+    int taskLimit = 8;
 
     Vm addTemplate(String path, boolean withSnapshot) {
         Vm vm = new Vm();
@@ -71,11 +76,13 @@ final class FakeVCenter implements VCenter {
         Task t = pending.remove(task);
         t.onSuccess().run();
         tasks.put(task, new TaskInfo(task, TaskInfo.State.SUCCESS, t.result(), null));
+        slotListeners.forEach(Runnable::run);
     }
 
     synchronized void fail(MoRef task, String faultType, String message) {
         pending.remove(task);
         tasks.put(task, new TaskInfo(task, TaskInfo.State.ERROR, null, new VimFaultException(faultType, message)));
+        slotListeners.forEach(Runnable::run);
     }
 
     synchronized void completeAll() {
@@ -92,15 +99,23 @@ final class FakeVCenter implements VCenter {
 
     /** The next this-many task starts are refused as over the operator's task limit. */
     int refuseTasks;
+    /** Tasks succeed as they start (for code that waits on its tasks, e.g. the orphan sweeper). */
+    boolean completeTasksAtOnce;
 
     private synchronized MoRef startTask(Runnable onSuccess, MoRef result) {
         if (refuseTasks > 0) {
             refuseTasks--;
-            throw new dev.testvm.vsphere.fault.TaskCapacityExceededException(8);
+            throw new dev.testvm.vsphere.fault.TaskCapacityExceededException(taskLimit);
+        }
+        if (pending.size() >= taskLimit) {
+            throw new dev.testvm.vsphere.fault.TaskCapacityExceededException(taskLimit);
         }
         MoRef task = MoRef.task("task-" + ids.incrementAndGet());
         pending.put(task, new Task(task, onSuccess, result));
         tasks.put(task, new TaskInfo(task, TaskInfo.State.RUNNING, null, null));
+        if (completeTasksAtOnce) {
+            complete(task);
+        }
         return task;
     }
 
@@ -139,8 +154,20 @@ final class FakeVCenter implements VCenter {
         return Optional.ofNullable(vm(vm).snapshot);
     }
 
+    /** A VM (not a template) that exists already, e.g. one a TestVM's clone made earlier. */
+    synchronized Vm addVm(String name, PowerState power, Map<String, String> extraConfig) {
+        Vm vm = new Vm();
+        vm.moRef = MoRef.vm("vm-" + ids.incrementAndGet());
+        vm.name = name;
+        vm.instanceUuid = java.util.UUID.randomUUID().toString();
+        vm.power = power;
+        vm.extraConfig.putAll(extraConfig);
+        vms.put(vm.moRef, vm);
+        return vm;
+    }
+
     @Override
-    public List<VmInfo> vmsWithExtraConfigKey(String key) {
+    public synchronized List<VmInfo> vmsWithExtraConfigKey(String key) {
         return vms.values().stream().filter(v -> v.extraConfig.containsKey(key)).map(Vm::info).toList();
     }
 
@@ -187,6 +214,16 @@ final class FakeVCenter implements VCenter {
             throw new VimFaultException("ManagedObjectNotFound", "no task " + task);
         }
         return info;
+    }
+
+    @Override
+    public synchronized TaskSlots taskSlots() {
+        return new TaskSlots(taskLimit, pending.size());
+    }
+
+    @Override
+    public void addTaskSlotListener(Runnable listener) {
+        slotListeners.add(listener);
     }
 
     @Override

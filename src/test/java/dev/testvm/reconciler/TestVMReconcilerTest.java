@@ -213,18 +213,65 @@ class TestVMReconcilerTest {
         UpdateControl<TestVM> control = reconciler.reconcile(testVM, null);
 
         assertThat(control.isPatchStatus()).isTrue();
-        assertThat(control.getScheduleDelay()).contains(1000L);
+        assertThat(control.getScheduleDelay()).contains(TestVMReconciler.CAPACITY_RETRY.toMillis());
         assertThat(testVM.getStatus().getVm().getMoRef()).isNotNull();
         String clonedAt = testVM.getStatus().getMilestones().getClonedAt();
         assertThat(clonedAt).isNotNull();
         var ready = Conditions.find(testVM.getStatus(), ConditionTypes.READY).orElseThrow();
         assertThat(ready.getReason()).isEqualTo("WaitingForCapacity");
-        assertThat(ready.getMessage()).contains("maxConcurrentTasks=8");
+        assertThat(ready.getMessage()).isEqualTo("waiting for a vCenter task slot: position 1 of 1, limit 8");
         assertThat(testVM.getStatus().getPhase()).isNotEqualTo(Phase.Failed);
 
         reconciler.reconcile(testVM, null);
         assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.PoweringOn);
         assertThat(testVM.getStatus().getMilestones().getClonedAt()).isEqualTo(clonedAt);
+    }
+
+    @Test
+    void testVmsWaitingForATaskSlotAreServedInTheOrderTheyAsked() {
+        vcenter.taskLimit = 1;
+        TestVM a = named(testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked), "a");
+        TestVM b = named(testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked), "b");
+        TestVM c = named(testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked), "c");
+
+        reconciler.reconcile(a, null);
+        assertThat(a.getStatus().getPhase()).isEqualTo(Phase.Cloning);
+        reconciler.reconcile(b, null);
+        reconciler.reconcile(c, null);
+        assertThat(readyMessage(b)).isEqualTo("waiting for a vCenter task slot: position 1 of 1, limit 1");
+        assertThat(readyMessage(c)).isEqualTo("waiting for a vCenter task slot: position 2 of 2, limit 1");
+
+        vcenter.completeAll(); // a's clone ends: one slot free
+        reconciler.reconcile(c, null);
+        assertThat(c.getStatus().getTaskRef()).as("c may not pass b").isNull();
+        assertThat(readyMessage(c)).isEqualTo("waiting for a vCenter task slot: position 2 of 2, limit 1");
+        reconciler.reconcile(b, null);
+        assertThat(b.getStatus().getPhase()).isEqualTo(Phase.Cloning);
+
+        // a asked before c, so a's power-on goes before c's clone.
+        reconciler.reconcile(a, null);
+        assertThat(readyMessage(a)).isEqualTo("waiting for a vCenter task slot: position 1 of 2, limit 1");
+        vcenter.completeAll();
+        reconciler.reconcile(c, null);
+        assertThat(c.getStatus().getTaskRef()).isNull();
+        reconciler.reconcile(a, null);
+        assertThat(a.getStatus().getPhase()).isEqualTo(Phase.PoweringOn);
+
+        // c is deleted while waiting: it leaves the line and nothing is cloned for it.
+        int clones = vcenter.clones.size();
+        c.getMetadata().setDeletionTimestamp(Instant.now().toString());
+        assertThat(reconciler.cleanup(c, null).isRemoveFinalizer()).isTrue();
+        vcenter.completeAll();
+        assertThat(vcenter.clones).hasSize(clones);
+    }
+
+    private static TestVM named(TestVM testVM, String name) {
+        testVM.getMetadata().setName(name);
+        return testVM;
+    }
+
+    private static String readyMessage(TestVM testVM) {
+        return Conditions.find(testVM.getStatus(), ConditionTypes.READY).orElseThrow().getMessage();
     }
 
     @Test

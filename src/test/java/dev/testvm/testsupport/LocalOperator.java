@@ -27,8 +27,14 @@ public record LocalOperator(Operator operator, VCenterHolder vcenter) {
 
     public static LocalOperator start(KubernetesClient client, Simulator simulator, String namespace,
             Consumer<ConfigurationServiceOverrider> overrides) {
+        return start(client, simulator, namespace, overrides, simulator.connectionSettings().maxConcurrentTasks());
+    }
+
+    /** As above, with at most {@code maxConcurrentTasks} vCenter tasks in flight. */
+    public static LocalOperator start(KubernetesClient client, Simulator simulator, String namespace,
+            Consumer<ConfigurationServiceOverrider> overrides, int maxConcurrentTasks) {
         OperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(2));
-        VCenterHolder vcenter = new VCenterHolder(() -> VimVCenter.connect(simulator.connectionSettings()));
+        VCenterHolder vcenter = new VCenterHolder(() -> VimVCenter.connect(simulator.connectionSettings(maxConcurrentTasks)));
         Operator operator = new Operator(o -> overrides.accept(o.withKubernetesClient(client).withCloseClientOnStop(false)));
         operator.register(new TestVMReconciler(vcenter, client, config, IpFinders.factory(config.discovery())),
                 o -> o.settingNamespaces(namespace));

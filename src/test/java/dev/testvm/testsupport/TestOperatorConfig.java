@@ -41,4 +41,15 @@ public record TestOperatorConfig(URI url, String datacenter, Duration taskPollIn
             public Duration taskPollInterval() { return taskPollInterval; }
         };
     }
+
+    /** The operator's defaults: on, every 5 minutes, 15 minutes' grace. */
+    @Override
+    public Sweeper sweeper() {
+        return new Sweeper() {
+            public boolean enabled() { return true; }
+            public Duration interval() { return Duration.ofMinutes(5); }
+            public Duration gracePeriod() { return Duration.ofMinutes(15); }
+            public Duration taskTimeout() { return Duration.ofMinutes(5); }
+        };
+    }
 }
