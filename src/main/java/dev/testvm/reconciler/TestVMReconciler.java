@@ -66,11 +66,12 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         this.kubeEvents = new KubeEvents(client);
         this.events = new VSphereEventSource(vcenter);
         Duration taskPoll = config.discovery().taskPollInterval();
-        this.clone = new CloneStep(new PlacementResolver(config.vcenter().datacenter()), events, taskPoll, kubeEvents);
+        PlacementResolver placement = new PlacementResolver(config.vcenter().datacenter());
+        this.clone = new CloneStep(placement, events, taskPoll, kubeEvents);
         this.powerOn = new PowerOnStep(events, taskPoll, kubeEvents);
         this.ip = new IpStep(events, kubeEvents, finders.create(new GuestCredentialsReader(client)));
         this.expiry = new ExpiryStep(client, kubeEvents);
-        this.deletion = new VmDeletion(events, taskPoll, kubeEvents);
+        this.deletion = new VmDeletion(placement, events, taskPoll, kubeEvents);
     }
 
     @Override
@@ -190,6 +191,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     @Override
     public DeleteControl cleanup(TestVM testVM, Context<TestVM> context) {
         ip.forget(testVM.getMetadata().getUid());
+        clone.forget(testVM.getMetadata().getUid());
         markDeleting(testVM, context);
         VCenter connection;
         try {

@@ -44,7 +44,8 @@ final class FakeVCenter implements VCenter {
         }
     }
 
-    private record Task(MoRef ref, Runnable onSuccess, MoRef result) {}
+    /** {@code source}: the VM a clone task clones, null for other tasks. */
+    private record Task(MoRef ref, Runnable onSuccess, MoRef result, MoRef source) {}
 
     final Map<String, MoRef> inventory = new HashMap<>();
     final Map<MoRef, Vm> vms = new HashMap<>();
@@ -90,16 +91,23 @@ final class FakeVCenter implements VCenter {
         return vms.values().stream().filter(v -> uuid.equals(v.instanceUuid)).findFirst().orElse(null);
     }
 
+    /** The next clone starts its task but its answer is lost (the connection broke), as after a network cut. */
+    boolean loseNextCloneAnswer;
+
     /** The next this-many task starts are refused as over the operator's task limit. */
     int refuseTasks;
 
     private synchronized MoRef startTask(Runnable onSuccess, MoRef result) {
+        return startTask(onSuccess, result, null);
+    }
+
+    private synchronized MoRef startTask(Runnable onSuccess, MoRef result, MoRef source) {
         if (refuseTasks > 0) {
             refuseTasks--;
             throw new dev.testvm.vsphere.fault.TaskCapacityExceededException(8);
         }
         MoRef task = MoRef.task("task-" + ids.incrementAndGet());
-        pending.put(task, new Task(task, onSuccess, result));
+        pending.put(task, new Task(task, onSuccess, result, source));
         tasks.put(task, new TaskInfo(task, TaskInfo.State.RUNNING, null, null));
         return task;
     }
@@ -147,13 +155,24 @@ final class FakeVCenter implements VCenter {
     @Override
     public synchronized MoRef startClone(CloneRequest request) {
         calls.add("startClone " + request.name());
-        clones.add(request);
         Vm clone = new Vm();
         clone.moRef = MoRef.vm("vm-" + ids.incrementAndGet());
         clone.name = request.name();
         clone.instanceUuid = request.instanceUuid();
         clone.extraConfig.putAll(request.extraConfig());
-        return startTask(() -> vms.put(clone.moRef, clone), clone.moRef);
+        MoRef task = startTask(() -> vms.put(clone.moRef, clone), clone.moRef, request.source());
+        clones.add(request); // only clones vCenter accepted
+        if (loseNextCloneAnswer) {
+            loseNextCloneAnswer = false;
+            throw new dev.testvm.vsphere.VCenterUnreachableException("connection reset while reading the answer", null);
+        }
+        return task;
+    }
+
+    @Override
+    public synchronized List<MoRef> activeCloneTasks(MoRef source) {
+        calls.add("activeCloneTasks " + source.value());
+        return pending.values().stream().filter(t -> source.equals(t.source())).map(Task::ref).toList();
     }
 
     @Override
