@@ -174,10 +174,21 @@ public final class Simulator implements AutoCloseable {
 
     /** Counters kept by the simulator since it started. */
     public record Stats(Map<String, Long> requestsByMethod, long loginCount, long logoutCount,
-            long activeSessions, long peakConcurrentTasks) {
+            long activeSessions, long peakConcurrentTasks, Map<String, Long> tasksByMethod,
+            long rejectedWhileUnreachable, long faultsInjected) {
 
         public long requests(String method) {
             return requestsByMethod == null ? 0 : requestsByMethod.getOrDefault(method, 0L);
+        }
+
+        /** Tasks of this method handed to a client. */
+        public long tasks(String method) {
+            return tasksByMethod == null ? 0 : tasksByMethod.getOrDefault(method, 0L);
+        }
+
+        /** Every SOAP request that reached {@code /sdk}. */
+        public long totalRequests() {
+            return requestsByMethod == null ? 0 : requestsByMethod.values().stream().mapToLong(Long::longValue).sum();
         }
     }
 
