@@ -195,6 +195,11 @@ class OperatorCrashTest {
 
         startOperator();
         await().atMost(Duration.ofSeconds(120)).until(() -> get("crash-window-deleted") == null);
+        // A finalizer released too early shows only once the clone has made its VM.
+        try (VCenter vc = VimVCenter.connect(simulator.connectionSettings())) {
+            MoRef source = vc.findByInventoryPath("DC0/vm/Templates/crash-slow-full-2").orElseThrow();
+            await().atMost(Duration.ofSeconds(60)).until(() -> vc.activeCloneTasks(source).isEmpty());
+        }
         assertThat(TestVMs.simulatorVms(simulator, testVM)).as("VMs of the deleted TestVM").isEmpty();
         assertThat(clones(simulator) - clonesBefore).as("clone tasks").isEqualTo(1);
     }
