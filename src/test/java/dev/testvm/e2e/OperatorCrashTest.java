@@ -101,6 +101,8 @@ class OperatorCrashTest {
         int kills = 0;
         int maxVmsPerUid = 0;
         List<String> failures = new ArrayList<>();
+        Map<String, TestVM> current = Map.of();
+        Map<String, Integer> killedDuring = new java.util.TreeMap<>();
         Instant deadline = Instant.now().plus(Duration.ofMinutes(8));
         Instant started = Instant.now();
 
@@ -110,12 +112,17 @@ class OperatorCrashTest {
                         + lifecycles.stream().filter(l -> l.state != State.DONE).map(Lifecycle::toString).toList());
             }
             if (kills < MAX_KILLS && Instant.now().isAfter(killAt)) {
+                // What the kill interrupts, as of the last look at the API server.
+                current.values().forEach(t -> killedDuring.merge(
+                        t.getMetadata().getDeletionTimestamp() != null ? "Deleting"
+                                : t.getStatus() == null || t.getStatus().getPhase() == null ? "New" : t.getStatus().getPhase().name(),
+                        1, Integer::sum));
                 operator.kill();
                 kills++;
                 startOperator();
                 killAt = nextKill(random);
             }
-            Map<String, TestVM> current = client.resources(TestVM.class).inNamespace(NAMESPACE).list().getItems().stream()
+            current = client.resources(TestVM.class).inNamespace(NAMESPACE).list().getItems().stream()
                     .collect(Collectors.toMap(t -> t.getMetadata().getName(), t -> t));
             long inFlight = lifecycles.stream().filter(l -> l.state == State.CREATED || l.state == State.DELETING).count();
             for (Lifecycle lifecycle : lifecycles) {
@@ -150,8 +157,8 @@ class OperatorCrashTest {
         long clones = clones(simulator) - clonesBefore;
         List<Map<String, Object>> leftover = simulator.vms().stream().filter(vm -> !"".equals(vm.get("uid"))).toList();
         System.out.printf("[OperatorCrashTest] seed %d: %d lifecycles, %d kills, %d operator starts, %d clone tasks, "
-                + "max %d VMs per UID, %d VMs left, took %s%n", seed, LIFECYCLES, kills, operatorStarts, clones, maxVmsPerUid,
-                leftover.size(), took);
+                + "max %d VMs per UID, %d VMs left, took %s; TestVMs in flight at the kills by phase: %s%n", seed, LIFECYCLES, kills,
+                operatorStarts, clones, maxVmsPerUid, leftover.size(), took, killedDuring);
 
         assertThat(failures).as("TestVMs that failed (seed " + seed + ")").isEmpty();
         assertThat(kills).as("the operator was killed").isGreaterThan(0);

@@ -131,6 +131,11 @@ public final class Simulator implements AutoCloseable {
         send("POST", "/unreachable?on=" + on, null);
     }
 
+    /** {@code DELETE /testvm-sim/vms/{moRef}}: powers the VM off and destroys it behind the operator's back. */
+    public void destroyVm(String moRefValue) {
+        send("DELETE", "/vms/" + moRefValue, null);
+    }
+
     /** {@code GET /testvm-sim/vms}: the simulator's view of every VM, as JSON objects. */
     public List<Map<String, Object>> vms() {
         return read(send("GET", "/vms", null), new TypeReference<>() {});
@@ -174,7 +179,7 @@ public final class Simulator implements AutoCloseable {
 
     /** Counters kept by the simulator since it started. */
     public record Stats(Map<String, Long> requestsByMethod, long loginCount, long logoutCount,
-            long activeSessions, long peakConcurrentTasks, Map<String, Long> tasksByMethod,
+            long activeSessions, long peakConcurrentTasks, long runningTasks, Map<String, Long> tasksByMethod,
             long rejectedWhileUnreachable, long faultsInjected) {
 
         public long requests(String method) {
