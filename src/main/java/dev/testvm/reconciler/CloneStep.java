@@ -47,6 +47,12 @@ final class CloneStep {
      * wrote the intent itself, or ruled out an earlier clone, and has not sent a clone call since.
      */
     private final Set<String> intentsClearToClone = ConcurrentHashMap.newKeySet();
+    /**
+     * Clone tasks this process started, by TestVM UID, until a pass sees the VM recorded. A pass may
+     * be handed a resource older than this process's last status patch (the informer lags behind
+     * it); without this it would take the missing taskRef for "no clone yet".
+     */
+    private final Map<String, MoRef> clonesStartedHere = new ConcurrentHashMap<>();
 
     CloneStep(PlacementResolver placement, VSphereEventSource events, Duration taskPollInterval, KubeEvents kubeEvents) {
         this.placement = placement;
@@ -58,10 +64,12 @@ final class CloneStep {
     StepResult run(Pass pass) {
         TestVMStatus status = pass.status();
         if (status.getVm() != null && status.getVm().getMoRef() != null) {
+            clonesStartedHere.remove(pass.uid());
             return StepResult.PROCEED;
         }
-        if (status.getTaskRef() != null) {
-            return followCloneTask(pass, MoRef.parse(status.getTaskRef()));
+        MoRef startedHere = clonesStartedHere.get(pass.uid());
+        if (status.getTaskRef() != null || startedHere != null) {
+            return followCloneTask(pass, status.getTaskRef() != null ? MoRef.parse(status.getTaskRef()) : startedHere);
         }
         Optional<MoRef> existing = VmIdentity.find(pass.vcenter(), pass.uid(), isInstant(pass));
         if (existing.isPresent()) {
@@ -83,6 +91,7 @@ final class CloneStep {
     /** Forgets what this process knew about the TestVM (it is being deleted). */
     void forget(String uid) {
         intentsClearToClone.remove(uid);
+        clonesStartedHere.remove(uid);
     }
 
     /** The intent written ahead of a clone: cloneStartedAt set, but no task or VM recorded yet. */
@@ -182,6 +191,7 @@ final class CloneStep {
         // From here on, a pass that sees the intent but no taskRef (the status patch below was lost)
         // must look for this clone rather than start another.
         intentsClearToClone.remove(pass.uid());
+        clonesStartedHere.put(pass.uid(), task);
         TestVMStatus status = pass.status();
         status.setTaskRef(task.toString());
         status.setEffectiveCloneType(type.name());
@@ -222,11 +232,13 @@ final class CloneStep {
             }
             // vCenter forgets finished tasks; the VM, if the clone made one, still carries our UID.
             pass.status().setTaskRef(null);
+            clonesStartedHere.remove(pass.uid());
             return run(pass);
         }
         switch (info.state()) {
             case SUCCESS -> {
                 events.unfollow(task);
+                clonesStartedHere.remove(pass.uid());
                 pass.status().setTaskRef(null);
                 MoRef vm = info.result() != null ? info.result()
                         : VmIdentity.find(pass.vcenter(), pass.uid(), isInstant(pass)).orElseThrow(() -> TestVMProblem.terminal(
@@ -236,11 +248,15 @@ final class CloneStep {
             }
             case ERROR -> {
                 events.unfollow(task);
+                clonesStartedHere.remove(pass.uid());
                 pass.status().setTaskRef(null);
                 String why = info.error() == null ? "unknown error" : info.error().getMessage();
                 throw TestVMProblem.terminal(Reasons.CLONE_FAILED, "clone task " + task.value() + " failed: " + why);
             }
             default -> {
+                // Restores the taskRef when this pass was handed a resource older than our last patch.
+                pass.status().setTaskRef(task.toString());
+                pass.status().setPhase(Phase.Cloning);
                 events.follow(task, pass.id());
                 return StepResult.requeue(taskPollInterval);
             }

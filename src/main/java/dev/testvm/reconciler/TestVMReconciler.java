@@ -192,6 +192,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     public DeleteControl cleanup(TestVM testVM, Context<TestVM> context) {
         ip.forget(testVM.getMetadata().getUid());
         clone.forget(testVM.getMetadata().getUid());
+        powerOn.forget(testVM.getMetadata().getUid());
         markDeleting(testVM, context);
         VCenter connection;
         try {

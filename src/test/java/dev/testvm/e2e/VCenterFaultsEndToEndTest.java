@@ -206,24 +206,36 @@ class VCenterFaultsEndToEndTest {
     }
 
     @Test
-    void vmDestroyedOutOfBandIsReportedAsVmNotFound() {
+    void vmDestroyedOutOfBandWhileWaitingForTheIpIsReportedAsVmNotFound() {
         Simulator simulator = SIM.simulator();
         client.resource(testVM(NAMESPACE, "oob-waiting", "Templates/faults-slow-ip", CloneTypeSpec.linked)).create();
-        client.resource(testVM(NAMESPACE, "oob-ready", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
         TestVM waiting = await().atMost(TIMEOUT).until(() -> get("oob-waiting"), VCenterFaultsEndToEndTest::betweenCloneAndIp);
-        TestVM ready = await().atMost(TIMEOUT).until(() -> get("oob-ready"), TestVMs::isReady);
 
         simulator.destroyVm(MoRef.parse(waiting.getStatus().getVm().getMoRef()).value());
-        simulator.destroyVm(MoRef.parse(ready.getStatus().getVm().getMoRef()).value());
 
-        for (String name : List.of("oob-waiting", "oob-ready")) {
-            TestVM gone = await().atMost(TIMEOUT).until(() -> get(name),
-                    t -> "VMNotFound".equals(TestVMs.reason(t, ConditionTypes.READY)));
-            assertThat(TestVMs.isReady(gone)).isFalse();
-            assertThat(TestVMs.message(gone, ConditionTypes.READY)).contains("no longer exists");
-        }
-        client.resources(TestVM.class).inNamespace(NAMESPACE).delete();
-        await().atMost(TIMEOUT).until(() -> get("oob-waiting") == null && get("oob-ready") == null);
+        TestVM gone = await().atMost(TIMEOUT).until(() -> get("oob-waiting"), t -> TestVMs.failed(t).isPresent());
+        assertThat(TestVMs.failed(gone).orElseThrow().getReason()).isEqualTo("VMNotFound");
+        assertThat(TestVMs.message(gone, ConditionTypes.READY)).contains("no longer exists");
+        assertThat(gone.getStatus().getPhase()).isEqualTo(Phase.Failed);
+        client.resource(gone).delete();
+        await().atMost(TIMEOUT).until(() -> get("oob-waiting") == null);
+    }
+
+    /**
+     * A Ready TestVM's VM is no longer watched (by design, to keep the watcher small), so its loss is
+     * seen only at the next reconcile; deleting the TestVM must still work.
+     */
+    @Test
+    void readyTestVmWhoseVmWasDestroyedOutOfBandCanStillBeDeleted() {
+        Simulator simulator = SIM.simulator();
+        client.resource(testVM(NAMESPACE, "oob-ready", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
+        TestVM ready = await().atMost(TIMEOUT).until(() -> get("oob-ready"), TestVMs::isReady);
+        simulator.destroyVm(MoRef.parse(ready.getStatus().getVm().getMoRef()).value());
+        await().atMost(TIMEOUT).until(() -> TestVMs.simulatorVms(simulator, ready).isEmpty());
+
+        client.resource(ready).delete();
+        await().atMost(TIMEOUT).until(() -> get("oob-ready") == null);
+        assertThat(TestVMs.simulatorVms(simulator, ready)).isEmpty();
     }
 
     private List<String> create(String prefix, int count, String template, CloneTypeSpec type) {

@@ -377,4 +377,31 @@ class TestVMReconcilerTest {
         assertThat(control.isRemoveFinalizer()).isTrue();
         assertThat(vcenter.vmByUuid(testVM.getMetadata().getUid())).isNull();
     }
+
+    @Test
+    void aPassHandedAResourceOlderThanItsLastPatchNeitherClonesNorPowersOnAgain() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        TestVM noStatus = asPersisted(testVM);
+        reconciler.reconcile(testVM, null);
+        TestVM intentOnly = asPersisted(testVM);
+        reconciler.reconcile(testVM, null);
+        assertThat(vcenter.clones).hasSize(1);
+
+        // The informer still holds versions from before the clone started.
+        reconciler.reconcile(noStatus, null);
+        reconciler.reconcile(asPersisted(noStatus), null);
+        reconciler.reconcile(intentOnly, null);
+        assertThat(vcenter.clones).as("clones").hasSize(1);
+        assertThat(intentOnly.getStatus().getTaskRef()).isEqualTo(testVM.getStatus().getTaskRef());
+
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.PoweringOn);
+        TestVM clonedNotPoweringOn = asPersisted(testVM);
+        clonedNotPoweringOn.getStatus().setTaskRef(null);
+        clonedNotPoweringOn.getStatus().setPhase(Phase.Cloning);
+        reconciler.reconcile(clonedNotPoweringOn, null);
+        assertThat(vcenter.calls.stream().filter(c -> c.startsWith("startPowerOn"))).as("power-on tasks").hasSize(1);
+        assertThat(vcenter.clones).hasSize(1);
+    }
 }
