@@ -120,6 +120,11 @@ final class QueuedTaskStarts implements VCenter {
     }
 
     @Override
+    public List<MoRef> activeCloneTasks(MoRef source) {
+        return delegate.activeCloneTasks(source);
+    }
+
+    @Override
     public TaskInfo taskInfo(MoRef task) {
         return delegate.taskInfo(task);
     }

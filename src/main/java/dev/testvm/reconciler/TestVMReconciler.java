@@ -71,11 +71,12 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         this.kubeEvents = new KubeEvents(client);
         this.events = new VSphereEventSource(vcenter);
         Duration taskPoll = config.discovery().taskPollInterval();
-        this.clone = new CloneStep(new PlacementResolver(config.vcenter().datacenter()), events, taskPoll, kubeEvents);
+        PlacementResolver placement = new PlacementResolver(config.vcenter().datacenter());
+        this.clone = new CloneStep(placement, events, taskPoll, kubeEvents);
         this.powerOn = new PowerOnStep(events, taskPoll, kubeEvents);
         this.ip = new IpStep(events, kubeEvents, finders.create(new GuestCredentialsReader(client)));
         this.expiry = new ExpiryStep(client, kubeEvents);
-        this.deletion = new VmDeletion(events, taskPoll, kubeEvents);
+        this.deletion = new VmDeletion(placement, events, taskPoll, kubeEvents);
         this.slots = new TaskSlotQueue(() -> vcenter.isConnected() ? vcenter.get().taskSlots().free() : 0, slotEvents::wake);
         vcenter.addConnectionListener(connection -> connection.addTaskSlotListener(slots::slotFreed));
     }
@@ -205,6 +206,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     @Override
     public DeleteControl cleanup(TestVM testVM, Context<TestVM> context) {
         ip.forget(testVM.getMetadata().getUid());
+        clone.forget(testVM.getMetadata().getUid());
+        powerOn.forget(testVM.getMetadata().getUid());
         markDeleting(testVM, context);
         QueuedTaskStarts connection = null;
         try {

@@ -34,6 +34,13 @@ public interface VCenter extends AutoCloseable {
 
     MoRef startClone(CloneRequest request);
 
+    /**
+     * Clone tasks ({@code CloneVM_Task}, {@code InstantClone_Task}) of {@code source} that are still
+     * queued or running, whoever started them (read from the source's {@code recentTask}). Lets an
+     * operator that lost track of a clone it may have started wait for it instead of cloning again.
+     */
+    List<MoRef> activeCloneTasks(MoRef source);
+
     MoRef startPowerOn(MoRef vm);
 
     MoRef startPowerOff(MoRef vm);

@@ -151,6 +151,11 @@ public final class VimVCenter implements VCenter {
     }
 
     @Override
+    public List<MoRef> activeCloneTasks(MoRef source) {
+        return new VirtualMachine(session, reader, source).activeCloneTasks();
+    }
+
+    @Override
     public MoRef startPowerOn(MoRef vm) {
         return startTask(() -> new VirtualMachine(session, reader, vm).powerOn());
     }

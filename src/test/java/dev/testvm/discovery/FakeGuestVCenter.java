@@ -201,6 +201,11 @@ final class FakeGuestVCenter implements VCenter {
     }
 
     @Override
+    public List<MoRef> activeCloneTasks(MoRef source) {
+        throw new UnsupportedOperationException("discovery does not clone");
+    }
+
+    @Override
     public MoRef startPowerOn(MoRef vm) {
         throw new UnsupportedOperationException();
     }

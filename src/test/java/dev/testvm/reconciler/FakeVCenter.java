@@ -46,7 +46,8 @@ final class FakeVCenter implements VCenter {
         }
     }
 
-    private record Task(MoRef ref, Runnable onSuccess, MoRef result) {}
+    /** {@code source}: the VM a clone task clones, null for other tasks. */
+    private record Task(MoRef ref, Runnable onSuccess, MoRef result, MoRef source) {}
 
     final Map<String, MoRef> inventory = new HashMap<>();
     final Map<MoRef, Vm> vms = new HashMap<>();
@@ -97,12 +98,19 @@ final class FakeVCenter implements VCenter {
         return vms.values().stream().filter(v -> uuid.equals(v.instanceUuid)).findFirst().orElse(null);
     }
 
+    /** The next clone starts its task but its answer is lost (the connection broke), as after a network cut. */
+    boolean loseNextCloneAnswer;
+
     /** The next this-many task starts are refused as over the operator's task limit. */
     int refuseTasks;
     /** Tasks succeed as they start (for code that waits on its tasks, e.g. the orphan sweeper). */
     boolean completeTasksAtOnce;
 
     private synchronized MoRef startTask(Runnable onSuccess, MoRef result) {
+        return startTask(onSuccess, result, null);
+    }
+
+    private synchronized MoRef startTask(Runnable onSuccess, MoRef result, MoRef source) {
         if (refuseTasks > 0) {
             refuseTasks--;
             throw new dev.testvm.vsphere.fault.TaskCapacityExceededException(taskLimit);
@@ -111,7 +119,7 @@ final class FakeVCenter implements VCenter {
             throw new dev.testvm.vsphere.fault.TaskCapacityExceededException(taskLimit);
         }
         MoRef task = MoRef.task("task-" + ids.incrementAndGet());
-        pending.put(task, new Task(task, onSuccess, result));
+        pending.put(task, new Task(task, onSuccess, result, source));
         tasks.put(task, new TaskInfo(task, TaskInfo.State.RUNNING, null, null));
         if (completeTasksAtOnce) {
             complete(task);
@@ -174,13 +182,24 @@ final class FakeVCenter implements VCenter {
     @Override
     public synchronized MoRef startClone(CloneRequest request) {
         calls.add("startClone " + request.name());
-        clones.add(request);
         Vm clone = new Vm();
         clone.moRef = MoRef.vm("vm-" + ids.incrementAndGet());
         clone.name = request.name();
         clone.instanceUuid = request.instanceUuid();
         clone.extraConfig.putAll(request.extraConfig());
-        return startTask(() -> vms.put(clone.moRef, clone), clone.moRef);
+        MoRef task = startTask(() -> vms.put(clone.moRef, clone), clone.moRef, request.source());
+        clones.add(request); // only clones vCenter accepted
+        if (loseNextCloneAnswer) {
+            loseNextCloneAnswer = false;
+            throw new dev.testvm.vsphere.VCenterUnreachableException("connection reset while reading the answer", null);
+        }
+        return task;
+    }
+
+    @Override
+    public synchronized List<MoRef> activeCloneTasks(MoRef source) {
+        calls.add("activeCloneTasks " + source.value());
+        return pending.values().stream().filter(t -> source.equals(t.source())).map(Task::ref).toList();
     }
 
     @Override

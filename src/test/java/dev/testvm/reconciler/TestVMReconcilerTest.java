@@ -51,6 +51,20 @@ class TestVMReconcilerTest {
         return new TestVMReconciler(new VCenterHolder(() -> vcenter), null, config(), credentials -> toolsOnly);
     }
 
+    /** The two passes that record the clone intent and then start the clone. */
+    private void startClone(TestVM testVM) {
+        reconciler.reconcile(testVM, null);
+        reconciler.reconcile(testVM, null);
+    }
+
+    /** The same TestVM as a restarted operator reads it: status as last patched. */
+    private static TestVM asPersisted(TestVM testVM) {
+        TestVM copy = testVM(testVM.getSpec().getTemplate(), testVM.getSpec().getCloneType());
+        copy.getMetadata().setUid(testVM.getMetadata().getUid());
+        copy.setStatus(io.fabric8.kubernetes.client.utils.Serialization.clone(testVM.getStatus()));
+        return copy;
+    }
+
     static TestVM testVM(String template, CloneTypeSpec type) {
         TestVM testVM = new TestVM();
         testVM.setMetadata(new ObjectMetaBuilder().withName("build-42").withNamespace("ci").withUid(UUID.randomUUID().toString())
@@ -66,7 +80,16 @@ class TestVMReconcilerTest {
     void clonesPowersOnAndRecordsTheToolsIp() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
 
+        // Write-ahead: the first pass only records the intent and comes straight back.
         UpdateControl<TestVM> control = reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.Cloning);
+        assertThat(testVM.getStatus().getMilestones().getCloneStartedAt()).isNotNull();
+        assertThat(testVM.getStatus().getTaskRef()).isNull();
+        assertThat(control.isPatchStatus()).isTrue();
+        assertThat(control.getScheduleDelay()).contains(1L);
+        assertThat(vcenter.clones).isEmpty();
+
+        control = reconciler.reconcile(testVM, null);
         assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.Cloning);
         assertThat(testVM.getStatus().getTaskRef()).startsWith("Task:");
         assertThat(control.isPatchStatus()).isTrue();
@@ -108,7 +131,7 @@ class TestVMReconcilerTest {
     @Test
     void adoptsTheVmCarryingItsUidInsteadOfCloningAgain() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         vcenter.completeAll();
 
         // A restarted operator that lost the status (e.g. the patch never landed) finds the VM by UUID.
@@ -123,7 +146,7 @@ class TestVMReconcilerTest {
     @Test
     void missingTemplateFailsNamingTheField() {
         TestVM testVM = testVM("Templates/nope", CloneTypeSpec.full);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.Failed);
         var failed = Conditions.find(testVM.getStatus(), ConditionTypes.FAILED).orElseThrow();
         assertThat(failed.getReason()).isEqualTo("TemplateNotFound");
@@ -134,7 +157,7 @@ class TestVMReconcilerTest {
     @Test
     void linkedCloneOfSourceWithoutSnapshotFails() {
         TestVM testVM = testVM("Templates/no-snapshot", CloneTypeSpec.linked);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         var failed = Conditions.find(testVM.getStatus(), ConditionTypes.FAILED).orElseThrow();
         assertThat(failed.getReason()).isEqualTo("SnapshotNotFound");
         assertThat(failed.getMessage()).contains("spec.cloneType").contains("no-snapshot").contains("has none");
@@ -144,7 +167,7 @@ class TestVMReconcilerTest {
     @Test
     void failedCloneTaskIsTerminal() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.full);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         vcenter.fail(MoRef.parse(testVM.getStatus().getTaskRef()), "InsufficientResourcesFault", "not enough memory");
         reconciler.reconcile(testVM, null);
         assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.Failed);
@@ -155,7 +178,7 @@ class TestVMReconcilerTest {
     @Test
     void deletionMidCloneWaitsForTheCloneThenDestroysIt() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
 
         DeleteControl control = reconciler.cleanup(testVM, null);
         assertThat(control.isRemoveFinalizer()).isFalse();
@@ -173,7 +196,7 @@ class TestVMReconcilerTest {
     @Test
     void deletionPowersOffThenDestroys() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         vcenter.completeAll();
         reconciler.reconcile(testVM, null);
         vcenter.completeAll();
@@ -190,7 +213,7 @@ class TestVMReconcilerTest {
     @Test
     void vmDestroyedOutOfBandIsReported() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         vcenter.completeAll();
         reconciler.reconcile(testVM, null);
         vcenter.completeAll();
@@ -205,7 +228,7 @@ class TestVMReconcilerTest {
     @Test
     void taskLimitReachedKeepsWhatThePassRecordedAndRetriesSoon() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         vcenter.completeAll();
         vcenter.refuseTasks = 1;
 
@@ -277,7 +300,7 @@ class TestVMReconcilerTest {
     @Test
     void vmPoweredOnBeforeItsTaskReportsDoneIsNotedAtOnce() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         vcenter.completeAll();
         reconciler.reconcile(testVM, null);
         assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.PoweringOn);
@@ -299,7 +322,7 @@ class TestVMReconcilerTest {
         dev.testvm.api.IpDiscoverySpec discovery = new dev.testvm.api.IpDiscoverySpec();
         discovery.setTimeout("1s");
         testVM.getSpec().setIpDiscovery(discovery);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         vcenter.completeAll();
         reconciler.reconcile(testVM, null);
         vcenter.completeAll();
@@ -317,5 +340,115 @@ class TestVMReconcilerTest {
 
     static OperatorConfig config() {
         return new TestOperatorConfig(URI.create("https://127.0.0.1/sdk"), "DC0", Duration.ofSeconds(30));
+    }
+
+    @Test
+    void operatorDeadBeforeItRecordedTheTaskWaitsForThatCloneInsteadOfCloningAgain() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.full);
+        reconciler.reconcile(testVM, null);
+        TestVM persisted = asPersisted(testVM); // the intent landed ...
+        reconciler.reconcile(testVM, null); // ... the clone started, and the operator died before the taskRef patch
+        assertThat(vcenter.clones).hasSize(1);
+        assertThat(persisted.getStatus().getTaskRef()).isNull();
+
+        TestVMReconciler restarted = newReconciler(vcenter);
+        UpdateControl<TestVM> control = restarted.reconcile(persisted, null);
+        assertThat(vcenter.clones).as("no second clone while the first runs").hasSize(1);
+        assertThat(control.getScheduleDelay()).isPresent();
+        assertThat(Conditions.find(persisted.getStatus(), ConditionTypes.CLONED).orElseThrow().getMessage())
+                .contains("waiting for clone task");
+
+        vcenter.completeAll();
+        restarted.reconcile(persisted, null);
+        assertThat(vcenter.clones).hasSize(1);
+        assertThat(persisted.getStatus().getVm().getInstanceUUID()).isEqualTo(testVM.getMetadata().getUid());
+        assertThat(persisted.getStatus().getPhase()).isEqualTo(Phase.PoweringOn);
+    }
+
+    @Test
+    void intentWithoutARunningCloneOrVmClonesOnce() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        reconciler.reconcile(testVM, null); // intent landed; the operator died before calling vCenter
+
+        TestVMReconciler restarted = newReconciler(vcenter);
+        restarted.reconcile(testVM, null);
+        assertThat(vcenter.calls).contains("activeCloneTasks " + vcenter.inventory.get("DC0/vm/Templates/ubuntu-22.04").value());
+        assertThat(vcenter.clones).hasSize(1);
+        assertThat(testVM.getStatus().getTaskRef()).isNotNull();
+    }
+
+    @Test
+    void cloneCallWithALostAnswerIsNotRepeatedBlindly() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        vcenter.loseNextCloneAnswer = true;
+        startClone(testVM);
+        var ready = Conditions.find(testVM.getStatus(), ConditionTypes.READY).orElseThrow();
+        assertThat(ready.getReason()).isEqualTo("VCenterUnreachable");
+        assertThat(testVM.getStatus().getTaskRef()).isNull();
+
+        reconciler.reconcile(testVM, null);
+        assertThat(vcenter.clones).as("the clone vCenter did start is waited for").hasSize(1);
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null);
+        assertThat(vcenter.clones).hasSize(1);
+        assertThat(testVM.getStatus().getVm().getMoRef()).isNotNull();
+    }
+
+    @Test
+    void cloneRefusedForCapacityIsStartedOnTheNextPassWithoutALookup() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        vcenter.refuseTasks = 1;
+        startClone(testVM);
+        assertThat(vcenter.clones).isEmpty();
+        reconciler.reconcile(testVM, null);
+        assertThat(vcenter.clones).hasSize(1);
+        assertThat(vcenter.calls).noneMatch(c -> c.startsWith("activeCloneTasks"));
+    }
+
+    @Test
+    void deletionOfATestVmWhoseCloneWasNotRecordedWaitsForTheCloneThenDestroysIt() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        reconciler.reconcile(testVM, null);
+        TestVM persisted = asPersisted(testVM);
+        reconciler.reconcile(testVM, null); // clone started, taskRef never persisted
+
+        TestVMReconciler restarted = newReconciler(vcenter);
+        DeleteControl control = restarted.cleanup(persisted, null);
+        assertThat(control.isRemoveFinalizer()).as("the clone in flight would leak").isFalse();
+
+        vcenter.completeAll(); // the clone ends: its VM now exists
+        control = restarted.cleanup(persisted, null);
+        assertThat(control.isRemoveFinalizer()).isFalse();
+        vcenter.completeAll(); // destroy
+        control = restarted.cleanup(persisted, null);
+        assertThat(control.isRemoveFinalizer()).isTrue();
+        assertThat(vcenter.vmByUuid(testVM.getMetadata().getUid())).isNull();
+    }
+
+    @Test
+    void aPassHandedAResourceOlderThanItsLastPatchNeitherClonesNorPowersOnAgain() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        TestVM noStatus = asPersisted(testVM);
+        reconciler.reconcile(testVM, null);
+        TestVM intentOnly = asPersisted(testVM);
+        reconciler.reconcile(testVM, null);
+        assertThat(vcenter.clones).hasSize(1);
+
+        // The informer still holds versions from before the clone started.
+        reconciler.reconcile(noStatus, null);
+        reconciler.reconcile(asPersisted(noStatus), null);
+        reconciler.reconcile(intentOnly, null);
+        assertThat(vcenter.clones).as("clones").hasSize(1);
+        assertThat(intentOnly.getStatus().getTaskRef()).isEqualTo(testVM.getStatus().getTaskRef());
+
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.PoweringOn);
+        TestVM clonedNotPoweringOn = asPersisted(testVM);
+        clonedNotPoweringOn.getStatus().setTaskRef(null);
+        clonedNotPoweringOn.getStatus().setPhase(Phase.Cloning);
+        reconciler.reconcile(clonedNotPoweringOn, null);
+        assertThat(vcenter.calls.stream().filter(c -> c.startsWith("startPowerOn"))).as("power-on tasks").hasSize(1);
+        assertThat(vcenter.clones).hasSize(1);
     }
 }
