@@ -257,10 +257,11 @@ class TestVMReconcilerTest {
         TestVM b = named(testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked), "b");
         TestVM c = named(testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked), "c");
 
-        reconciler.reconcile(a, null);
-        assertThat(a.getStatus().getPhase()).isEqualTo(Phase.Cloning);
-        reconciler.reconcile(b, null);
-        reconciler.reconcile(c, null);
+        // Each TestVM's first pass only records its clone intent (write-ahead); the second asks for a slot.
+        for (TestVM each : List.of(a, a, b, b, c, c)) {
+            reconciler.reconcile(each, null);
+        }
+        assertThat(a.getStatus().getTaskRef()).isNotNull();
         assertThat(readyMessage(b)).isEqualTo("waiting for a vCenter task slot: position 1 of 1, limit 1");
         assertThat(readyMessage(c)).isEqualTo("waiting for a vCenter task slot: position 2 of 2, limit 1");
 
