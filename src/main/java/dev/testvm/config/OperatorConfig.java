@@ -13,6 +13,13 @@ public interface OperatorConfig {
 
     VCenter vcenter();
 
+    /**
+     * Names this cluster on every VM it clones (extraConfig testvm.dev/cluster), so that the orphan
+     * sweepers of several clusters sharing one vCenter never touch each other's VMs. Unset: the UID
+     * of namespace kube-system.
+     */
+    Optional<String> clusterId();
+
     Discovery discovery();
 
     Sweeper sweeper();

@@ -1,5 +1,6 @@
 package dev.testvm.config;
 
+import dev.testvm.reconciler.ClusterIdentity;
 import dev.testvm.reconciler.OrphanSweeper;
 import dev.testvm.reconciler.VCenterHolder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,7 +55,8 @@ public class OrphanSweeperSchedule {
         if (settings.gracePeriod().isNegative()) {
             throw new IllegalArgumentException("testvm.sweeper.grace-period must not be negative, got " + settings.gracePeriod());
         }
-        sweeper = new OrphanSweeper(vcenter::get, OrphanSweeper.allTestVMs(client), config.vcenter().datacenter(),
+        sweeper = new OrphanSweeper(vcenter::get, OrphanSweeper.allTestVMs(client), ClusterIdentity.of(config.clusterId(), client),
+                config.vcenter().datacenter(),
                 settings.gracePeriod(), settings.taskTimeout(), Clock.systemUTC(), registry);
         executor = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "testvm-orphan-sweeper");

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Makes sure the TestVM has exactly one VM: adopts the VM carrying its UID if one exists (so a
@@ -42,6 +43,8 @@ final class CloneStep {
     private final VSphereEventSource events;
     private final Duration taskPollInterval;
     private final KubeEvents kubeEvents;
+    /** Names this cluster on the VM (see {@link ClusterIdentity}). */
+    private final Supplier<String> clusterId;
     /**
      * UIDs whose recorded intent this process may act on without looking for an earlier clone: it
      * wrote the intent itself, or ruled out an earlier clone, and has not sent a clone call since.
@@ -54,7 +57,9 @@ final class CloneStep {
      */
     private final Map<String, MoRef> clonesStartedHere = new ConcurrentHashMap<>();
 
-    CloneStep(PlacementResolver placement, VSphereEventSource events, Duration taskPollInterval, KubeEvents kubeEvents) {
+    CloneStep(PlacementResolver placement, VSphereEventSource events, Duration taskPollInterval, KubeEvents kubeEvents,
+            Supplier<String> clusterId) {
+        this.clusterId = clusterId;
         this.placement = placement;
         this.events = events;
         this.taskPollInterval = taskPollInterval;
@@ -77,6 +82,7 @@ final class CloneStep {
             return StepResult.PROCEED;
         }
         if (!hasCloneIntent(status)) {
+            clusterId.get(); // fails (retryable) before any intent is written if the cluster cannot be named
             return recordIntent(pass);
         }
         if (!intentsClearToClone.contains(pass.uid())) {
@@ -155,6 +161,7 @@ final class CloneStep {
             extraConfig.putAll(spec.getExtraConfig());
         }
         extraConfig.put(VmIdentity.UID_KEY, pass.uid());
+        extraConfig.put(ClusterIdentity.KEY, clusterId.get());
         var hardware = spec.getHardware();
         CloneRequest request = new CloneRequest(
                 where.template(),

@@ -34,7 +34,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Rules, each of which keeps a VM alive:
  * <ul>
- *   <li>no extraConfig {@code testvm.dev/uid}: not ours, never touched;</li>
+ *   <li>no extraConfig {@code testvm.dev/uid}, or {@code testvm.dev/cluster} naming another (or no)
+ *       cluster ({@link ClusterIdentity}): not ours, never touched;</li>
  *   <li>a template, or the VM a live TestVM clones from (e.g. an instant-clone parent): never touched;</li>
  *   <li>the key's value is the UID of a TestVM in any namespace (listed from the API server, not
  *       from a cache, cluster-wide so TestVMs in namespaces this operator does not watch count);</li>
@@ -60,6 +61,7 @@ public final class OrphanSweeper {
 
     private final Supplier<VCenter> vcenter;
     private final Supplier<List<TestVM>> testVMs;
+    private final Supplier<String> clusterId;
     private final PlacementResolver placement;
     private final Duration gracePeriod;
     private final Duration taskTimeout;
@@ -72,10 +74,11 @@ public final class OrphanSweeper {
      * @param testVMs     every TestVM in the cluster, read from the API server each call
      * @param taskTimeout how long one power-off or destroy task may take before the sweep moves on
      */
-    public OrphanSweeper(Supplier<VCenter> vcenter, Supplier<List<TestVM>> testVMs, String defaultDatacenter,
+    public OrphanSweeper(Supplier<VCenter> vcenter, Supplier<List<TestVM>> testVMs, Supplier<String> clusterId, String defaultDatacenter,
             Duration gracePeriod, Duration taskTimeout, Clock clock, MeterRegistry registry) {
         this.vcenter = vcenter;
         this.testVMs = testVMs;
+        this.clusterId = clusterId;
         this.placement = new PlacementResolver(defaultDatacenter);
         this.gracePeriod = gracePeriod;
         this.taskTimeout = taskTimeout;
@@ -99,6 +102,7 @@ public final class OrphanSweeper {
     }
 
     public Sweep sweep() {
+        String cluster = clusterId.get();
         VCenter vc = vcenter.get();
         List<VmInfo> keyed = vc.vmsWithExtraConfigKey(VmIdentity.UID_KEY);
         List<TestVM> live = testVMs.get();
@@ -106,7 +110,7 @@ public final class OrphanSweeper {
         live.forEach(t -> liveUids.add(t.getMetadata().getUid()));
         Instant now = clock.instant();
 
-        List<VmInfo> orphans = keyed.stream().filter(vm -> !vm.template() && isOrphan(vm, liveUids)).toList();
+        List<VmInfo> orphans = keyed.stream().filter(vm -> !vm.template() && isOrphan(vm, liveUids, cluster)).toList();
         Set<MoRef> orphanRefs = new HashSet<>();
         orphans.forEach(vm -> orphanRefs.add(vm.moRef()));
         orphanedSince.keySet().retainAll(orphanRefs);
@@ -127,7 +131,7 @@ public final class OrphanSweeper {
                 if (sources.contains(vm.moRef())) {
                     continue;
                 }
-                if (destroy(vc, vm, liveUids, now)) {
+                if (destroy(vc, vm, liveUids, cluster, now)) {
                     destroyed.add(vm.name());
                 }
             }
@@ -135,9 +139,10 @@ public final class OrphanSweeper {
         return new Sweep(keyed.size(), orphans.size(), destroyed);
     }
 
-    private static boolean isOrphan(VmInfo vm, Set<String> liveUids) {
+    /** Ours (stamped with this cluster's name: another cluster may share the vCenter) and of no live TestVM. */
+    private static boolean isOrphan(VmInfo vm, Set<String> liveUids, String cluster) {
         String uid = uid(vm);
-        return uid != null && !uid.isBlank() && !liveUids.contains(uid);
+        return cluster.equals(vm.extraConfig().get(ClusterIdentity.KEY)) && uid != null && !uid.isBlank() && !liveUids.contains(uid);
     }
 
     private static String uid(VmInfo vm) {
@@ -159,13 +164,13 @@ public final class OrphanSweeper {
         return sources;
     }
 
-    private boolean destroy(VCenter vc, VmInfo seen, Set<String> liveUids, Instant now) {
+    private boolean destroy(VCenter vc, VmInfo seen, Set<String> liveUids, String cluster, Instant now) {
         MoRef vm = seen.moRef();
         Duration orphanedFor = Duration.between(orphanedSince.get(vm), now);
         try {
             // Read again: the VM may have changed since the list (a moRef is never reused, but be sure it is still ours).
             VmInfo info = vc.vmInfo(vm);
-            if (info.template() || !Objects.equals(uid(info), uid(seen)) || !isOrphan(info, liveUids)) {
+            if (info.template() || !Objects.equals(uid(info), uid(seen)) || !isOrphan(info, liveUids, cluster)) {
                 orphanedSince.remove(vm);
                 return false;
             }

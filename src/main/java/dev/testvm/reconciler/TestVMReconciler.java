@@ -72,7 +72,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         this.events = new VSphereEventSource(vcenter);
         Duration taskPoll = config.discovery().taskPollInterval();
         PlacementResolver placement = new PlacementResolver(config.vcenter().datacenter());
-        this.clone = new CloneStep(placement, events, taskPoll, kubeEvents);
+        this.clone = new CloneStep(placement, events, taskPoll, kubeEvents, ClusterIdentity.of(config.clusterId(), client));
         this.powerOn = new PowerOnStep(events, taskPoll, kubeEvents);
         this.ip = new IpStep(events, kubeEvents, finders.create(new GuestCredentialsReader(client)));
         this.expiry = new ExpiryStep(client, kubeEvents);

@@ -6,11 +6,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.TestVM;
+import dev.testvm.reconciler.ClusterIdentity;
 import dev.testvm.reconciler.OrphanSweeper;
 import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.LocalOperator;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
+import dev.testvm.vsphere.CloneRequest;
+import dev.testvm.vsphere.CloneType;
+import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.TaskInfo;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VimVCenter;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,6 +27,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -77,17 +84,28 @@ class OrphanSweeperEndToEndTest {
         assertThat(TestVMs.simulatorVms(simulator, orphaned)).as("the orphan").hasSize(1);
         operator = LocalOperator.start(client, simulator, NAMESPACE, o -> {});
 
+        // Another cluster's TestVM VM on the same vCenter: carries our UID key, but that cluster's name.
+        try (VCenter other = VimVCenter.connect(simulator.connectionSettings())) {
+            String otherUid = UUID.randomUUID().toString();
+            MoRef template = other.findByInventoryPath("DC0/vm/Templates/ubuntu-22.04").orElseThrow();
+            MoRef task = other.startClone(new CloneRequest(template, CloneType.FULL, null, "other-cluster-vm", null, null, null, null,
+                    otherUid, Map.of("testvm.dev/uid", otherUid, ClusterIdentity.KEY, "another-cluster"), null, null, null, false));
+            await().atMost(Duration.ofSeconds(60)).until(() -> other.taskInfo(task).state().done());
+            assertThat(other.taskInfo(task).state()).isEqualTo(TaskInfo.State.SUCCESS);
+        }
         Map<String, String> powerBefore = powerStates(simulator);
+        assertThat(powerBefore).containsKey("other-cluster-vm");
         assertThat(powerBefore.keySet()).as("the simulator's own VMs and templates").contains("DC0_H0_VM0", "ubuntu-22.04");
         ManualClock clock = new ManualClock();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (VCenter vcenter = VimVCenter.connect(simulator.connectionSettings());
                 LogCapture log = LogCapture.start()) {
-            OrphanSweeper sweeper = new OrphanSweeper(() -> vcenter, OrphanSweeper.allTestVMs(client), "DC0", GRACE,
+            OrphanSweeper sweeper = new OrphanSweeper(() -> vcenter, OrphanSweeper.allTestVMs(client),
+                    ClusterIdentity.of(Optional.empty(), client), "DC0", GRACE,
                     Duration.ofSeconds(60), clock, registry);
 
             OrphanSweeper.Sweep first = sweeper.sweep();
-            assertThat(first.keyed()).as("VMs carrying our key: the orphan and the live TestVM's").isEqualTo(2);
+            assertThat(first.keyed()).as("VMs carrying our key: the orphan, the live TestVM's and the other cluster's").isEqualTo(3);
             assertThat(first.orphans()).isEqualTo(1);
             clock.advance(GRACE.minusSeconds(1));
             assertThat(sweeper.sweep().destroyed()).isEmpty();

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class OrphanSweeperTest {
 
     static final Duration GRACE = Duration.ofMinutes(15);
+    static final String CLUSTER = "7d1c5a6e-this-cluster";
 
     private final FakeVCenter vcenter = new FakeVCenter();
     private final List<TestVM> testVMs = new ArrayList<>();
@@ -34,13 +35,13 @@ class OrphanSweeperTest {
     void setUp() {
         vcenter.addTemplate("DC0/vm/Templates/ubuntu-22.04", true);
         vcenter.completeTasksAtOnce = true;
-        sweeper = new OrphanSweeper(() -> vcenter, () -> List.copyOf(testVMs), "DC0", GRACE, Duration.ofSeconds(5), clock, registry);
+        sweeper = new OrphanSweeper(() -> vcenter, () -> List.copyOf(testVMs), ClusterIdentity.fixed(CLUSTER), "DC0", GRACE, Duration.ofSeconds(5), clock, registry);
     }
 
     @Test
     void anOrphanIsPoweredOffAndDestroyedOnceItsGracePeriodHasPassed() {
         String goneUid = UUID.randomUUID().toString();
-        FakeVCenter.Vm orphan = vcenter.addVm("ci-gone-1234", PowerState.POWERED_ON, Map.of(VmIdentity.UID_KEY, goneUid));
+        FakeVCenter.Vm orphan = vcenter.addVm("ci-gone-1234", PowerState.POWERED_ON, ours(goneUid));
 
         OrphanSweeper.Sweep first = sweeper.sweep();
         assertThat(first.orphans()).isEqualTo(1);
@@ -61,7 +62,7 @@ class OrphanSweeperTest {
     @Test
     void vmsWithoutOurKeyAreNeverTouched() {
         FakeVCenter.Vm foreign = vcenter.addVm("someone-elses", PowerState.POWERED_ON, Map.of("guestinfo.owner", "bob"));
-        FakeVCenter.Vm blank = vcenter.addVm("blank-key", PowerState.POWERED_OFF, Map.of(VmIdentity.UID_KEY, ""));
+        FakeVCenter.Vm blank = vcenter.addVm("blank-key", PowerState.POWERED_OFF, ours(""));
 
         sweepOverAnHour();
 
@@ -70,10 +71,28 @@ class OrphanSweeperTest {
     }
 
     @Test
+    void vmsOfAnotherClusterOrOfNoNamedClusterAreNeverTouched() {
+        String goneUid = UUID.randomUUID().toString();
+        FakeVCenter.Vm otherCluster = vcenter.addVm("other-cluster", PowerState.POWERED_ON,
+                Map.of(VmIdentity.UID_KEY, goneUid, ClusterIdentity.KEY, "another-cluster"));
+        FakeVCenter.Vm unnamed = vcenter.addVm("no-cluster-key", PowerState.POWERED_ON, Map.of(VmIdentity.UID_KEY, goneUid));
+
+        sweepOverAnHour();
+
+        assertThat(vcenter.vms).containsKeys(otherCluster.moRef, unnamed.moRef);
+        assertNoTaskStarted();
+    }
+
+    /** extraConfig of a VM this cluster's operator cloned for the TestVM with {@code uid}. */
+    private static Map<String, String> ours(String uid) {
+        return Map.of(VmIdentity.UID_KEY, uid, ClusterIdentity.KEY, CLUSTER);
+    }
+
+    @Test
     void theVmOfAnExistingTestVmIsNeverTouched() {
         TestVM live = testVM("Templates/ubuntu-22.04");
         testVMs.add(live);
-        FakeVCenter.Vm vm = vcenter.addVm("ci-live", PowerState.POWERED_ON, Map.of(VmIdentity.UID_KEY, live.getMetadata().getUid()));
+        FakeVCenter.Vm vm = vcenter.addVm("ci-live", PowerState.POWERED_ON, ours(live.getMetadata().getUid()));
 
         sweepOverAnHour();
 
@@ -86,7 +105,7 @@ class OrphanSweeperTest {
         FakeVCenter.Vm template = vcenter.addTemplate("DC0/vm/Templates/made-from-a-testvm", false);
         template.extraConfig.put(VmIdentity.UID_KEY, UUID.randomUUID().toString());
         // A TestVM's VM, its TestVM gone, now the running parent of another TestVM's instant clone.
-        FakeVCenter.Vm parent = vcenter.addVm("instant-parent", PowerState.POWERED_ON, Map.of(VmIdentity.UID_KEY, UUID.randomUUID().toString()));
+        FakeVCenter.Vm parent = vcenter.addVm("instant-parent", PowerState.POWERED_ON, ours(UUID.randomUUID().toString()));
         vcenter.inventory.put("DC0/vm/Parents/instant-parent", parent.moRef);
         TestVM child = testVM("Parents/instant-parent");
         child.getSpec().setCloneType(CloneTypeSpec.instant);
@@ -100,12 +119,12 @@ class OrphanSweeperTest {
 
     @Test
     void whenTheTestVmListFailsNothingIsDestroyed() {
-        FakeVCenter.Vm orphan = vcenter.addVm("ci-gone", PowerState.POWERED_OFF, Map.of(VmIdentity.UID_KEY, UUID.randomUUID().toString()));
+        FakeVCenter.Vm orphan = vcenter.addVm("ci-gone", PowerState.POWERED_OFF, ours(UUID.randomUUID().toString()));
         sweeper.sweep();
         clock.advance(GRACE.plusMinutes(1));
         OrphanSweeper failing = new OrphanSweeper(() -> vcenter, () -> {
             throw new IllegalStateException("API server unreachable");
-        }, "DC0", Duration.ZERO, Duration.ofSeconds(5), clock, new SimpleMeterRegistry());
+        }, ClusterIdentity.fixed(CLUSTER), "DC0", Duration.ZERO, Duration.ofSeconds(5), clock, new SimpleMeterRegistry());
 
         assertThatThrownBy(failing::sweep).hasMessageContaining("API server unreachable");
         assertThat(vcenter.vms).containsKey(orphan.moRef);
@@ -113,7 +132,7 @@ class OrphanSweeperTest {
 
     @Test
     void aRefusedTaskSlotPostponesTheDestroyToTheNextSweep() {
-        FakeVCenter.Vm orphan = vcenter.addVm("ci-gone", PowerState.POWERED_OFF, Map.of(VmIdentity.UID_KEY, UUID.randomUUID().toString()));
+        FakeVCenter.Vm orphan = vcenter.addVm("ci-gone", PowerState.POWERED_OFF, ours(UUID.randomUUID().toString()));
         sweeper.sweep();
         clock.advance(GRACE);
         vcenter.refuseTasks = 1;
@@ -126,7 +145,7 @@ class OrphanSweeperTest {
 
     @Test
     void aNewLeaderCountsTheGracePeriodFromItsOwnFirstSighting() {
-        vcenter.addVm("ci-gone", PowerState.POWERED_OFF, Map.of(VmIdentity.UID_KEY, UUID.randomUUID().toString()));
+        vcenter.addVm("ci-gone", PowerState.POWERED_OFF, ours(UUID.randomUUID().toString()));
         sweeper.sweep();
         clock.advance(GRACE.minusMinutes(1));
         sweeper.forget(); // lost the lease meanwhile

@@ -18,6 +18,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -339,8 +340,26 @@ class TestVMReconcilerTest {
         assertThat(failed.getMessage()).isEqualTo("spec.ipDiscovery.timeout: no IP found within 1s of power-on (last: no IP yet)");
     }
 
+    static final String CLUSTER = "unit-test-cluster";
+
+    /** The test configuration with a configured cluster name: there is no API server to read kube-system from. */
     static OperatorConfig config() {
-        return new TestOperatorConfig(URI.create("https://127.0.0.1/sdk"), "DC0", Duration.ofSeconds(30));
+        OperatorConfig base = new TestOperatorConfig(URI.create("https://127.0.0.1/sdk"), "DC0", Duration.ofSeconds(30));
+        return new OperatorConfig() {
+            public VCenter vcenter() { return base.vcenter(); }
+            public Optional<String> clusterId() { return Optional.of(CLUSTER); }
+            public Discovery discovery() { return base.discovery(); }
+            public Sweeper sweeper() { return base.sweeper(); }
+        };
+    }
+
+    @Test
+    void theClonedVmCarriesTheTestVmUidAndThisClustersName() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        startClone(testVM);
+        assertThat(vcenter.clones).singleElement().satisfies(request -> assertThat(request.extraConfig())
+                .containsEntry("testvm.dev/uid", testVM.getMetadata().getUid())
+                .containsEntry(ClusterIdentity.KEY, CLUSTER));
     }
 
     @Test

@@ -18,6 +18,12 @@ public record TestOperatorConfig(URI url, String datacenter, Duration taskPollIn
         this(url, datacenter, taskPollInterval, Duration.ofMillis(250), Duration.ofMillis(500), 8);
     }
 
+    /** Unset, as in production: the cluster is named by the UID of its kube-system namespace. */
+    @Override
+    public Optional<String> clusterId() {
+        return Optional.empty();
+    }
+
     @Override
     public VCenter vcenter() {
         return new VCenter() {
