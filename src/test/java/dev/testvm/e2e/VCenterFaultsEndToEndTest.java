@@ -221,17 +221,17 @@ class VCenterFaultsEndToEndTest {
         await().atMost(TIMEOUT).until(() -> get("oob-waiting") == null);
     }
 
-    /**
-     * A Ready TestVM's VM is no longer watched (by design, to keep the watcher small), so its loss is
-     * seen only at the next reconcile; deleting the TestVM must still work.
-     */
+    /** A Ready TestVM's VM stays followed: its loss is reported as VMNotFound, and deleting the TestVM still works. */
     @Test
-    void readyTestVmWhoseVmWasDestroyedOutOfBandCanStillBeDeleted() {
+    void readyTestVmWhoseVmWasDestroyedOutOfBandReportsVmNotFoundAndCanStillBeDeleted() {
         Simulator simulator = SIM.simulator();
         client.resource(testVM(NAMESPACE, "oob-ready", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
         TestVM ready = await().atMost(TIMEOUT).until(() -> get("oob-ready"), TestVMs::isReady);
         simulator.destroyVm(MoRef.parse(ready.getStatus().getVm().getMoRef()).value());
         await().atMost(TIMEOUT).until(() -> TestVMs.simulatorVms(simulator, ready).isEmpty());
+        TestVM failed = await().atMost(TIMEOUT).until(() -> get("oob-ready"), t -> t.getStatus().getPhase() == Phase.Failed);
+        assertThat(TestVMs.reason(failed, ConditionTypes.READY)).isEqualTo("VMNotFound");
+        assertThat(TestVMs.message(failed, ConditionTypes.READY)).contains(ready.getStatus().getVm().getName(), "no longer exists in vCenter");
 
         client.resource(ready).delete();
         await().atMost(TIMEOUT).until(() -> get("oob-ready") == null);
