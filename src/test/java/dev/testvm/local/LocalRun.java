@@ -66,7 +66,7 @@ public final class LocalRun {
             apply("deploy/samples/guest-credentials.yaml");
             Instant applied = Instant.now();
             apply("deploy/samples/testvm.yaml");
-            Kubectl.Result waited = Kubectl.run(null, "wait", "--for=condition=Ready", "testvm/build-42", "--timeout=10m");
+            Kubectl.Result waited = waitUntilReady(operator);
             if (waited.exitCode() != 0) {
                 say("TestVM did not become Ready: " + waited.output());
                 System.out.println(Kubectl.run(null, "get", "testvm", "build-42", "-o", "yaml").output());
@@ -93,10 +93,28 @@ public final class LocalRun {
                 Kubectl.run(null, "delete", "testvm", "build-42", "--timeout=2m");
                 say("deleted build-42; VMs left in the simulator: " + simulator.vms().stream().filter(vm -> !"".equals(vm.get("uid"))).count());
                 operator.destroy();
-                return;
+                operator.waitFor();
+                // Shared non-daemon threads (the Kubernetes client's Vert.x event loops) would keep
+                // the JVM alive; the shutdown hooks stop the API server and the simulator.
+                System.exit(0);
             }
             say("running; try: kubectl --kubeconfig " + kubeconfig + " get tvm -o wide   (Ctrl-C stops everything)");
             operator.waitFor();
+        }
+    }
+
+    /** Up to 10 minutes, but gives up as soon as the operator process is gone. */
+    private static Kubectl.Result waitUntilReady(Process operator) {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
+        while (true) {
+            Kubectl.Result waited = Kubectl.run(null, "wait", "--for=condition=Ready", "testvm/build-42", "--timeout=10s");
+            if (waited.exitCode() == 0 || Instant.now().isAfter(deadline)) {
+                return waited;
+            }
+            if (!operator.isAlive()) {
+                say("the operator exited with code " + operator.exitValue() + "; see target/local-run/operator.log");
+                return waited;
+            }
         }
     }
 
@@ -140,6 +158,8 @@ public final class LocalRun {
         builder.environment().put("TESTVM_VCENTER_PASSWORD", simulator.password());
         builder.environment().put("TESTVM_VCENTER_THUMBPRINT", simulator.thumbprint());
         builder.environment().put("TESTVM_VCENTER_DATACENTER", "DC0");
+        // As deploy/deployment.yaml does; outside a pod there is no namespace to infer it from.
+        builder.environment().put("TESTVM_LEADER_ELECTION_LEASE_NAMESPACE", "default");
         return builder.start();
     }
 
