@@ -81,7 +81,8 @@ in_image() { chroot --userspec="$user" "$rootfs" /usr/bin/env -i -C "$workdir" "
 
 uid=$(in_image id -u)
 [ "$uid" = "${user%%:*}" ] || { log "expected to run as uid ${user%%:*}, got $uid"; exit 1; }
-if in_image touch "$workdir/write-test" 2>/dev/null; then log "the root file system is writable; expected read-only"; exit 1; fi
+# Even root must not be able to write: the operator has to live with a read-only root file system.
+if chroot "$rootfs" /usr/bin/touch /.write-test 2>/dev/null; then log "the root file system is writable; expected read-only"; exit 1; fi
 log "in the image as uid $uid: $(in_image "${entrypoint[0]}" -version 2>&1 | head -1)"
 # vCenter TLS without a pinned CA or thumbprint relies on the JRE's truststore (ca-certificates-java).
 cas=$(in_image keytool -list -cacerts -storepass changeit 2>/dev/null | grep -c trustedCertEntry || true)
