@@ -47,7 +47,7 @@ cleanup() {
     cat "$work"/*.log >"$cache_dir/image-base-failed.log" 2>/dev/null || true
     echo "[image-base] failed; logs in $cache_dir/image-base-failed.log" >&2
   fi
-  rm -rf "$work"
+  rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
 
