@@ -104,7 +104,8 @@ mkdir -p "$(dirname "$launcher")"
 chmod +x "$launcher"
 
 log "running the operator from the image against a local kube-apiserver and the vCenter simulator"
-if ! hack/run-local.sh --exit-when-ready --operator-launcher "$launcher"; then
+# The time limit keeps a stuck run from holding CI; TERM lets run-local stop its servers.
+if ! timeout --kill-after=30s 15m hack/run-local.sh --exit-when-ready --operator-launcher "$launcher"; then
   log "the operator from the image did not get a TestVM Ready; its log (target/local-run/operator.log):"
   tail -40 target/local-run/operator.log >&2 || true
   exit 1

@@ -37,7 +37,18 @@ import java.util.Map;
  */
 public final class LocalRun {
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            // Exit explicitly: the Kubernetes client's shared non-daemon Vert.x threads would keep the
+            // JVM (and a CI job waiting for it) alive after main ends; shutdown hooks stop the servers.
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         double timeScale = 0.2;
         boolean exitWhenReady = false;
         Path launcher = null;
@@ -94,9 +105,7 @@ public final class LocalRun {
                 say("deleted build-42; VMs left in the simulator: " + simulator.vms().stream().filter(vm -> !"".equals(vm.get("uid"))).count());
                 operator.destroy();
                 operator.waitFor();
-                // Shared non-daemon threads (the Kubernetes client's Vert.x event loops) would keep
-                // the JVM alive; the shutdown hooks stop the API server and the simulator.
-                System.exit(0);
+                System.exit(0); // see main
             }
             say("running; try: kubectl --kubeconfig " + kubeconfig + " get tvm -o wide   (Ctrl-C stops everything)");
             operator.waitFor();
