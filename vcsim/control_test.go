@@ -9,6 +9,7 @@ import (
 
 	"github.com/vmware/govmomi/fault"
 	"github.com/vmware/govmomi/object"
+	"github.com/vmware/govmomi/property"
 	"github.com/vmware/govmomi/vim25/methods"
 	"github.com/vmware/govmomi/vim25/types"
 )
@@ -97,6 +98,13 @@ func TestSessionsExpireAndStats(t *testing.T) {
 	_, err := methods.FindByInventoryPath(e.ctx, e.c.Client, &types.FindByInventoryPath{This: si.Reference(), InventoryPath: "DC0/vm"})
 	if !fault.Is(err, &types.NotAuthenticated{}) {
 		t.Fatalf("after expiry: %v", err)
+	}
+	// Property reads too (vcsim alone would answer them without the objects).
+	var content []types.ObjectContent
+	pc := property.DefaultCollector(e.c.Client)
+	err = pc.Retrieve(e.ctx, []types.ManagedObjectReference{si.Reference()}, nil, &content)
+	if !fault.Is(err, &types.NotAuthenticated{}) {
+		t.Fatalf("property read after expiry: %v (%d objects)", err, len(content))
 	}
 	// A new login on the same client works (the stale cookie is ignored).
 	if err := e.c.Login(e.ctx, url.UserPassword("user", "pass")); err != nil {

@@ -48,8 +48,16 @@ var redirected = map[string]string{
 	"ModifyListView": "ListView",
 }
 
+// propertyReads are the PropertyCollector reads vcsim serves without a session.
+var propertyReads = map[string]bool{"RetrieveProperties": true, "RetrievePropertiesEx": true, "Fetch": true}
+
 // handle is vcsim's Registry.Handler: called for every SOAP method before dispatch.
 func (s *Sim) handle(ctx *simulator.Context, m *simulator.Method) (mo.Reference, types.BaseMethodFault) {
+	if ctx.Session == nil && propertyReads[m.Name] {
+		// vcsim answers property reads without a session (leaving out what it cannot show);
+		// vCenter answers NotAuthenticated, which is what tells a client to log in again.
+		return nil, &types.NotAuthenticated{NoPermission: types.NoPermission{Object: &m.This, PrivilegeId: "System.View"}}
+	}
 	_, redirect := redirected[m.Name]
 	redirect = redirect && redirected[m.Name] == m.This.Type
 

@@ -22,9 +22,9 @@ public class LeaderElectionBeans {
     @Produces
     @Singleton
     LeaderElectionConfiguration leaderElection(
-            @ConfigProperty(name = "testvm.leader-election.lease-namespace") Optional<String> leaseNamespace) {
+            @ConfigProperty(name = "testvm.leader-election.lease-namespace") Optional<String> leaseNamespace, Leadership leadership) {
         // A replica that loses the lease exits (JOSDK's default) and comes back as a follower.
-        return builder(leaseNamespace.orElse(null), null).build();
+        return builder(leaseNamespace.orElse(null), null).withLeaderCallbacks(leadership.callbacks()).build();
     }
 
     /**

@@ -13,7 +13,16 @@ public interface OperatorConfig {
 
     VCenter vcenter();
 
+    /**
+     * Names this cluster on every VM it clones (extraConfig testvm.dev/cluster), so that the orphan
+     * sweepers of several clusters sharing one vCenter never touch each other's VMs. Unset: the UID
+     * of namespace kube-system.
+     */
+    Optional<String> clusterId();
+
     Discovery discovery();
+
+    Sweeper sweeper();
 
     interface VCenter {
 
@@ -59,5 +68,32 @@ public interface OperatorConfig {
         /** Backstop requeue while a vSphere task runs; events normally arrive first. */
         @WithDefault("30s")
         Duration taskPollInterval();
+    }
+
+    /** The orphan sweeper: destroys VMs carrying testvm.dev/uid of a TestVM that no longer exists. */
+    interface Sweeper {
+
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Time between sweeps (the first one comes one interval after start-up). One sweep is one
+         * property read over all VMs plus one TestVM list; every 5 minutes is cheap even with
+         * thousands of VMs, and an orphan costs at most its VM's resources meanwhile.
+         */
+        @WithDefault("5m")
+        Duration interval();
+
+        /**
+         * How long a VM must have been seen orphaned (counted from the first sweep that saw it so,
+         * not from the VM's creation) before it is destroyed: time for a human who stripped a
+         * finalizer by mistake to notice, and three sweeps' worth of second looks.
+         */
+        @WithDefault("15m")
+        Duration gracePeriod();
+
+        /** How long the sweeper waits for one power-off or destroy task before moving on. */
+        @WithDefault("5m")
+        Duration taskTimeout();
     }
 }

@@ -15,14 +15,27 @@ import dev.testvm.vsphere.TaskInfo;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VimFaultException;
 import dev.testvm.vsphere.VmInfo;
+import dev.testvm.vsphere.fault.TaskCapacityExceededException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Makes sure the TestVM has exactly one VM: adopts the VM carrying its UID if one exists (so a
  * restarted operator never clones twice), otherwise starts the clone task and records it.
+ *
+ * <p>Cloning is write-ahead. A first pass only records the intent in status (phase Cloning,
+ * {@code milestones.cloneStartedAt}); the clone task is started by a later pass, which sees that
+ * intent in the resource and so knows it was persisted. An operator killed after starting the task
+ * but before {@code status.taskRef} was patched therefore leaves an intent without a task, and its
+ * successor does not clone blindly: while a clone of the same source is queued or running (it may be
+ * ours, and its VM appears only when it ends) it waits; then it looks for the VM by UID again, and
+ * clones only if there is none.
  */
 final class CloneStep {
 
@@ -30,8 +43,23 @@ final class CloneStep {
     private final VSphereEventSource events;
     private final Duration taskPollInterval;
     private final KubeEvents kubeEvents;
+    /** Names this cluster on the VM (see {@link ClusterIdentity}). */
+    private final Supplier<String> clusterId;
+    /**
+     * UIDs whose recorded intent this process may act on without looking for an earlier clone: it
+     * wrote the intent itself, or ruled out an earlier clone, and has not sent a clone call since.
+     */
+    private final Set<String> intentsClearToClone = ConcurrentHashMap.newKeySet();
+    /**
+     * Clone tasks this process started, by TestVM UID, until a pass sees the VM recorded. A pass may
+     * be handed a resource older than this process's last status patch (the informer lags behind
+     * it); without this it would take the missing taskRef for "no clone yet".
+     */
+    private final Map<String, MoRef> clonesStartedHere = new ConcurrentHashMap<>();
 
-    CloneStep(PlacementResolver placement, VSphereEventSource events, Duration taskPollInterval, KubeEvents kubeEvents) {
+    CloneStep(PlacementResolver placement, VSphereEventSource events, Duration taskPollInterval, KubeEvents kubeEvents,
+            Supplier<String> clusterId) {
+        this.clusterId = clusterId;
         this.placement = placement;
         this.events = events;
         this.taskPollInterval = taskPollInterval;
@@ -41,17 +69,83 @@ final class CloneStep {
     StepResult run(Pass pass) {
         TestVMStatus status = pass.status();
         if (status.getVm() != null && status.getVm().getMoRef() != null) {
+            clonesStartedHere.remove(pass.uid());
             return StepResult.PROCEED;
         }
-        if (status.getTaskRef() != null) {
-            return followCloneTask(pass, MoRef.parse(status.getTaskRef()));
+        MoRef startedHere = clonesStartedHere.get(pass.uid());
+        if (status.getTaskRef() != null || startedHere != null) {
+            return followCloneTask(pass, status.getTaskRef() != null ? MoRef.parse(status.getTaskRef()) : startedHere);
         }
         Optional<MoRef> existing = VmIdentity.find(pass.vcenter(), pass.uid(), isInstant(pass));
         if (existing.isPresent()) {
-            recordVm(pass, existing.get());
+            adopt(pass, existing.get());
             return StepResult.PROCEED;
         }
+        if (!hasCloneIntent(status)) {
+            clusterId.get(); // fails (retryable) before any intent is written if the cluster cannot be named
+            return recordIntent(pass);
+        }
+        if (!intentsClearToClone.contains(pass.uid())) {
+            Optional<StepResult> waiting = waitForEarlierClone(pass);
+            if (waiting.isPresent()) {
+                return waiting.get();
+            }
+        }
         return startClone(pass);
+    }
+
+    /** Forgets what this process knew about the TestVM (it is being deleted). */
+    void forget(String uid) {
+        intentsClearToClone.remove(uid);
+        clonesStartedHere.remove(uid);
+    }
+
+    /** The intent written ahead of a clone: cloneStartedAt set, but no task or VM recorded yet. */
+    static boolean hasCloneIntent(TestVMStatus status) {
+        return status != null && status.getMilestones() != null && status.getMilestones().getCloneStartedAt() != null
+                && status.getTaskRef() == null && (status.getVm() == null || status.getVm().getMoRef() == null);
+    }
+
+    /** Records the intent; the reconciler patches it into status and comes back at once to clone. */
+    private StepResult recordIntent(Pass pass) {
+        TestVMStatus status = pass.status();
+        status.setPhase(Phase.Cloning);
+        Milestone.of(status).setCloneStartedAt(pass.now().toString());
+        Conditions.set(pass.testVM(), ConditionTypes.CLONED, false, Reasons.CLONING,
+                "starting the clone of " + pass.testVM().getSpec().getTemplate(), pass.now());
+        intentsClearToClone.add(pass.uid());
+        return StepResult.requeue(Duration.ZERO);
+    }
+
+    /**
+     * For an intent this process cannot vouch for (written by an earlier instance, or followed by
+     * a clone call whose outcome is unknown): a requeue while a clone of the source is still
+     * queued or running, the adopted VM if the earlier clone made one, or empty when cloning is safe.
+     */
+    private Optional<StepResult> waitForEarlierClone(Pass pass) {
+        MoRef source = placement.template(pass.testVM().getSpec(), pass.vcenter());
+        List<MoRef> running = pass.vcenter().activeCloneTasks(source);
+        if (!running.isEmpty()) {
+            Conditions.set(pass.testVM(), ConditionTypes.CLONED, false, Reasons.CLONING,
+                    "waiting for clone task(s) " + running.stream().map(MoRef::value).toList() + " of "
+                            + pass.testVM().getSpec().getTemplate() + ", which may have been started for this TestVM before the operator restarted",
+                    pass.now());
+            running.forEach(task -> events.follow(task, pass.id()));
+            return Optional.of(StepResult.requeue(taskPollInterval));
+        }
+        // Looked up after the task list: a clone that ended in between has made its VM by now.
+        Optional<MoRef> vm = VmIdentity.find(pass.vcenter(), pass.uid(), isInstant(pass));
+        if (vm.isPresent()) {
+            adopt(pass, vm.get());
+            return Optional.of(StepResult.PROCEED);
+        }
+        intentsClearToClone.add(pass.uid());
+        return Optional.empty();
+    }
+
+    private void adopt(Pass pass, MoRef vm) {
+        intentsClearToClone.remove(pass.uid());
+        recordVm(pass, vm);
     }
 
     private StepResult startClone(Pass pass) {
@@ -67,6 +161,7 @@ final class CloneStep {
             extraConfig.putAll(spec.getExtraConfig());
         }
         extraConfig.put(VmIdentity.UID_KEY, pass.uid());
+        extraConfig.put(ClusterIdentity.KEY, clusterId.get());
         var hardware = spec.getHardware();
         CloneRequest request = new CloneRequest(
                 where.template(),
@@ -87,15 +182,27 @@ final class CloneStep {
         MoRef task;
         try {
             task = vcenter.startClone(request);
+        } catch (TaskCapacityExceededException e) {
+            // Nothing was sent: the intent stays clear to clone on the next pass.
+            throw e;
         } catch (VimFaultException e) {
+            intentsClearToClone.remove(pass.uid());
             throw TestVMProblem.terminal(Reasons.CLONE_FAILED,
                     "cloning '" + where.templatePath() + "' was refused: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // E.g. the connection broke after the request was sent: a clone may be running, so the
+            // next pass must look for it before cloning again.
+            intentsClearToClone.remove(pass.uid());
+            throw e;
         }
+        // From here on, a pass that sees the intent but no taskRef (the status patch below was lost)
+        // must look for this clone rather than start another.
+        intentsClearToClone.remove(pass.uid());
+        clonesStartedHere.put(pass.uid(), task);
         TestVMStatus status = pass.status();
         status.setTaskRef(task.toString());
         status.setEffectiveCloneType(type.name());
         status.setPhase(Phase.Cloning);
-        Milestone.of(status).setCloneStartedAt(pass.now().toString());
         Conditions.set(testVM, ConditionTypes.CLONED, false, Reasons.CLONING,
                 type + " clone of " + where.templatePath() + " running as " + task.value(), pass.now());
         kubeEvents.normal(testVM, "Cloning", type + " clone of " + where.templatePath() + " started (" + task.value() + ")");
@@ -132,11 +239,13 @@ final class CloneStep {
             }
             // vCenter forgets finished tasks; the VM, if the clone made one, still carries our UID.
             pass.status().setTaskRef(null);
+            clonesStartedHere.remove(pass.uid());
             return run(pass);
         }
         switch (info.state()) {
             case SUCCESS -> {
                 events.unfollow(task);
+                clonesStartedHere.remove(pass.uid());
                 pass.status().setTaskRef(null);
                 MoRef vm = info.result() != null ? info.result()
                         : VmIdentity.find(pass.vcenter(), pass.uid(), isInstant(pass)).orElseThrow(() -> TestVMProblem.terminal(
@@ -146,11 +255,15 @@ final class CloneStep {
             }
             case ERROR -> {
                 events.unfollow(task);
+                clonesStartedHere.remove(pass.uid());
                 pass.status().setTaskRef(null);
                 String why = info.error() == null ? "unknown error" : info.error().getMessage();
                 throw TestVMProblem.terminal(Reasons.CLONE_FAILED, "clone task " + task.value() + " failed: " + why);
             }
             default -> {
+                // Restores the taskRef when this pass was handed a resource older than our last patch.
+                pass.status().setTaskRef(task.toString());
+                pass.status().setPhase(Phase.Cloning);
                 events.follow(task, pass.id());
                 return StepResult.requeue(taskPollInterval);
             }

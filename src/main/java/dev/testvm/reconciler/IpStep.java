@@ -32,10 +32,16 @@ final class IpStep {
     StepResult run(Pass pass) {
         TestVM testVM = pass.testVM();
         TestVMStatus status = pass.status();
+        MoRef vm = MoRef.parse(status.getVm().getMoRef());
         if (status.getIp() != null && Conditions.isTrue(status, ConditionTypes.READY)) {
+            // A Ready VM stays followed (costs nothing until it changes): a VM destroyed outside the
+            // operator is reported by the watcher, and becomes VMNotFound without a vCenter read.
+            if (events.reportedGone(vm)) {
+                throw VmLookup.notFound(pass, vm);
+            }
+            events.follow(vm, pass.id());
             return StepResult.PROCEED;
         }
-        MoRef vm = MoRef.parse(status.getVm().getMoRef());
         events.follow(vm, pass.id());
         if (status.getPhase() != Phase.WaitingForIP) {
             status.setPhase(Phase.WaitingForIP);
@@ -77,7 +83,6 @@ final class IpStep {
         }
         recordIp(pass, result.ip(), result.addresses(), result.source());
         finder.forget(pass.uid());
-        events.unfollow(vm);
         return StepResult.PROCEED;
     }
 

@@ -19,11 +19,9 @@ final class PlacementResolver {
 
     Resolved resolve(TestVMSpec spec, VCenter vcenter) {
         Placement placement = spec.getPlacement() == null ? new Placement() : spec.getPlacement();
-        String datacenter = placement.getDatacenter() != null ? placement.getDatacenter() : defaultDatacenter;
-        String templatePath = datacenter + "/vm/" + trim(spec.getTemplate());
-        MoRef template = vcenter.findByInventoryPath(templatePath)
-                .orElseThrow(() -> TestVMProblem.terminal(Reasons.TEMPLATE_NOT_FOUND,
-                        "spec.template: no VM or template at inventory path '" + templatePath + "'"));
+        String datacenter = datacenter(placement);
+        String templatePath = templatePath(spec);
+        MoRef template = template(spec, vcenter);
         MoRef folder = optional(vcenter, "spec.placement.folder", datacenter + "/vm/", placement.getFolder());
         MoRef host = optional(vcenter, "spec.placement.host", datacenter + "/host/", placement.getHost());
         MoRef datastore = optional(vcenter, "spec.placement.datastore", datacenter + "/datastore/", placement.getDatastore());
@@ -35,6 +33,24 @@ final class PlacementResolver {
                             "spec.placement.cluster: '" + placement.getCluster() + "' has no resource pool"));
         }
         return new Resolved(template, templatePath, folder, pool, host, datastore);
+    }
+
+    /** The clone source only (one lookup); a missing one is TemplateNotFound. */
+    MoRef template(TestVMSpec spec, VCenter vcenter) {
+        String templatePath = templatePath(spec);
+        return vcenter.findByInventoryPath(templatePath)
+                .orElseThrow(() -> TestVMProblem.terminal(Reasons.TEMPLATE_NOT_FOUND,
+                        "spec.template: no VM or template at inventory path '" + templatePath + "'"));
+    }
+
+    /** The inventory path of the VM or template {@code spec} clones from. */
+    String templatePath(TestVMSpec spec) {
+        Placement placement = spec.getPlacement() == null ? new Placement() : spec.getPlacement();
+        return datacenter(placement) + "/vm/" + trim(spec.getTemplate());
+    }
+
+    private String datacenter(Placement placement) {
+        return placement.getDatacenter() != null ? placement.getDatacenter() : defaultDatacenter;
     }
 
     private static MoRef optional(VCenter vcenter, String field, String prefix, String name) {

@@ -8,6 +8,8 @@ import dev.testvm.vsphere.PowerState;
 import dev.testvm.vsphere.TaskInfo;
 import dev.testvm.vsphere.VmInfo;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Powers the clone on (instant clones already run) and records when it happened. */
 final class PowerOnStep {
@@ -15,11 +17,18 @@ final class PowerOnStep {
     private final VSphereEventSource events;
     private final Duration taskPollInterval;
     private final KubeEvents kubeEvents;
+    /** Power-on tasks this process started, by TestVM UID, until they are done. */
+    private final Map<String, MoRef> powerOnsStartedHere = new ConcurrentHashMap<>();
 
     PowerOnStep(VSphereEventSource events, Duration taskPollInterval, KubeEvents kubeEvents) {
         this.events = events;
         this.taskPollInterval = taskPollInterval;
         this.kubeEvents = kubeEvents;
+    }
+
+    /** Forgets what this process knew about the TestVM (it is being deleted). */
+    void forget(String uid) {
+        powerOnsStartedHere.remove(uid);
     }
 
     StepResult run(Pass pass) {
@@ -31,6 +40,12 @@ final class PowerOnStep {
             return StepResult.STOP;
         }
         MoRef vm = MoRef.parse(status.getVm().getMoRef());
+        MoRef startedHere = powerOnsStartedHere.get(pass.uid());
+        if (status.getTaskRef() == null && startedHere != null) {
+            // This pass got a resource older than our last patch (the informer lags): the power-on
+            // we started is still ours to follow, not a reason to start another.
+            status.setTaskRef(startedHere.toString());
+        }
         if (status.getTaskRef() != null) {
             MoRef task = MoRef.parse(status.getTaskRef());
             TaskInfo info = pass.vcenter().taskInfo(task);
@@ -43,6 +58,7 @@ final class PowerOnStep {
             }
             events.unfollow(task);
             status.setTaskRef(null);
+            powerOnsStartedHere.remove(pass.uid());
             if (info.state() == TaskInfo.State.ERROR && VmLookup.read(pass, vm).powerState() != PowerState.POWERED_ON) {
                 throw TestVMProblem.terminal(Reasons.POWER_ON_FAILED, "power-on task " + task.value() + " failed: "
                         + (info.error() == null ? "unknown error" : info.error().getMessage()));
@@ -62,6 +78,7 @@ final class PowerOnStep {
             return StepResult.PROCEED;
         }
         MoRef task = pass.vcenter().startPowerOn(vm);
+        powerOnsStartedHere.put(pass.uid(), task);
         status.setTaskRef(task.toString());
         status.setPhase(Phase.PoweringOn);
         milestones.setPowerOnStartedAt(pass.now().toString());

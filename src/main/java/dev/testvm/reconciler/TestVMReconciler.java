@@ -40,8 +40,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
     private static final Duration MAX_RETRY = Duration.ofSeconds(60);
-    /** vCenter tasks of ours last about a second: a slot frees up soon, so check again soon. */
-    static final Duration CAPACITY_RETRY = Duration.ofSeconds(1);
+    /**
+     * Backstop only: a waiter is woken through {@link TaskSlotEventSource} when its turn comes; this
+     * also refreshes the queue position shown in status.
+     */
+    static final Duration CAPACITY_RETRY = Duration.ofSeconds(5);
 
     private final VCenterHolder vcenter;
     private final KubeEvents kubeEvents;
@@ -51,6 +54,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     private final IpStep ip;
     private final ExpiryStep expiry;
     private final VmDeletion deletion;
+    private final TaskSlotEventSource slotEvents = new TaskSlotEventSource();
+    private final TaskSlotQueue slots;
     private final Map<String, Integer> failedAttempts = new ConcurrentHashMap<>();
     private final TestVMObserver observer;
 
@@ -66,16 +71,19 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         this.kubeEvents = new KubeEvents(client);
         this.events = new VSphereEventSource(vcenter);
         Duration taskPoll = config.discovery().taskPollInterval();
-        this.clone = new CloneStep(new PlacementResolver(config.vcenter().datacenter()), events, taskPoll, kubeEvents);
+        PlacementResolver placement = new PlacementResolver(config.vcenter().datacenter());
+        this.clone = new CloneStep(placement, events, taskPoll, kubeEvents, ClusterIdentity.of(config.clusterId(), client));
         this.powerOn = new PowerOnStep(events, taskPoll, kubeEvents);
         this.ip = new IpStep(events, kubeEvents, finders.create(new GuestCredentialsReader(client)));
         this.expiry = new ExpiryStep(client, kubeEvents);
-        this.deletion = new VmDeletion(events, taskPoll, kubeEvents);
+        this.deletion = new VmDeletion(placement, events, taskPoll, kubeEvents);
+        this.slots = new TaskSlotQueue(() -> vcenter.isConnected() ? vcenter.get().taskSlots().free() : 0, slotEvents::wake);
+        vcenter.addConnectionListener(connection -> connection.addTaskSlotListener(slots::slotFreed));
     }
 
     @Override
     public List<EventSource<?, TestVM>> prepareEventSources(EventSourceContext<TestVM> context) {
-        return List.of(events);
+        return List.of(events, slotEvents);
     }
 
     @Override
@@ -94,8 +102,11 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         }
         Instant now = Instant.now();
         Optional<Duration> next;
+        QueuedTaskStarts connection = null;
         try {
-            next = runSteps(new Pass(testVM, vcenter.get(), now, ResourceID.fromResource(testVM)));
+            ResourceID id = ResourceID.fromResource(testVM);
+            connection = new QueuedTaskStarts(vcenter.get(), slots, testVM.getMetadata().getUid(), id);
+            next = runSteps(new Pass(testVM, connection, now, id));
             failedAttempts.remove(testVM.getMetadata().getUid());
         } catch (TestVMProblem problem) {
             next = report(testVM, problem, now);
@@ -105,6 +116,10 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
             next = waitForCapacity(testVM, e, now);
         } catch (RuntimeException e) {
             next = report(testVM, classify(e), now);
+        } finally {
+            if (connection != null) {
+                connection.passEnded();
+            }
         }
         status.setObservedGeneration(testVM.getMetadata().getGeneration());
         observer.reconciled(testVM, before);
@@ -164,7 +179,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
     private Optional<Duration> waitForCapacity(TestVM testVM, TaskCapacityExceededException e, Instant now) {
         String previousReason = Conditions.find(testVM.getStatus(), ConditionTypes.READY).map(c -> c.getReason()).orElse(null);
-        String message = "waiting for a free vCenter task slot: " + e.getMessage();
+        String message = e instanceof WaitingForTaskSlotException ? e.getMessage()
+                : "waiting for a free vCenter task slot: " + e.getMessage();
         Conditions.set(testVM, ConditionTypes.READY, false, Reasons.WAITING_FOR_CAPACITY, message, now);
         if (!Reasons.WAITING_FOR_CAPACITY.equals(previousReason)) {
             kubeEvents.normal(testVM, Reasons.WAITING_FOR_CAPACITY, message);
@@ -190,12 +206,15 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     @Override
     public DeleteControl cleanup(TestVM testVM, Context<TestVM> context) {
         ip.forget(testVM.getMetadata().getUid());
+        clone.forget(testVM.getMetadata().getUid());
+        powerOn.forget(testVM.getMetadata().getUid());
         markDeleting(testVM, context);
-        VCenter connection;
+        QueuedTaskStarts connection = null;
         try {
-            connection = vcenter.get();
+            connection = new QueuedTaskStarts(vcenter.get(), slots, testVM.getMetadata().getUid(), ResourceID.fromResource(testVM));
             Optional<Duration> again = deletion.run(testVM, connection);
             if (again.isEmpty()) {
+                slots.forget(testVM.getMetadata().getUid());
                 failedAttempts.remove(testVM.getMetadata().getUid());
                 observer.deleted(testVM);
                 kubeEvents.normal(testVM, "Deleted", "no VM left for this TestVM; removing the finalizer");
@@ -209,6 +228,10 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
             kubeEvents.warning(testVM, problem.reason(), "deleting: " + problem.getMessage());
             int attempt = failedAttempts.merge(testVM.getMetadata().getUid(), 1, Integer::sum);
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.min(MAX_RETRY.toMillis(), 1000L << Math.min(attempt - 1, 10)));
+        } finally {
+            if (connection != null) {
+                connection.passEnded();
+            }
         }
     }
 }

@@ -22,6 +22,8 @@ public class VSphereEventSource extends AbstractEventSource<PropertyChange, Test
 
     private final VCenterHolder vcenter;
     private final Map<MoRef, ResourceID> owners = new ConcurrentHashMap<>();
+    /** Followed objects the watcher reported destroyed; forgotten when unfollowed. */
+    private final Set<MoRef> gone = ConcurrentHashMap.newKeySet();
 
     public VSphereEventSource(VCenterHolder vcenter) {
         super(PropertyChange.class, "vsphere");
@@ -37,6 +39,7 @@ public class VSphereEventSource extends AbstractEventSource<PropertyChange, Test
     }
 
     void unfollow(MoRef object) {
+        gone.remove(object);
         if (owners.remove(object) != null) {
             vcenter.get().unfollow(object);
         }
@@ -57,6 +60,7 @@ public class VSphereEventSource extends AbstractEventSource<PropertyChange, Test
     void unfollowAll(ResourceID owner) {
         owners.entrySet().removeIf(entry -> {
             if (entry.getValue().equals(owner)) {
+                gone.remove(entry.getKey());
                 try {
                     vcenter.get().unfollow(entry.getKey());
                 } catch (RuntimeException e) {
@@ -68,7 +72,15 @@ public class VSphereEventSource extends AbstractEventSource<PropertyChange, Test
         });
     }
 
+    /** Whether the watcher reported {@code object} gone from vCenter since it was followed. */
+    boolean reportedGone(MoRef object) {
+        return gone.contains(object);
+    }
+
     private void onChange(PropertyChange change) {
+        if (change.removed() && owners.containsKey(change.object())) {
+            gone.add(change.object());
+        }
         ResourceID owner = owners.get(change.object());
         if (owner != null && isRunning()) {
             getEventHandler().handleEvent(new Event(owner));

@@ -13,6 +13,7 @@ import dev.testvm.vsphere.VmInfo;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,13 +25,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class VmDeletion {
 
+    private final PlacementResolver placement;
     private final VSphereEventSource events;
     private final Duration taskPollInterval;
     private final KubeEvents kubeEvents;
     /** Power-off / destroy task in flight per TestVM UID; losing it on restart only costs one retried call. */
     private final Map<String, MoRef> cleanupTasks = new ConcurrentHashMap<>();
 
-    VmDeletion(VSphereEventSource events, Duration taskPollInterval, KubeEvents kubeEvents) {
+    VmDeletion(PlacementResolver placement, VSphereEventSource events, Duration taskPollInterval, KubeEvents kubeEvents) {
+        this.placement = placement;
         this.events = events;
         this.taskPollInterval = taskPollInterval;
         this.kubeEvents = kubeEvents;
@@ -64,6 +67,15 @@ final class VmDeletion {
                 if (vm == null && info.isPresent() && info.get().result() != null && "VirtualMachine".equals(info.get().result().type())) {
                     vm = info.get().result();
                 }
+            }
+        }
+        if (vm == null && CloneStep.hasCloneIntent(status)) {
+            // A clone may have been started just before the operator died, without its task being
+            // recorded: its VM appears only when it ends, so wait for clones of the source first.
+            List<MoRef> running = activeClonesOfSource(testVM, vcenter);
+            if (!running.isEmpty()) {
+                running.forEach(task -> events.follow(task, id));
+                return Optional.of(taskPollInterval);
             }
         }
         if (vm == null) {
@@ -118,6 +130,16 @@ final class VmDeletion {
             // Another task (e.g. a power-on we started) is still running on the VM: try again shortly.
         }
         return Optional.of(taskPollInterval);
+    }
+
+    private List<MoRef> activeClonesOfSource(TestVM testVM, VCenter vcenter) {
+        MoRef source;
+        try {
+            source = placement.template(testVM.getSpec(), vcenter);
+        } catch (TestVMProblem templateGone) {
+            return List.of();
+        }
+        return vcenter.activeCloneTasks(source);
     }
 
     private void finished(ResourceID id, String uid) {

@@ -26,11 +26,15 @@ final class VmLookup {
             return info;
         } catch (VimFaultException e) {
             if (ManagedObjects.isNotFound(e)) {
-                String name = pass.status().getVm() == null ? vm.value() : pass.status().getVm().getName();
-                throw TestVMProblem.terminal(Reasons.VM_NOT_FOUND,
-                        "VM " + name + " (" + vm.value() + ") no longer exists in vCenter; delete this TestVM and create it again");
+                throw notFound(pass, vm);
             }
             throw e;
         }
+    }
+
+    static TestVMProblem notFound(Pass pass, MoRef vm) {
+        String name = pass.status().getVm() == null ? vm.value() : pass.status().getVm().getName();
+        return TestVMProblem.terminal(Reasons.VM_NOT_FOUND,
+                "VM " + name + " (" + vm.value() + ") no longer exists in vCenter; delete this TestVM and create it again");
     }
 }

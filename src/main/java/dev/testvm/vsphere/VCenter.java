@@ -34,6 +34,13 @@ public interface VCenter extends AutoCloseable {
 
     MoRef startClone(CloneRequest request);
 
+    /**
+     * Clone tasks ({@code CloneVM_Task}, {@code InstantClone_Task}) of {@code source} that are still
+     * queued or running, whoever started them (read from the source's {@code recentTask}). Lets an
+     * operator that lost track of a clone it may have started wait for it instead of cloning again.
+     */
+    List<MoRef> activeCloneTasks(MoRef source);
+
     MoRef startPowerOn(MoRef vm);
 
     MoRef startPowerOff(MoRef vm);
@@ -41,6 +48,15 @@ public interface VCenter extends AutoCloseable {
     MoRef startDestroy(MoRef vm);
 
     TaskInfo taskInfo(MoRef task);
+
+    /** The task bound and the tasks started through this connection that are still in flight. */
+    TaskSlots taskSlots();
+
+    /**
+     * Called, on whichever thread saw a task finish, each time one of this connection's task
+     * slots frees up (after the slot is free, so {@link #taskSlots()} already counts it).
+     */
+    void addTaskSlotListener(Runnable listener);
 
     /** {@code StartProgramInGuest}; returns the guest pid. */
     long startProgramInGuest(MoRef vm, GuestCredentials credentials, String programPath, String arguments);

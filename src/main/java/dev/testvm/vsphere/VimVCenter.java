@@ -151,6 +151,11 @@ public final class VimVCenter implements VCenter {
     }
 
     @Override
+    public List<MoRef> activeCloneTasks(MoRef source) {
+        return new VirtualMachine(session, reader, source).activeCloneTasks();
+    }
+
+    @Override
     public MoRef startPowerOn(MoRef vm) {
         return startTask(() -> new VirtualMachine(session, reader, vm).powerOn());
     }
@@ -217,6 +222,22 @@ public final class VimVCenter implements VCenter {
             taskGone(task);
             throw e;
         }
+    }
+
+    @Override
+    public TaskSlots taskSlots() {
+        return new TaskSlots(limiter.limit(), limiter.inFlight());
+    }
+
+    @Override
+    public void addTaskSlotListener(Runnable listener) {
+        limiter.onRelease(() -> {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.error("task slot listener failed", e);
+            }
+        });
     }
 
     @Override

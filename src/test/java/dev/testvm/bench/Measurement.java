@@ -1,6 +1,6 @@
 package dev.testvm.bench;
 
-import dev.testvm.testsupport.OperatorProcess;
+import dev.testvm.testsupport.OperatorJarProcess;
 import dev.testvm.testsupport.Simulator;
 import java.io.IOException;
 import java.util.Locale;
@@ -31,12 +31,12 @@ final class Measurement {
     }
 
     private final Simulator simulator;
-    private final OperatorProcess operator;
+    private final OperatorJarProcess operator;
     private double cpuAtStart;
     private long startNanos;
     private Map<String, Double> metricsAtStart = new TreeMap<>();
 
-    Measurement(Simulator simulator, OperatorProcess operator) {
+    Measurement(Simulator simulator, OperatorJarProcess operator) {
         this.simulator = simulator;
         this.operator = operator;
     }

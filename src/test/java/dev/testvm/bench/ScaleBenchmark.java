@@ -3,7 +3,7 @@ package dev.testvm.bench;
 import dev.testvm.testsupport.Crds;
 import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.Kubectl;
-import dev.testvm.testsupport.OperatorProcess;
+import dev.testvm.testsupport.OperatorJarProcess;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
 import io.fabric8.kubernetes.client.Config;
@@ -118,7 +118,7 @@ public final class ScaleBenchmark {
             Map<String, String> env = Map.of(
                     "TESTVM_VCENTER_MAX_CONCURRENT_TASKS", Integer.toString(options.maxTasks),
                     "TESTVM_LEADER_ELECTION_LEASE_NAMESPACE", "default");
-            try (OperatorProcess operator = OperatorProcess.start(kube, simulator, jvm, env, out.resolve("operator.log"));
+            try (OperatorJarProcess operator = OperatorJarProcess.start(kube, simulator, jvm, env, out.resolve("operator.log"));
                     TestVMTracker tracker = new TestVMTracker(client, NAMESPACE)) {
                 operator.awaitReady(Duration.ofMinutes(3));
                 report.line(String.format(Locale.ROOT, "simulator time-scale %s (its default timings: linked clone 1 s, full clone 10 s,"
@@ -151,7 +151,7 @@ public final class ScaleBenchmark {
         say("report written to " + out.resolve("report.md") + "; operator log " + out.resolve("operator.log"));
     }
 
-    private static void runScale(Options options, KubernetesClient client, Simulator simulator, OperatorProcess operator,
+    private static void runScale(Options options, KubernetesClient client, Simulator simulator, OperatorJarProcess operator,
             TestVMTracker tracker, BenchWorkload workload, double idleCpuPerSecond, Path out, Report report)
             throws Exception {
         int n = options.count;
@@ -224,7 +224,7 @@ public final class ScaleBenchmark {
         report.figure("TestVMs stuck with a finalizer", stuck.size() + (stuck.isEmpty() ? "" : " " + stuck), "0", stuck.isEmpty());
     }
 
-    private static void runChurn(Options options, KubernetesClient client, Simulator simulator, OperatorProcess operator,
+    private static void runChurn(Options options, KubernetesClient client, Simulator simulator, OperatorJarProcess operator,
             TestVMTracker tracker, BenchWorkload workload, double idleCpuPerSecond, Report report) throws Exception {
         Set<String> vmsBefore = vmRefs(simulator);
         Measurement phase = new Measurement(simulator, operator);
@@ -320,7 +320,7 @@ public final class ScaleBenchmark {
     }
 
     /** When something hung: the operator's threads and the simulator's running tasks, for the investigation. */
-    private static void diagnose(OperatorProcess operator, Simulator simulator, Path out, String phase) {
+    private static void diagnose(OperatorJarProcess operator, Simulator simulator, Path out, String phase) {
         try {
             Path threads = out.resolve(phase + "-operator-threads.txt");
             new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(operator.pid()),
@@ -334,7 +334,7 @@ public final class ScaleBenchmark {
     }
 
     /** CPU per second of the idle operator over 10 s, to take its background work off the per-TestVM figure. */
-    private static double idleCpuPerSecond(OperatorProcess operator) throws InterruptedException {
+    private static double idleCpuPerSecond(OperatorJarProcess operator) throws InterruptedException {
         double cpu = operator.cpuSeconds();
         long start = System.nanoTime();
         Thread.sleep(10_000);

@@ -1,11 +1,13 @@
 package dev.testvm.discovery;
 
+import dev.testvm.testsupport.TestPasswords;
 import dev.testvm.vsphere.CloneRequest;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.GuestProcess;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PropertyChange;
 import dev.testvm.vsphere.TaskInfo;
+import dev.testvm.vsphere.TaskSlots;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VimFaultException;
 import dev.testvm.vsphere.VmInfo;
@@ -71,7 +73,7 @@ final class FakeGuestVCenter implements VCenter {
     final Deque<VimFaultException> downloadFaults = new ArrayDeque<>();
     final Deque<RuntimeException> listFaults = new ArrayDeque<>();
     VimFaultException deleteFault;
-    String acceptedPassword = "s3cret-Pa55";
+    String acceptedPassword = TestPasswords.register("s3cret-Pa55");
     private final Map<Long, Process> processes = new HashMap<>();
     private long nextPid = 4000;
 
@@ -199,6 +201,11 @@ final class FakeGuestVCenter implements VCenter {
     }
 
     @Override
+    public List<MoRef> activeCloneTasks(MoRef source) {
+        throw new UnsupportedOperationException("discovery does not clone");
+    }
+
+    @Override
     public MoRef startPowerOn(MoRef vm) {
         throw new UnsupportedOperationException();
     }
@@ -217,6 +224,14 @@ final class FakeGuestVCenter implements VCenter {
     public TaskInfo taskInfo(MoRef task) {
         throw new UnsupportedOperationException();
     }
+
+    @Override
+    public TaskSlots taskSlots() {
+        return new TaskSlots(8, 0);
+    }
+
+    @Override
+    public void addTaskSlotListener(Runnable listener) {}
 
     @Override
     public void follow(MoRef object) {

@@ -1,5 +1,6 @@
 package dev.testvm.discovery;
 
+import dev.testvm.testsupport.TestPasswords;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.GuestNic;
 import dev.testvm.vsphere.MoRef;
@@ -12,8 +13,8 @@ import java.util.Map;
 final class Vms {
 
     static final MoRef VM = MoRef.vm("vm-42");
-    static final GuestCredentials GOOD = new GuestCredentials("ci", "s3cret-Pa55");
-    static final GuestCredentials WRONG = new GuestCredentials("ci", "wr0ng-Pa55");
+    static final GuestCredentials GOOD = new GuestCredentials("ci", TestPasswords.register("s3cret-Pa55"));
+    static final GuestCredentials WRONG = new GuestCredentials("ci", TestPasswords.register("wr0ng-Pa55"));
 
     private Vms() {}
 

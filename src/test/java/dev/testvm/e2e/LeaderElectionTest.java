@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.TestVM;
 import dev.testvm.config.LeaderElectionBeans;
+import dev.testvm.config.Leadership;
 import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.LocalOperator;
 import dev.testvm.testsupport.Simulator;
@@ -49,9 +50,14 @@ class LeaderElectionTest {
     void onlyTheLeaderReconcilesAndTheFollowerTakesOver() {
         Simulator simulator = SIM.simulator();
         long clonesBefore = simulator.stats().requests("CloneVM_Task");
-        LocalOperator a = start(simulator, "instance-a");
+        Leadership aLeads = new Leadership();
+        Leadership bLeads = new Leadership();
+        LocalOperator a = start(simulator, "instance-a", aLeads);
         await().atMost(Duration.ofSeconds(60)).until(LeaderElectionTest::holder, "instance-a"::equals);
-        LocalOperator b = start(simulator, "instance-b");
+        LocalOperator b = start(simulator, "instance-b", bLeads);
+        // What the orphan sweeper asks before each sweep.
+        await().atMost(Duration.ofSeconds(30)).until(aLeads::isLeading);
+        assertThat(bLeads.isLeading()).isFalse();
 
         TestVM first = client.resource(testVM(NAMESPACE, "leader-1", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
         await().atMost(Duration.ofSeconds(90)).until(() -> get("leader-1"), TestVMs::isReady);
@@ -62,6 +68,8 @@ class LeaderElectionTest {
 
         a.stop();
         await().atMost(Duration.ofSeconds(90)).until(LeaderElectionTest::holder, "instance-b"::equals);
+        await().atMost(Duration.ofSeconds(30)).until(bLeads::isLeading);
+        assertThat(aLeads.isLeading()).as("a stopped leading").isFalse();
         client.resource(testVM(NAMESPACE, "leader-2", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
         await().atMost(Duration.ofSeconds(90)).until(() -> get("leader-2"), TestVMs::isReady);
         assertThat(simulator.stats().requests("CloneVM_Task") - clonesBefore).isEqualTo(2);
@@ -72,9 +80,9 @@ class LeaderElectionTest {
         b.stop();
     }
 
-    private static LocalOperator start(Simulator simulator, String identity) {
-        return LocalOperator.start(client, simulator, NAMESPACE,
-                o -> o.withLeaderElectionConfiguration(LeaderElectionBeans.builder(NAMESPACE, identity).buildForTest(false)));
+    private static LocalOperator start(Simulator simulator, String identity, Leadership leadership) {
+        return LocalOperator.start(client, simulator, NAMESPACE, o -> o.withLeaderElectionConfiguration(
+                LeaderElectionBeans.builder(NAMESPACE, identity).withLeaderCallbacks(leadership.callbacks()).buildForTest(false)));
     }
 
     private static String holder() {

@@ -4,14 +4,21 @@ import dev.testvm.api.TestVM;
 import dev.testvm.testsupport.Crds;
 import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.Kubectl;
-import dev.testvm.testsupport.OperatorProcess;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,18 +29,36 @@ import java.util.Map;
  * {@code deploy/samples/testvm.yaml} and prints its IP and phase timings once it is Ready.
  *
  * <p>Options: {@code --time-scale F} (simulator speed, default 0.2: a 20 s boot takes 4 s),
- * {@code --exit-when-ready} (stop after printing instead of running until Ctrl-C).
+ * {@code --exit-when-ready} (stop after printing instead of running until Ctrl-C),
+ * {@code --operator-launcher PATH} (start the operator with this executable instead of
+ * {@code java -jar target/quarkus-app/quarkus-run.jar}; it gets all its configuration from
+ * environment variables, as in a container: {@code hack/build-image.sh} uses it to run the
+ * operator inside the unpacked container image).
  */
 public final class LocalRun {
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            // Exit explicitly: the Kubernetes client's shared non-daemon Vert.x threads would keep the
+            // JVM (and a CI job waiting for it) alive after main ends; shutdown hooks stop the servers.
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         double timeScale = 0.2;
         boolean exitWhenReady = false;
+        Path launcher = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--time-scale" -> timeScale = Double.parseDouble(args[++i]);
                 case "--exit-when-ready" -> exitWhenReady = true;
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--time-scale F, --exit-when-ready)");
+                case "--operator-launcher" -> launcher = Path.of(args[++i]).toAbsolutePath();
+                default -> throw new IllegalArgumentException(
+                        "unknown option " + args[i] + " (--time-scale F, --exit-when-ready, --operator-launcher PATH)");
             }
         }
         say("starting kube-apiserver + etcd");
@@ -44,19 +69,19 @@ public final class LocalRun {
             Crds.installTestVm(client);
             say("vCenter simulator at " + simulator.url() + " (time-scale " + timeScale + ")");
 
-            // The jar runs in the prod profile, leader election included; deploy/ sets the pod's namespace.
-            OperatorProcess operator = OperatorProcess.start(kube, simulator, List.of(),
-                    Map.of("TESTVM_LEADER_ELECTION_LEASE_NAMESPACE", "default"), Path.of("target", "local-run", "operator.log"));
-            say("operator started (pid " + operator.pid() + "), log in " + operator.log());
+            int httpPort = freePort();
+            Process operator = launcher == null ? startOperatorJar(kube, simulator, httpPort) : startOperatorWith(launcher, kube, simulator, httpPort);
+            Runtime.getRuntime().addShutdownHook(new Thread(operator::destroy));
+            say("operator started (pid " + operator.pid() + "), log in target/local-run/operator.log");
 
             apply("deploy/samples/guest-credentials.yaml");
             Instant applied = Instant.now();
             apply("deploy/samples/testvm.yaml");
-            Kubectl.Result waited = Kubectl.run(null, "wait", "--for=condition=Ready", "testvm/build-42", "--timeout=10m");
+            Kubectl.Result waited = waitUntilReady(operator);
             if (waited.exitCode() != 0) {
                 say("TestVM did not become Ready: " + waited.output());
                 System.out.println(Kubectl.run(null, "get", "testvm", "build-42", "-o", "yaml").output());
-                operator.close();
+                operator.destroy();
                 System.exit(1);
             }
             TestVM ready = client.resources(TestVM.class).inNamespace("default").withName("build-42").get();
@@ -67,14 +92,113 @@ public final class LocalRun {
             say(String.format(Locale.ROOT, "timings in seconds at simulator time-scale %.2f (divide by it for real-time equivalents): cloning %s, power-on %s, booting %s, getting IP %s, total %s",
                     timeScale, t.getCloneSeconds(), t.getPowerOnSeconds(), t.getToolsSeconds(), t.getIpSeconds(), t.getTotalSeconds()));
             System.out.println(Kubectl.run(null, "get", "testvm", "-o", "wide").output());
+            for (String check : List.of("/q/health/live", "/q/health/ready")) {
+                int status = httpStatus(httpPort, check);
+                say("operator " + check + " on port " + httpPort + ": HTTP " + status);
+                if (status != 200) {
+                    operator.destroy();
+                    System.exit(1);
+                }
+            }
             if (exitWhenReady) {
                 Kubectl.run(null, "delete", "testvm", "build-42", "--timeout=2m");
                 say("deleted build-42; VMs left in the simulator: " + simulator.vms().stream().filter(vm -> !"".equals(vm.get("uid"))).count());
-                operator.close();
-                return;
+                operator.destroy();
+                operator.waitFor();
+                System.exit(0); // see main
             }
             say("running; try: kubectl --kubeconfig " + kubeconfig + " get tvm -o wide   (Ctrl-C stops everything)");
             operator.waitFor();
+        }
+    }
+
+    /** Up to 10 minutes, but gives up as soon as the operator process is gone. */
+    private static Kubectl.Result waitUntilReady(Process operator) {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
+        while (true) {
+            Kubectl.Result waited = Kubectl.run(null, "wait", "--for=condition=Ready", "testvm/build-42", "--timeout=10s");
+            if (waited.exitCode() == 0 || Instant.now().isAfter(deadline)) {
+                return waited;
+            }
+            if (!operator.isAlive()) {
+                say("the operator exited with code " + operator.exitValue() + "; see target/local-run/operator.log");
+                return waited;
+            }
+        }
+    }
+
+    private static Process startOperatorJar(Config kube, Simulator simulator, int httpPort) throws Exception {
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run ./mvnw package -DskipTests first (hack/run-local.sh does)");
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.add("-Dquarkus.http.port=" + httpPort);
+        command.add("-Dquarkus.kubernetes-client.api-server-url=" + kube.getMasterUrl());
+        add(command, "ca-cert-file", kube.getCaCertFile(), "ca-cert-data", kube.getCaCertData());
+        add(command, "client-cert-file", kube.getClientCertFile(), "client-cert-data", kube.getClientCertData());
+        add(command, "client-key-file", kube.getClientKeyFile(), "client-key-data", kube.getClientKeyData());
+        command.add("-jar");
+        command.add(jar.toString());
+        return start(new ProcessBuilder(command), simulator);
+    }
+
+    /**
+     * Configuration only through environment variables and certificates inline (base64 data, not
+     * host file paths), since the launcher may run the operator in another root file system.
+     */
+    private static Process startOperatorWith(Path launcher, Config kube, Simulator simulator, int httpPort) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(launcher.toString());
+        Map<String, String> env = builder.environment();
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        env.put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", kube.getMasterUrl());
+        env.put("QUARKUS_KUBERNETES_CLIENT_CA_CERT_DATA", inline(kube.getCaCertFile(), kube.getCaCertData()));
+        env.put("QUARKUS_KUBERNETES_CLIENT_CLIENT_CERT_DATA", inline(kube.getClientCertFile(), kube.getClientCertData()));
+        env.put("QUARKUS_KUBERNETES_CLIENT_CLIENT_KEY_DATA", inline(kube.getClientKeyFile(), kube.getClientKeyData()));
+        return start(builder, simulator);
+    }
+
+    private static Process start(ProcessBuilder builder, Simulator simulator) throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "local-run"));
+        builder.redirectErrorStream(true).redirectOutput(dir.resolve("operator.log").toFile());
+        builder.environment().put("TESTVM_VCENTER_URL", simulator.url().toString());
+        builder.environment().put("TESTVM_VCENTER_USERNAME", simulator.username());
+        // The simulator's throw-away login; a real deployment takes it from a Secret (deploy/).
+        builder.environment().put("TESTVM_VCENTER_PASSWORD", simulator.password());
+        builder.environment().put("TESTVM_VCENTER_THUMBPRINT", simulator.thumbprint());
+        builder.environment().put("TESTVM_VCENTER_DATACENTER", "DC0");
+        // As deploy/deployment.yaml does; outside a pod there is no namespace to infer it from.
+        builder.environment().put("TESTVM_LEADER_ELECTION_LEASE_NAMESPACE", "default");
+        return builder.start();
+    }
+
+    private static String inline(String file, String base64Data) throws Exception {
+        if (file != null) {
+            return Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(file)));
+        }
+        if (base64Data == null) {
+            throw new IllegalStateException("the test kubeconfig has neither a file nor data for a certificate or key");
+        }
+        return base64Data;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int httpStatus(int port, String path) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static void add(List<String> command, String fileKey, String file, String dataKey, String data) {
+        if (file != null) {
+            command.add("-Dquarkus.kubernetes-client." + fileKey + "=" + file);
+        } else if (data != null) {
+            command.add("-Dquarkus.kubernetes-client." + dataKey + "=" + data);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PowerState;
 import dev.testvm.vsphere.PropertyChange;
 import dev.testvm.vsphere.TaskInfo;
+import dev.testvm.vsphere.TaskSlots;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VimFaultException;
 import dev.testvm.vsphere.VmInfo;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -44,7 +46,8 @@ final class FakeVCenter implements VCenter {
         }
     }
 
-    private record Task(MoRef ref, Runnable onSuccess, MoRef result) {}
+    /** {@code source}: the VM a clone task clones, null for other tasks. */
+    private record Task(MoRef ref, Runnable onSuccess, MoRef result, MoRef source) {}
 
     final Map<String, MoRef> inventory = new HashMap<>();
     final Map<MoRef, Vm> vms = new HashMap<>();
@@ -53,6 +56,9 @@ final class FakeVCenter implements VCenter {
     final List<CloneRequest> clones = new ArrayList<>();
     final List<String> calls = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger(100);
+    private final List<Runnable> slotListeners = new CopyOnWriteArrayList<>();
+    /** Tasks that may run at once, as maxConcurrentTasks bounds VimVCenter's. */
+    int taskLimit = 8;
 
     Vm addTemplate(String path, boolean withSnapshot) {
         Vm vm = new Vm();
@@ -71,11 +77,13 @@ final class FakeVCenter implements VCenter {
         Task t = pending.remove(task);
         t.onSuccess().run();
         tasks.put(task, new TaskInfo(task, TaskInfo.State.SUCCESS, t.result(), null));
+        slotListeners.forEach(Runnable::run);
     }
 
     synchronized void fail(MoRef task, String faultType, String message) {
         pending.remove(task);
         tasks.put(task, new TaskInfo(task, TaskInfo.State.ERROR, null, new VimFaultException(faultType, message)));
+        slotListeners.forEach(Runnable::run);
     }
 
     synchronized void completeAll() {
@@ -90,17 +98,32 @@ final class FakeVCenter implements VCenter {
         return vms.values().stream().filter(v -> uuid.equals(v.instanceUuid)).findFirst().orElse(null);
     }
 
+    /** The next clone starts its task but its answer is lost (the connection broke), as after a network cut. */
+    boolean loseNextCloneAnswer;
+
     /** The next this-many task starts are refused as over the operator's task limit. */
     int refuseTasks;
+    /** Tasks succeed as they start (for code that waits on its tasks, e.g. the orphan sweeper). */
+    boolean completeTasksAtOnce;
 
     private synchronized MoRef startTask(Runnable onSuccess, MoRef result) {
+        return startTask(onSuccess, result, null);
+    }
+
+    private synchronized MoRef startTask(Runnable onSuccess, MoRef result, MoRef source) {
         if (refuseTasks > 0) {
             refuseTasks--;
-            throw new dev.testvm.vsphere.fault.TaskCapacityExceededException(8);
+            throw new dev.testvm.vsphere.fault.TaskCapacityExceededException(taskLimit);
+        }
+        if (pending.size() >= taskLimit) {
+            throw new dev.testvm.vsphere.fault.TaskCapacityExceededException(taskLimit);
         }
         MoRef task = MoRef.task("task-" + ids.incrementAndGet());
-        pending.put(task, new Task(task, onSuccess, result));
+        pending.put(task, new Task(task, onSuccess, result, source));
         tasks.put(task, new TaskInfo(task, TaskInfo.State.RUNNING, null, null));
+        if (completeTasksAtOnce) {
+            complete(task);
+        }
         return task;
     }
 
@@ -140,21 +163,44 @@ final class FakeVCenter implements VCenter {
         return Optional.ofNullable(vm(vm).snapshot);
     }
 
+    /** A VM (not a template) that exists already, e.g. one a TestVM's clone made earlier. */
+    synchronized Vm addVm(String name, PowerState power, Map<String, String> extraConfig) {
+        Vm vm = new Vm();
+        vm.moRef = MoRef.vm("vm-" + ids.incrementAndGet());
+        vm.name = name;
+        vm.instanceUuid = java.util.UUID.randomUUID().toString();
+        vm.power = power;
+        vm.extraConfig.putAll(extraConfig);
+        vms.put(vm.moRef, vm);
+        return vm;
+    }
+
     @Override
-    public List<VmInfo> vmsWithExtraConfigKey(String key) {
+    public synchronized List<VmInfo> vmsWithExtraConfigKey(String key) {
         return vms.values().stream().filter(v -> v.extraConfig.containsKey(key)).map(Vm::info).toList();
     }
 
     @Override
     public synchronized MoRef startClone(CloneRequest request) {
         calls.add("startClone " + request.name());
-        clones.add(request);
         Vm clone = new Vm();
         clone.moRef = MoRef.vm("vm-" + ids.incrementAndGet());
         clone.name = request.name();
         clone.instanceUuid = request.instanceUuid();
         clone.extraConfig.putAll(request.extraConfig());
-        return startTask(() -> vms.put(clone.moRef, clone), clone.moRef);
+        MoRef task = startTask(() -> vms.put(clone.moRef, clone), clone.moRef, request.source());
+        clones.add(request); // only clones vCenter accepted
+        if (loseNextCloneAnswer) {
+            loseNextCloneAnswer = false;
+            throw new dev.testvm.vsphere.VCenterUnreachableException("connection reset while reading the answer", null);
+        }
+        return task;
+    }
+
+    @Override
+    public synchronized List<MoRef> activeCloneTasks(MoRef source) {
+        calls.add("activeCloneTasks " + source.value());
+        return pending.values().stream().filter(t -> source.equals(t.source())).map(Task::ref).toList();
     }
 
     @Override
@@ -188,6 +234,16 @@ final class FakeVCenter implements VCenter {
             throw new VimFaultException("ManagedObjectNotFound", "no task " + task);
         }
         return info;
+    }
+
+    @Override
+    public synchronized TaskSlots taskSlots() {
+        return new TaskSlots(taskLimit, pending.size());
+    }
+
+    @Override
+    public void addTaskSlotListener(Runnable listener) {
+        slotListeners.add(listener);
     }
 
     @Override

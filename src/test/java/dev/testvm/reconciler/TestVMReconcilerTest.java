@@ -18,6 +18,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,20 @@ class TestVMReconcilerTest {
         return new TestVMReconciler(new VCenterHolder(() -> vcenter), null, config(), credentials -> toolsOnly);
     }
 
+    /** The two passes that record the clone intent and then start the clone. */
+    private void startClone(TestVM testVM) {
+        reconciler.reconcile(testVM, null);
+        reconciler.reconcile(testVM, null);
+    }
+
+    /** The same TestVM as a restarted operator reads it: status as last patched. */
+    private static TestVM asPersisted(TestVM testVM) {
+        TestVM copy = testVM(testVM.getSpec().getTemplate(), testVM.getSpec().getCloneType());
+        copy.getMetadata().setUid(testVM.getMetadata().getUid());
+        copy.setStatus(io.fabric8.kubernetes.client.utils.Serialization.clone(testVM.getStatus()));
+        return copy;
+    }
+
     static TestVM testVM(String template, CloneTypeSpec type) {
         TestVM testVM = new TestVM();
         testVM.setMetadata(new ObjectMetaBuilder().withName("build-42").withNamespace("ci").withUid(UUID.randomUUID().toString())
@@ -66,7 +81,16 @@ class TestVMReconcilerTest {
     void clonesPowersOnAndRecordsTheToolsIp() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
 
+        // Write-ahead: the first pass only records the intent and comes straight back.
         UpdateControl<TestVM> control = reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.Cloning);
+        assertThat(testVM.getStatus().getMilestones().getCloneStartedAt()).isNotNull();
+        assertThat(testVM.getStatus().getTaskRef()).isNull();
+        assertThat(control.isPatchStatus()).isTrue();
+        assertThat(control.getScheduleDelay()).contains(1L);
+        assertThat(vcenter.clones).isEmpty();
+
+        control = reconciler.reconcile(testVM, null);
         assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.Cloning);
         assertThat(testVM.getStatus().getTaskRef()).startsWith("Task:");
         assertThat(control.isPatchStatus()).isTrue();
@@ -132,7 +156,7 @@ class TestVMReconcilerTest {
     @Test
     void adoptsTheVmCarryingItsUidInsteadOfCloningAgain() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         vcenter.completeAll();
 
         // A restarted operator that lost the status (e.g. the patch never landed) finds the VM by UUID.
@@ -147,7 +171,7 @@ class TestVMReconcilerTest {
     @Test
     void missingTemplateFailsNamingTheField() {
         TestVM testVM = testVM("Templates/nope", CloneTypeSpec.full);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.Failed);
         var failed = Conditions.find(testVM.getStatus(), ConditionTypes.FAILED).orElseThrow();
         assertThat(failed.getReason()).isEqualTo("TemplateNotFound");
@@ -158,7 +182,7 @@ class TestVMReconcilerTest {
     @Test
     void linkedCloneOfSourceWithoutSnapshotFails() {
         TestVM testVM = testVM("Templates/no-snapshot", CloneTypeSpec.linked);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         var failed = Conditions.find(testVM.getStatus(), ConditionTypes.FAILED).orElseThrow();
         assertThat(failed.getReason()).isEqualTo("SnapshotNotFound");
         assertThat(failed.getMessage()).contains("spec.cloneType").contains("no-snapshot").contains("has none");
@@ -168,7 +192,7 @@ class TestVMReconcilerTest {
     @Test
     void failedCloneTaskIsTerminal() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.full);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         vcenter.fail(MoRef.parse(testVM.getStatus().getTaskRef()), "InsufficientResourcesFault", "not enough memory");
         reconciler.reconcile(testVM, null);
         assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.Failed);
@@ -179,7 +203,7 @@ class TestVMReconcilerTest {
     @Test
     void deletionMidCloneWaitsForTheCloneThenDestroysIt() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
 
         DeleteControl control = reconciler.cleanup(testVM, null);
         assertThat(control.isRemoveFinalizer()).isFalse();
@@ -220,7 +244,7 @@ class TestVMReconcilerTest {
     @Test
     void deletionPowersOffThenDestroys() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         vcenter.completeAll();
         reconciler.reconcile(testVM, null);
         vcenter.completeAll();
@@ -237,7 +261,7 @@ class TestVMReconcilerTest {
     @Test
     void vmDestroyedOutOfBandIsReported() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         vcenter.completeAll();
         reconciler.reconcile(testVM, null);
         vcenter.completeAll();
@@ -252,7 +276,7 @@ class TestVMReconcilerTest {
     @Test
     void taskLimitReachedKeepsWhatThePassRecordedAndRetriesSoon() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         vcenter.completeAll();
         vcenter.refuseTasks = 1;
 
@@ -260,13 +284,13 @@ class TestVMReconcilerTest {
         UpdateControl<TestVM> control = reconciler.reconcile(testVM, null);
 
         assertThat(control.isPatchStatus()).isTrue();
-        assertThat(control.getScheduleDelay()).contains(1000L);
+        assertThat(control.getScheduleDelay()).contains(TestVMReconciler.CAPACITY_RETRY.toMillis());
         assertThat(testVM.getStatus().getVm().getMoRef()).isNotNull();
         String clonedAt = testVM.getStatus().getMilestones().getClonedAt();
         assertThat(clonedAt).isNotNull();
         var ready = Conditions.find(testVM.getStatus(), ConditionTypes.READY).orElseThrow();
         assertThat(ready.getReason()).isEqualTo("WaitingForCapacity");
-        assertThat(ready.getMessage()).contains("maxConcurrentTasks=8");
+        assertThat(ready.getMessage()).isEqualTo("waiting for a vCenter task slot: position 1 of 1, limit 8");
         assertThat(testVM.getStatus().getPhase()).isNotEqualTo(Phase.Failed);
 
         reconciler.reconcile(testVM, null);
@@ -275,9 +299,57 @@ class TestVMReconcilerTest {
     }
 
     @Test
+    void testVmsWaitingForATaskSlotAreServedInTheOrderTheyAsked() {
+        vcenter.taskLimit = 1;
+        TestVM a = named(testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked), "a");
+        TestVM b = named(testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked), "b");
+        TestVM c = named(testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked), "c");
+
+        // Each TestVM's first pass only records its clone intent (write-ahead); the second asks for a slot.
+        for (TestVM each : List.of(a, a, b, b, c, c)) {
+            reconciler.reconcile(each, null);
+        }
+        assertThat(a.getStatus().getTaskRef()).isNotNull();
+        assertThat(readyMessage(b)).isEqualTo("waiting for a vCenter task slot: position 1 of 1, limit 1");
+        assertThat(readyMessage(c)).isEqualTo("waiting for a vCenter task slot: position 2 of 2, limit 1");
+
+        vcenter.completeAll(); // a's clone ends: one slot free
+        reconciler.reconcile(c, null);
+        assertThat(c.getStatus().getTaskRef()).as("c may not pass b").isNull();
+        assertThat(readyMessage(c)).isEqualTo("waiting for a vCenter task slot: position 2 of 2, limit 1");
+        reconciler.reconcile(b, null);
+        assertThat(b.getStatus().getPhase()).isEqualTo(Phase.Cloning);
+
+        // a asked before c, so a's power-on goes before c's clone.
+        reconciler.reconcile(a, null);
+        assertThat(readyMessage(a)).isEqualTo("waiting for a vCenter task slot: position 1 of 2, limit 1");
+        vcenter.completeAll();
+        reconciler.reconcile(c, null);
+        assertThat(c.getStatus().getTaskRef()).isNull();
+        reconciler.reconcile(a, null);
+        assertThat(a.getStatus().getPhase()).isEqualTo(Phase.PoweringOn);
+
+        // c is deleted while waiting: it leaves the line and nothing is cloned for it.
+        int clones = vcenter.clones.size();
+        c.getMetadata().setDeletionTimestamp(Instant.now().toString());
+        assertThat(reconciler.cleanup(c, null).isRemoveFinalizer()).isTrue();
+        vcenter.completeAll();
+        assertThat(vcenter.clones).hasSize(clones);
+    }
+
+    private static TestVM named(TestVM testVM, String name) {
+        testVM.getMetadata().setName(name);
+        return testVM;
+    }
+
+    private static String readyMessage(TestVM testVM) {
+        return Conditions.find(testVM.getStatus(), ConditionTypes.READY).orElseThrow().getMessage();
+    }
+
+    @Test
     void vmPoweredOnBeforeItsTaskReportsDoneIsNotedAtOnce() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         vcenter.completeAll();
         reconciler.reconcile(testVM, null);
         assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.PoweringOn);
@@ -299,7 +371,7 @@ class TestVMReconcilerTest {
         dev.testvm.api.IpDiscoverySpec discovery = new dev.testvm.api.IpDiscoverySpec();
         discovery.setTimeout("1s");
         testVM.getSpec().setIpDiscovery(discovery);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         vcenter.completeAll();
         reconciler.reconcile(testVM, null);
         vcenter.completeAll();
@@ -315,7 +387,135 @@ class TestVMReconcilerTest {
         assertThat(failed.getMessage()).isEqualTo("spec.ipDiscovery.timeout: no IP found within 1s of power-on (last: no IP yet)");
     }
 
+    static final String CLUSTER = "unit-test-cluster";
+
+    /** The test configuration with a configured cluster name: there is no API server to read kube-system from. */
     static OperatorConfig config() {
-        return new TestOperatorConfig(URI.create("https://127.0.0.1/sdk"), "DC0", Duration.ofSeconds(30));
+        OperatorConfig base = new TestOperatorConfig(URI.create("https://127.0.0.1/sdk"), "DC0", Duration.ofSeconds(30));
+        return new OperatorConfig() {
+            public VCenter vcenter() { return base.vcenter(); }
+            public Optional<String> clusterId() { return Optional.of(CLUSTER); }
+            public Discovery discovery() { return base.discovery(); }
+            public Sweeper sweeper() { return base.sweeper(); }
+        };
+    }
+
+    @Test
+    void theClonedVmCarriesTheTestVmUidAndThisClustersName() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        startClone(testVM);
+        assertThat(vcenter.clones).singleElement().satisfies(request -> assertThat(request.extraConfig())
+                .containsEntry("testvm.dev/uid", testVM.getMetadata().getUid())
+                .containsEntry(ClusterIdentity.KEY, CLUSTER));
+    }
+
+    @Test
+    void operatorDeadBeforeItRecordedTheTaskWaitsForThatCloneInsteadOfCloningAgain() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.full);
+        reconciler.reconcile(testVM, null);
+        TestVM persisted = asPersisted(testVM); // the intent landed ...
+        reconciler.reconcile(testVM, null); // ... the clone started, and the operator died before the taskRef patch
+        assertThat(vcenter.clones).hasSize(1);
+        assertThat(persisted.getStatus().getTaskRef()).isNull();
+
+        TestVMReconciler restarted = newReconciler(vcenter);
+        UpdateControl<TestVM> control = restarted.reconcile(persisted, null);
+        assertThat(vcenter.clones).as("no second clone while the first runs").hasSize(1);
+        assertThat(control.getScheduleDelay()).isPresent();
+        assertThat(Conditions.find(persisted.getStatus(), ConditionTypes.CLONED).orElseThrow().getMessage())
+                .contains("waiting for clone task");
+
+        vcenter.completeAll();
+        restarted.reconcile(persisted, null);
+        assertThat(vcenter.clones).hasSize(1);
+        assertThat(persisted.getStatus().getVm().getInstanceUUID()).isEqualTo(testVM.getMetadata().getUid());
+        assertThat(persisted.getStatus().getPhase()).isEqualTo(Phase.PoweringOn);
+    }
+
+    @Test
+    void intentWithoutARunningCloneOrVmClonesOnce() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        reconciler.reconcile(testVM, null); // intent landed; the operator died before calling vCenter
+
+        TestVMReconciler restarted = newReconciler(vcenter);
+        restarted.reconcile(testVM, null);
+        assertThat(vcenter.calls).contains("activeCloneTasks " + vcenter.inventory.get("DC0/vm/Templates/ubuntu-22.04").value());
+        assertThat(vcenter.clones).hasSize(1);
+        assertThat(testVM.getStatus().getTaskRef()).isNotNull();
+    }
+
+    @Test
+    void cloneCallWithALostAnswerIsNotRepeatedBlindly() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        vcenter.loseNextCloneAnswer = true;
+        startClone(testVM);
+        var ready = Conditions.find(testVM.getStatus(), ConditionTypes.READY).orElseThrow();
+        assertThat(ready.getReason()).isEqualTo("VCenterUnreachable");
+        assertThat(testVM.getStatus().getTaskRef()).isNull();
+
+        reconciler.reconcile(testVM, null);
+        assertThat(vcenter.clones).as("the clone vCenter did start is waited for").hasSize(1);
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null);
+        assertThat(vcenter.clones).hasSize(1);
+        assertThat(testVM.getStatus().getVm().getMoRef()).isNotNull();
+    }
+
+    @Test
+    void cloneRefusedForCapacityIsStartedOnTheNextPassWithoutALookup() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        vcenter.refuseTasks = 1;
+        startClone(testVM);
+        assertThat(vcenter.clones).isEmpty();
+        reconciler.reconcile(testVM, null);
+        assertThat(vcenter.clones).hasSize(1);
+        assertThat(vcenter.calls).noneMatch(c -> c.startsWith("activeCloneTasks"));
+    }
+
+    @Test
+    void deletionOfATestVmWhoseCloneWasNotRecordedWaitsForTheCloneThenDestroysIt() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        reconciler.reconcile(testVM, null);
+        TestVM persisted = asPersisted(testVM);
+        reconciler.reconcile(testVM, null); // clone started, taskRef never persisted
+
+        TestVMReconciler restarted = newReconciler(vcenter);
+        DeleteControl control = restarted.cleanup(persisted, null);
+        assertThat(control.isRemoveFinalizer()).as("the clone in flight would leak").isFalse();
+
+        vcenter.completeAll(); // the clone ends: its VM now exists
+        control = restarted.cleanup(persisted, null);
+        assertThat(control.isRemoveFinalizer()).isFalse();
+        vcenter.completeAll(); // destroy
+        control = restarted.cleanup(persisted, null);
+        assertThat(control.isRemoveFinalizer()).isTrue();
+        assertThat(vcenter.vmByUuid(testVM.getMetadata().getUid())).isNull();
+    }
+
+    @Test
+    void aPassHandedAResourceOlderThanItsLastPatchNeitherClonesNorPowersOnAgain() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        TestVM noStatus = asPersisted(testVM);
+        reconciler.reconcile(testVM, null);
+        TestVM intentOnly = asPersisted(testVM);
+        reconciler.reconcile(testVM, null);
+        assertThat(vcenter.clones).hasSize(1);
+
+        // The informer still holds versions from before the clone started.
+        reconciler.reconcile(noStatus, null);
+        reconciler.reconcile(asPersisted(noStatus), null);
+        reconciler.reconcile(intentOnly, null);
+        assertThat(vcenter.clones).as("clones").hasSize(1);
+        assertThat(intentOnly.getStatus().getTaskRef()).isEqualTo(testVM.getStatus().getTaskRef());
+
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.PoweringOn);
+        TestVM clonedNotPoweringOn = asPersisted(testVM);
+        clonedNotPoweringOn.getStatus().setTaskRef(null);
+        clonedNotPoweringOn.getStatus().setPhase(Phase.Cloning);
+        reconciler.reconcile(clonedNotPoweringOn, null);
+        assertThat(vcenter.calls.stream().filter(c -> c.startsWith("startPowerOn"))).as("power-on tasks").hasSize(1);
+        assertThat(vcenter.clones).hasSize(1);
     }
 }

@@ -34,9 +34,14 @@ public final class KubeApiServers {
                     .build());
             started.start();
             ProcessReaper.recordDescendants(List.of("/etcd", "/kube-apiserver"));
-            Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "kube-api-server-stop"));
             server = started;
             kubeConfigYaml = started.getKubeConfigYaml();
+            // Everything the operator writes to this server during the run, for the secret-leak audit.
+            KubeObjectRecorder recorder = KubeObjectRecorder.start(newClient());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                recorder.close();
+                started.stop();
+            }, "kube-api-server-stop"));
         }
         return kubeConfigYaml;
     }

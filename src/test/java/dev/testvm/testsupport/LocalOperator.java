@@ -4,6 +4,7 @@ import dev.testvm.config.IpFinders;
 import dev.testvm.config.OperatorConfig;
 import dev.testvm.reconciler.TestVMReconciler;
 import dev.testvm.reconciler.VCenterHolder;
+import dev.testvm.vsphere.ConnectionSettings;
 import dev.testvm.vsphere.VimVCenter;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,8 +28,19 @@ public record LocalOperator(Operator operator, VCenterHolder vcenter) {
 
     public static LocalOperator start(KubernetesClient client, Simulator simulator, String namespace,
             Consumer<ConfigurationServiceOverrider> overrides) {
-        OperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(2));
-        VCenterHolder vcenter = new VCenterHolder(() -> VimVCenter.connect(simulator.connectionSettings()));
+        return start(client, simulator.connectionSettings(), namespace, overrides);
+    }
+
+    /** As above, with at most {@code maxConcurrentTasks} vCenter tasks in flight. */
+    public static LocalOperator start(KubernetesClient client, Simulator simulator, String namespace,
+            Consumer<ConfigurationServiceOverrider> overrides, int maxConcurrentTasks) {
+        return start(client, simulator.connectionSettings(maxConcurrentTasks), namespace, overrides);
+    }
+
+    public static LocalOperator start(KubernetesClient client, ConnectionSettings vcenterSettings, String namespace,
+            Consumer<ConfigurationServiceOverrider> overrides) {
+        OperatorConfig config = new TestOperatorConfig(vcenterSettings.url(), "DC0", Duration.ofSeconds(2));
+        VCenterHolder vcenter = new VCenterHolder(() -> VimVCenter.connect(vcenterSettings));
         Operator operator = new Operator(o -> overrides.accept(o.withKubernetesClient(client).withCloseClientOnStop(false)));
         operator.register(new TestVMReconciler(vcenter, client, config, IpFinders.factory(config.discovery())),
                 o -> o.settingNamespaces(namespace));

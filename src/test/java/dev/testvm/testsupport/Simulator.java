@@ -32,7 +32,7 @@ import java.util.Map;
 public final class Simulator implements AutoCloseable {
 
     public static final String GUEST_USER = "testvm";
-    public static final String GUEST_PASSWORD = "testvm-guest-pw";
+    public static final String GUEST_PASSWORD = TestPasswords.register("testvm-guest-pw");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -131,6 +131,11 @@ public final class Simulator implements AutoCloseable {
         send("POST", "/unreachable?on=" + on, null);
     }
 
+    /** {@code DELETE /testvm-sim/vms/{moRef}}: powers the VM off and destroys it behind the operator's back. */
+    public void destroyVm(String moRefValue) {
+        send("DELETE", "/vms/" + moRefValue, null);
+    }
+
     /** {@code GET /testvm-sim/vms}: the simulator's view of every VM, as JSON objects. */
     public List<Map<String, Object>> vms() {
         return read(send("GET", "/vms", null), new TypeReference<>() {});
@@ -179,10 +184,21 @@ public final class Simulator implements AutoCloseable {
 
     /** Counters kept by the simulator since it started (or since {@link #resetStats()}). */
     public record Stats(Map<String, Long> requestsByMethod, long loginCount, long logoutCount,
-            long activeSessions, long peakConcurrentTasks, long runningTasks, Map<String, Long> tasksByMethod) {
+            long activeSessions, long peakConcurrentTasks, long runningTasks, Map<String, Long> tasksByMethod,
+            long rejectedWhileUnreachable, long faultsInjected) {
 
         public long requests(String method) {
             return requestsByMethod == null ? 0 : requestsByMethod.getOrDefault(method, 0L);
+        }
+
+        /** Tasks of this method handed to a client. */
+        public long tasks(String method) {
+            return tasksByMethod == null ? 0 : tasksByMethod.getOrDefault(method, 0L);
+        }
+
+        /** Every SOAP request that reached {@code /sdk}. */
+        public long totalRequests() {
+            return requestsByMethod == null ? 0 : requestsByMethod.values().stream().mapToLong(Long::longValue).sum();
         }
     }
 

@@ -118,6 +118,7 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
 
     /** Starts a simulator outside JUnit (benchmarks); the caller closes it. */
     public Simulator start() throws IOException, InterruptedException {
+        TestPasswords.register(password);
         Path moduleDir = moduleDir();
         Path binary = build(moduleDir);
         Path workDir = Files.createTempDirectory("testvm-vcsim-");

@@ -18,6 +18,12 @@ public record TestOperatorConfig(URI url, String datacenter, Duration taskPollIn
         this(url, datacenter, taskPollInterval, Duration.ofMillis(250), Duration.ofMillis(500), 8);
     }
 
+    /** Unset, as in production: the cluster is named by the UID of its kube-system namespace. */
+    @Override
+    public Optional<String> clusterId() {
+        return Optional.empty();
+    }
+
     @Override
     public VCenter vcenter() {
         return new VCenter() {
@@ -39,6 +45,17 @@ public record TestOperatorConfig(URI url, String datacenter, Duration taskPollIn
             public Duration initialBackoff() { return initialBackoff; }
             public Duration maxBackoff() { return maxBackoff; }
             public Duration taskPollInterval() { return taskPollInterval; }
+        };
+    }
+
+    /** The operator's defaults: on, every 5 minutes, 15 minutes' grace. */
+    @Override
+    public Sweeper sweeper() {
+        return new Sweeper() {
+            public boolean enabled() { return true; }
+            public Duration interval() { return Duration.ofMinutes(5); }
+            public Duration gracePeriod() { return Duration.ofMinutes(15); }
+            public Duration taskTimeout() { return Duration.ofMinutes(5); }
         };
     }
 }

@@ -13,6 +13,11 @@ public class TaskCapacityExceededException extends RuntimeException {
         this.limit = limit;
     }
 
+    protected TaskCapacityExceededException(int limit, String message) {
+        super(message);
+        this.limit = limit;
+    }
+
     public int limit() {
         return limit;
     }

@@ -11,9 +11,13 @@ import dev.testvm.vsphere.types.Values;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** A VM: reads of its properties, and the tasks that act on it (each returns the task at once). */
 public final class VirtualMachine {
+
+    /** {@code TaskInfo.descriptionId} of the two ways we clone. */
+    private static final Set<String> CLONE_TASKS = Set.of("VirtualMachine.clone", "VirtualMachine.instantClone");
 
     private final Session session;
     private final PropertyReader reader;
@@ -39,6 +43,19 @@ public final class VirtualMachine {
     /** The snapshot named {@code name}, depth-first through {@code snapshot.rootSnapshotList}. */
     public Optional<MoRef> snapshotNamed(String name) {
         return Optional.ofNullable(Values.findSnapshot(properties(List.of("snapshot.rootSnapshotList")).get("snapshot.rootSnapshotList"), name));
+    }
+
+    /**
+     * Clone tasks ({@code CloneVM_Task}, {@code InstantClone_Task}) with this VM as source that are
+     * still queued or running, from its {@code recentTask}: one read of the VM, one of its tasks.
+     */
+    public List<MoRef> activeCloneTasks() {
+        List<MoRef> recent = Values.moRefs(properties(List.of("recentTask")).get("recentTask"));
+        return reader.readEach("Task", recent, List.of("info.descriptionId", "info.state")).stream()
+                .filter(task -> CLONE_TASKS.contains(Values.text(task.get("info.descriptionId"))))
+                .filter(task -> !Values.taskInfo(task.obj(), task.get("info.state"), null, null).state().done())
+                .map(ObjectContent::obj)
+                .toList();
     }
 
     /** The given paths (unset ones absent); a VM that is gone throws ManagedObjectNotFound. */

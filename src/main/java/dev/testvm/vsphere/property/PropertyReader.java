@@ -34,6 +34,19 @@ public final class PropertyReader {
         return all.stream().filter(o -> o.obj().equals(object)).findFirst();
     }
 
+    /**
+     * The given paths of each of {@code objects} (all of {@code type}) in one call; objects that no
+     * longer exist are left out of the result instead of failing it.
+     */
+    public List<ObjectContent> readEach(String type, List<MoRef> objects, List<String> paths) {
+        if (objects.isEmpty()) {
+            return List.of();
+        }
+        PropertyFilterSpec spec = new PropertyFilterSpec(List.of(new PropertySpec(type, paths)),
+                objects.stream().map(ObjectSpec::of).toList(), true);
+        return retrieve(List.of(spec));
+    }
+
     /** The given paths of every object of {@code type} below {@code container} (recursively). */
     public List<ObjectContent> readAll(MoRef container, String type, List<String> paths) {
         MoRef view = PropertyCollectorMethods.createContainerView(

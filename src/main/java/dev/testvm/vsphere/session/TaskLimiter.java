@@ -2,8 +2,10 @@ package dev.testvm.vsphere.session;
 
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.fault.TaskCapacityExceededException;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -20,6 +22,7 @@ public final class TaskLimiter {
     private final int limit;
     private final Semaphore permits;
     private final Set<MoRef> running = ConcurrentHashMap.newKeySet();
+    private final List<Runnable> releaseListeners = new CopyOnWriteArrayList<>();
 
     public TaskLimiter(int limit) {
         this.limit = limit;
@@ -34,7 +37,7 @@ public final class TaskLimiter {
     }
 
     public void abandon() {
-        permits.release();
+        release();
     }
 
     /** The task was started: its permit is now held until {@link #finished(MoRef)}. */
@@ -45,7 +48,7 @@ public final class TaskLimiter {
     /** Idempotent: releases the task's permit the first time it is reported done or gone. */
     public boolean finished(MoRef task) {
         if (running.remove(task)) {
-            permits.release();
+            release();
             return true;
         }
         return false;
@@ -53,6 +56,22 @@ public final class TaskLimiter {
 
     public int inFlight() {
         return limit - permits.availablePermits();
+    }
+
+    public int limit() {
+        return limit;
+    }
+
+    /** {@code listener} runs after every release, once the permit is available again (fair admission wakes its next waiter). */
+    public void onRelease(Runnable listener) {
+        releaseListeners.add(listener);
+    }
+
+    private void release() {
+        permits.release();
+        for (Runnable listener : releaseListeners) {
+            listener.run();
+        }
     }
 
 }

@@ -209,7 +209,9 @@ public final class TlsContexts {
             String actual = thumbprint(chain[0]);
             if (!actual.equals(expected)) {
                 throw new CertificateException("server certificate SHA-256 thumbprint is " + actual
-                        + " but the configured (pinned) thumbprint is " + expected);
+                        + " but the configured (pinned) thumbprint is " + expected
+                        + "; connection refused. If the vCenter certificate was replaced on purpose, pin the new"
+                        + " thumbprint (testvm.vcenter.thumbprint); otherwise this is not the vCenter you configured");
             }
         }
 

@@ -30,6 +30,11 @@ public final class Values {
         return val == null ? null : val.asMoRef();
     }
 
+    /** {@code ArrayOfManagedObjectReference}, e.g. a VM's {@code recentTask}; empty when unset. */
+    public static List<MoRef> moRefs(XmlElement val) {
+        return val == null ? List.of() : val.children("ManagedObjectReference").stream().map(XmlElement::asMoRef).toList();
+    }
+
     /** {@code ArrayOfGuestNicInfo}. */
     public static List<GuestNic> guestNics(XmlElement val) {
         List<GuestNic> nics = new ArrayList<>();

@@ -60,6 +60,35 @@ class LifecycleTest {
     }
 
     @Test
+    void activeCloneTasksListsRunningFullAndInstantClonesOfTheSourceOnly() {
+        // Sources whose clones take 5 s (at this time scale), so they are certainly still running when listed.
+        SIM.simulator().addTemplate("slow-full-src", "ubuntu-22.04", Map.of("cloneSeconds.full", "250"), List.of(), false);
+        SIM.simulator().addTemplate("slow-instant-src", "ubuntu-22.04", Map.of("cloneSeconds.instant", "250"), List.of(), true);
+        MoRef template = find("DC0/vm/Templates/slow-full-src");
+        MoRef parent = find("DC0/vm/Templates/slow-instant-src");
+        assertThat(vc.activeCloneTasks(template)).isEmpty();
+        MoRef pool = vc.moRefProperty(find(VPX_VM), "resourcePool").orElseThrow();
+
+        String uid = UUID.randomUUID().toString();
+        MoRef full = vc.startClone(new CloneRequest(template, CloneType.FULL, null, "active-full-" + uid.substring(0, 8), null, pool,
+                null, null, uid, Map.of("testvm.dev/uid", uid), null, null, null, false));
+        String uid2 = UUID.randomUUID().toString();
+        MoRef instant = vc.startClone(request(parent, CloneType.INSTANT, null, "active-instant-" + uid2.substring(0, 8), uid2));
+
+        assertThat(vc.activeCloneTasks(template)).containsExactly(full);
+        assertThat(vc.activeCloneTasks(parent)).containsExactly(instant);
+        assertThat(vc.activeCloneTasks(find(UBUNTU))).doesNotContain(full, instant);
+
+        MoRef fullVm = Tasks.awaitSuccess(vc, full);
+        MoRef instantVm = Tasks.awaitSuccess(vc, instant);
+        assertThat(vc.activeCloneTasks(template)).as("finished tasks stay in recentTask but are not active").isEmpty();
+        assertThat(vc.activeCloneTasks(parent)).isEmpty();
+        Tasks.awaitSuccess(vc, vc.startDestroy(fullVm));
+        Tasks.awaitSuccess(vc, vc.startPowerOff(instantVm));
+        Tasks.awaitSuccess(vc, vc.startDestroy(instantVm));
+    }
+
+    @Test
     void fullCloneWithEverythingSetThenPowerCycleAndDestroy() {
         MoRef source = find(VPX_VM);
         String uid = UUID.randomUUID().toString();

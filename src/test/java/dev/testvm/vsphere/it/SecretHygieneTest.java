@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
+import dev.testvm.testsupport.TestPasswords;
 import dev.testvm.vsphere.ConnectionSettings;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.MoRef;
@@ -33,9 +34,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SecretHygieneTest {
 
-    static final String VC_PASSWORD = "vc-pw-Zebra-9931";
-    static final String WRONG_VC_PASSWORD = "vc-wrong-Okapi-1177";
-    static final String WRONG_GUEST_PASSWORD = "guest-wrong-Lemur-5521";
+    static final String VC_PASSWORD = TestPasswords.register("vc-pw-Zebra-9931");
+    static final String WRONG_VC_PASSWORD = TestPasswords.register("vc-wrong-Okapi-1177");
+    static final String WRONG_GUEST_PASSWORD = TestPasswords.register("guest-wrong-Lemur-5521");
 
     @RegisterExtension
     static final SimulatorExtension SIM = new SimulatorExtension().credentials("hygiene@vsphere.local", VC_PASSWORD);

@@ -134,4 +134,15 @@ class SessionTest {
     static void killSessionBehindTheClientsBack(VimVCenter vc) {
         SessionMethods.logout(vc.session().soap(), vc.session().serviceContent().sessionManager());
     }
+
+    @Test
+    void propertyReadsRightAfterTheSessionExpiredSeeTheRealValues() {
+        try (VimVCenter vc = connect()) {
+            dev.testvm.vsphere.MoRef vm = vc.findByInventoryPath(VM_PATH).orElseThrow();
+            assertThat(vc.vmInfo(vm).powerState()).isEqualTo(dev.testvm.vsphere.PowerState.POWERED_ON);
+            SIM.simulator().expireSessions();
+            assertThat(vc.vmInfo(vm).powerState()).as("power state read by the first call after the session expired")
+                    .isEqualTo(dev.testvm.vsphere.PowerState.POWERED_ON);
+        }
+    }
 }

