@@ -76,6 +76,14 @@ final class CloneStep {
         if (status.getTaskRef() != null || startedHere != null) {
             return followCloneTask(pass, status.getTaskRef() != null ? MoRef.parse(status.getTaskRef()) : startedHere);
         }
+        if (hasCloneIntent(status) && intentsClearToClone.contains(pass.uid())) {
+            // Our own intent and no clone call sent since: no VM can exist, so the only question is
+            // whether a task slot is ours. Waiting for one then costs no vCenter request.
+            if (pass.vcenter() instanceof QueuedTaskStarts queued) {
+                queued.requireTurn();
+            }
+            return startClone(pass);
+        }
         Optional<MoRef> existing = VmIdentity.find(pass.vcenter(), pass.uid(), isInstant(pass));
         if (existing.isPresent()) {
             adopt(pass, existing.get());

@@ -48,6 +48,18 @@ final class QueuedTaskStarts implements VCenter {
         }
     }
 
+    /**
+     * Throws {@link WaitingForTaskSlotException} unless this TestVM may start a setup task now. For
+     * a step to call before the vCenter look-ups its task needs, so a waiting pass costs no request.
+     */
+    void requireTurn() {
+        askedForSlot = true;
+        TaskSlotQueue.Turn turn = queue.request(uid, id, false);
+        if (!turn.admitted()) {
+            throw new WaitingForTaskSlotException(turn.position(), turn.waiting(), delegate.taskSlots().limit());
+        }
+    }
+
     private MoRef start(boolean teardown, Supplier<MoRef> start) {
         askedForSlot = true;
         TaskSlotQueue.Turn turn = queue.request(uid, id, teardown);

@@ -36,19 +36,23 @@ class TaskSlotQueueTest {
 
         free.set(2);
         queue.slotFreed();
-        assertThat(woken).containsExactly("a");
-        assertThat(setup("c").admitted()).as("a free slot does not let c pass a and b").isFalse();
-        assertThat(setup("b").admitted()).isFalse();
+        assertThat(woken).as("two free slots: the first two waiters").containsExactly("a", "b");
+        assertThat(setup("c").admitted()).as("two free slots do not let c pass a and b").isFalse();
+        assertThat(setup("b").admitted()).isTrue();
         assertThat(setup("a").admitted()).isTrue();
 
         free.decrementAndGet();
         queue.started("a");
-        assertThat(woken).containsExactly("a", "b");
-        assertThat(setup("b").admitted()).isTrue();
+        assertThat(woken).as("one slot left, b is first now").containsExactly("a", "b", "b");
         free.decrementAndGet();
         queue.started("b");
-        assertThat(woken).as("no slot left for c").containsExactly("a", "b");
+        assertThat(woken).as("no slot left for c").containsExactly("a", "b", "b");
         assertThat(queue.position("c")).contains(1);
+        assertThat(setup("c").admitted()).isFalse();
+        free.set(1);
+        queue.slotFreed();
+        assertThat(woken).containsExactly("a", "b", "b", "c");
+        assertThat(setup("c").admitted()).isTrue();
     }
 
     @Test

@@ -132,7 +132,7 @@ class TestVMReconcilerTest {
     @Test
     void aPassWaitingForTheIpReadsTheVmOnce() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         vcenter.completeAll();
         reconciler.reconcile(testVM, null);
         vcenter.completeAll();
@@ -221,7 +221,7 @@ class TestVMReconcilerTest {
     @Test
     void deletionRightAfterTheCloneStartedWaitsForItEvenIfTheStatusPatchWasLost() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.full);
-        reconciler.reconcile(testVM, null);
+        startClone(testVM);
         assertThat(testVM.getStatus().getTaskRef()).isNotNull();
 
         // The TestVM was deleted while the clone started: the status with taskRef never reached
