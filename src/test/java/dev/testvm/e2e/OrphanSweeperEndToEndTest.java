@@ -1,5 +1,6 @@
 package dev.testvm.e2e;
 
+import dev.testvm.testsupport.MutableClock;
 import static dev.testvm.e2e.TestVMs.testVM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,11 +21,8 @@ import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VimVCenter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,7 +94,7 @@ class OrphanSweeperEndToEndTest {
         Map<String, String> powerBefore = powerStates(simulator);
         assertThat(powerBefore).containsKey("other-cluster-vm");
         assertThat(powerBefore.keySet()).as("the simulator's own VMs and templates").contains("DC0_H0_VM0", "ubuntu-22.04");
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(Instant.now());
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (VCenter vcenter = VimVCenter.connect(simulator.connectionSettings());
                 LogCapture log = LogCapture.start()) {
@@ -139,26 +137,4 @@ class OrphanSweeperEndToEndTest {
         return client.resources(TestVM.class).inNamespace(NAMESPACE).withName(name).get();
     }
 
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.now();
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.testvm.reconciler;
 
+import dev.testvm.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,11 +8,8 @@ import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.TestVM;
 import dev.testvm.vsphere.PowerState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +25,7 @@ class OrphanSweeperTest {
 
     private final FakeVCenter vcenter = new FakeVCenter();
     private final List<TestVM> testVMs = new ArrayList<>();
-    private final ManualClock clock = new ManualClock();
+    private final MutableClock clock = new MutableClock();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private OrphanSweeper sweeper;
 
@@ -174,26 +172,4 @@ class OrphanSweeperTest {
         return testVM;
     }
 
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-01-05T10:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

@@ -1,4 +1,4 @@
-package dev.testvm.discovery;
+package dev.testvm.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,11 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-final class MutableClock extends Clock {
+/** A clock tests move by hand (backoffs, grace periods). */
+public final class MutableClock extends Clock {
 
-    private Instant now = Instant.parse("2024-06-03T10:00:00Z");
+    private Instant now;
 
-    void advance(Duration duration) {
+    public MutableClock() {
+        this(Instant.parse("2024-06-03T10:00:00Z"));
+    }
+
+    public MutableClock(Instant start) {
+        this.now = start;
+    }
+
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
