@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One real etcd + kube-apiserver per test JVM, started by kube-api-test on random ports from the
- * binaries {@code hack/kube-binaries.sh} builds (the test command runs it before the tests).
+ * One real etcd + kube-apiserver per class loader that loads this class, started by kube-api-test
+ * on random ports from the binaries {@code hack/kube-binaries.sh} builds (the test command runs it
+ * before the tests). In the surefire JVM that is two: Quarkus tests load their own copy of this
+ * class, plain JUnit tests another; each test class sees one server throughout.
  */
 public final class KubeApiServers {
 
