@@ -53,19 +53,19 @@ final class QueuedTaskStarts implements VCenter {
      * a step to call before the vCenter look-ups its task needs, so a waiting pass costs no request.
      */
     void requireTurn() {
+        requireTurn(false);
+    }
+
+    private void requireTurn(boolean teardown) {
         askedForSlot = true;
-        TaskSlotQueue.Turn turn = queue.request(uid, id, false);
+        TaskSlotQueue.Turn turn = queue.request(uid, id, teardown);
         if (!turn.admitted()) {
             throw new WaitingForTaskSlotException(turn.position(), turn.waiting(), delegate.taskSlots().limit());
         }
     }
 
     private MoRef start(boolean teardown, Supplier<MoRef> start) {
-        askedForSlot = true;
-        TaskSlotQueue.Turn turn = queue.request(uid, id, teardown);
-        if (!turn.admitted()) {
-            throw new WaitingForTaskSlotException(turn.position(), turn.waiting(), delegate.taskSlots().limit());
-        }
+        requireTurn(teardown);
         MoRef task;
         try {
             task = start.get();
