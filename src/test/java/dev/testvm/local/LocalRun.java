@@ -4,6 +4,7 @@ import dev.testvm.api.TestVM;
 import dev.testvm.testsupport.Crds;
 import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.Kubectl;
+import dev.testvm.testsupport.OperatorJarProcess;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
 import io.fabric8.kubernetes.client.Config;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +36,10 @@ import java.util.Map;
  * operator inside the unpacked container image).
  */
 public final class LocalRun {
+
+    private static final Path OPERATOR_LOG = Path.of("target", "local-run", "operator.log");
+    /** As deploy/deployment.yaml sets it; outside a pod there is no namespace to infer it from. */
+    private static final Map<String, String> LEASE_NAMESPACE = Map.of("TESTVM_LEADER_ELECTION_LEASE_NAMESPACE", "default");
 
     public static void main(String[] args) {
         try {
@@ -69,9 +73,17 @@ public final class LocalRun {
             Crds.installTestVm(client);
             say("vCenter simulator at " + simulator.url() + " (time-scale " + timeScale + ")");
 
-            int httpPort = freePort();
-            Process operator = launcher == null ? startOperatorJar(kube, simulator, httpPort) : startOperatorWith(launcher, kube, simulator, httpPort);
-            Runtime.getRuntime().addShutdownHook(new Thread(operator::destroy));
+            int httpPort;
+            Process operator;
+            if (launcher == null) {
+                OperatorJarProcess jar = OperatorJarProcess.start(kube, simulator, List.of(), LEASE_NAMESPACE, OPERATOR_LOG);
+                operator = jar.process();
+                httpPort = jar.httpUrl().getPort();
+            } else {
+                httpPort = freePort();
+                operator = startOperatorWith(launcher, kube, simulator, httpPort);
+                Runtime.getRuntime().addShutdownHook(new Thread(operator::destroy));
+            }
             say("operator started (pid " + operator.pid() + "), log in target/local-run/operator.log");
 
             apply("deploy/samples/guest-credentials.yaml");
@@ -127,22 +139,6 @@ public final class LocalRun {
         }
     }
 
-    private static Process startOperatorJar(Config kube, Simulator simulator, int httpPort) throws Exception {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: run ./mvnw package -DskipTests first (hack/run-local.sh does)");
-        }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.add("-Dquarkus.http.port=" + httpPort);
-        command.add("-Dquarkus.kubernetes-client.api-server-url=" + kube.getMasterUrl());
-        add(command, "ca-cert-file", kube.getCaCertFile(), "ca-cert-data", kube.getCaCertData());
-        add(command, "client-cert-file", kube.getClientCertFile(), "client-cert-data", kube.getClientCertData());
-        add(command, "client-key-file", kube.getClientKeyFile(), "client-key-data", kube.getClientKeyData());
-        command.add("-jar");
-        command.add(jar.toString());
-        return start(new ProcessBuilder(command), simulator);
-    }
-
     /**
      * Configuration only through environment variables and certificates inline (base64 data, not
      * host file paths), since the launcher may run the operator in another root file system.
@@ -159,16 +155,10 @@ public final class LocalRun {
     }
 
     private static Process start(ProcessBuilder builder, Simulator simulator) throws Exception {
-        Path dir = Files.createDirectories(Path.of("target", "local-run"));
-        builder.redirectErrorStream(true).redirectOutput(dir.resolve("operator.log").toFile());
-        builder.environment().put("TESTVM_VCENTER_URL", simulator.url().toString());
-        builder.environment().put("TESTVM_VCENTER_USERNAME", simulator.username());
-        // The simulator's throw-away login; a real deployment takes it from a Secret (deploy/).
-        builder.environment().put("TESTVM_VCENTER_PASSWORD", simulator.password());
-        builder.environment().put("TESTVM_VCENTER_THUMBPRINT", simulator.thumbprint());
-        builder.environment().put("TESTVM_VCENTER_DATACENTER", "DC0");
-        // As deploy/deployment.yaml does; outside a pod there is no namespace to infer it from.
-        builder.environment().put("TESTVM_LEADER_ELECTION_LEASE_NAMESPACE", "default");
+        Files.createDirectories(OPERATOR_LOG.getParent());
+        builder.redirectErrorStream(true).redirectOutput(OPERATOR_LOG.toFile());
+        builder.environment().putAll(OperatorJarProcess.vcenterEnvironment(simulator));
+        builder.environment().putAll(LEASE_NAMESPACE);
         return builder.start();
     }
 
@@ -192,14 +182,6 @@ public final class LocalRun {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static void add(List<String> command, String fileKey, String file, String dataKey, String data) {
-        if (file != null) {
-            command.add("-Dquarkus.kubernetes-client." + fileKey + "=" + file);
-        } else if (data != null) {
-            command.add("-Dquarkus.kubernetes-client." + dataKey + "=" + data);
-        }
     }
 
     private static void apply(String file) {

@@ -61,17 +61,27 @@ public final class OperatorJarProcess implements AutoCloseable {
         command.add("-jar");
         command.add(JAR.toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());
-        builder.environment().put("TESTVM_VCENTER_URL", simulator.url().toString());
-        builder.environment().put("TESTVM_VCENTER_USERNAME", simulator.username());
-        // The simulator's throw-away login; a real deployment takes it from a Secret (deploy/).
-        builder.environment().put("TESTVM_VCENTER_PASSWORD", simulator.password());
-        builder.environment().put("TESTVM_VCENTER_THUMBPRINT", simulator.thumbprint());
-        builder.environment().put("TESTVM_VCENTER_DATACENTER", "DC0");
+        builder.environment().putAll(vcenterEnvironment(simulator));
         builder.environment().putAll(env);
         Process process = builder.start();
         ProcessReaper.record(process.toHandle());
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "operator-process-stop"));
         return new OperatorJarProcess(process, port, logFile);
+    }
+
+    /** The operator's vCenter settings for {@code simulator}, as deploy/config.yaml and the Secret give them. */
+    public static Map<String, String> vcenterEnvironment(Simulator simulator) {
+        return Map.of(
+                "TESTVM_VCENTER_URL", simulator.url().toString(),
+                "TESTVM_VCENTER_USERNAME", simulator.username(),
+                // The simulator's throw-away login; a real deployment takes it from a Secret (deploy/).
+                "TESTVM_VCENTER_PASSWORD", simulator.password(),
+                "TESTVM_VCENTER_THUMBPRINT", simulator.thumbprint(),
+                "TESTVM_VCENTER_DATACENTER", "DC0");
+    }
+
+    public Process process() {
+        return process;
     }
 
     public long pid() {
