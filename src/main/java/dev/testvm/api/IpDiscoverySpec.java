@@ -2,7 +2,12 @@ package dev.testvm.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 public class IpDiscoverySpec {
 
@@ -13,8 +18,27 @@ public class IpDiscoverySpec {
     @JsonPropertyDescription("Replaces the per-OS default command run in the guest; the first IP it prints wins.")
     private String command;
 
-    @JsonPropertyDescription("Only addresses of NICs on this vSphere network.")
+    @JsonPropertyDescription("Only addresses of the VM's NICs on this vSphere network (name, or path below the datacenter's network folder); it must exist and one of the VM's NICs must be on it.")
     private String network;
+
+    @Min(0)
+    @Max(9)
+    @JsonPropertyDescription("Only addresses of the VM's NIC at this position among its network adapters (0 = the first).")
+    private Integer nicIndex;
+
+    @Size(max = 32)
+    @ValidationRule(value = "self.all(c, isCIDR(c))", message = "spec.ipDiscovery.cidrs entries must be CIDRs such as 10.0.0.0/8 or fd00::/8")
+    @JsonPropertyDescription("Only addresses inside one of these ranges (default: any).")
+    private List<String> cidrs;
+
+    @Size(max = 32)
+    @ValidationRule(value = "self.all(c, isCIDR(c))", message = "spec.ipDiscovery.excludeCidrs entries must be CIDRs such as 172.17.0.0/16")
+    @JsonPropertyDescription("Never addresses inside these ranges; wins over cidrs.")
+    private List<String> excludeCidrs;
+
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("The address must stay the same this long before the TestVM is Ready, for guests whose address changes shortly after boot; default: none.")
+    private String settle;
 
     @Default("IPv4")
     private IpFamily family = IpFamily.IPv4;
@@ -46,6 +70,38 @@ public class IpDiscoverySpec {
 
     public void setNetwork(String network) {
         this.network = network;
+    }
+
+    public Integer getNicIndex() {
+        return nicIndex;
+    }
+
+    public void setNicIndex(Integer nicIndex) {
+        this.nicIndex = nicIndex;
+    }
+
+    public List<String> getCidrs() {
+        return cidrs;
+    }
+
+    public void setCidrs(List<String> cidrs) {
+        this.cidrs = cidrs;
+    }
+
+    public List<String> getExcludeCidrs() {
+        return excludeCidrs;
+    }
+
+    public void setExcludeCidrs(List<String> excludeCidrs) {
+        this.excludeCidrs = excludeCidrs;
+    }
+
+    public String getSettle() {
+        return settle;
+    }
+
+    public void setSettle(String settle) {
+        this.settle = settle;
     }
 
     public IpFamily getFamily() {

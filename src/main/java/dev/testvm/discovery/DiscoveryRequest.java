@@ -4,6 +4,7 @@ import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VmInfo;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,9 @@ import java.util.Objects;
  * @param secretName the Secret's name, for messages
  * @param commandOverride {@code spec.ipDiscovery.command}, null/blank for the OS default
  * @param network {@code spec.ipDiscovery.network}, null/blank for any network
+ * @param nics the NIC selection ({@code network} with its port group key, {@code nicIndex})
+ * @param allow {@code spec.ipDiscovery.cidrs}; empty for any
+ * @param exclude {@code spec.ipDiscovery.excludeCidrs}
  * @param refreshNetwork run the instant-clone network refresh in the guest before discovery
  *     (needs credentials); VMware Tools' address may be the parent's, so it is only used as a
  *     fallback when guest operations fail
@@ -36,7 +40,10 @@ public record DiscoveryRequest(
         String commandOverride,
         String network,
         IpFamily family,
-        boolean refreshNetwork) {
+        boolean refreshNetwork,
+        NicSelection nics,
+        List<Cidr> allow,
+        List<Cidr> exclude) {
 
     public DiscoveryRequest {
         Objects.requireNonNull(key, "key");
@@ -45,6 +52,14 @@ public record DiscoveryRequest(
         Objects.requireNonNull(vmInfo, "vmInfo");
         strategy = strategy == null ? DiscoveryStrategy.AUTO : strategy;
         family = family == null ? IpFamily.IPV4 : family;
+        nics = nics == null ? new NicSelection(network, null, null) : nics;
+        allow = allow == null ? List.of() : List.copyOf(allow);
+        exclude = exclude == null ? List.of() : List.copyOf(exclude);
+    }
+
+    /** Which address counts, as the spec says. */
+    public IpFilter filter() {
+        return new IpFilter(family, nics, allow, exclude);
     }
 
     public static Builder builder(String key, VCenter vcenter, MoRef vm, VmInfo vmInfo) {
@@ -55,7 +70,8 @@ public record DiscoveryRequest(
     public String toString() {
         return "DiscoveryRequest[key=" + key + ", vm=" + vm + ", strategy=" + strategy + ", os=" + os
                 + ", credentials=" + credentials + ", secretName=" + secretName + ", network=" + network
-                + ", family=" + family + ", refreshNetwork=" + refreshNetwork + "]";
+                + ", family=" + family + ", refreshNetwork=" + refreshNetwork + ", nics=" + nics + ", allow=" + allow
+                + ", exclude=" + exclude + "]";
     }
 
     public static final class Builder {
@@ -72,6 +88,10 @@ public record DiscoveryRequest(
         private String network;
         private IpFamily family = IpFamily.IPV4;
         private boolean refreshNetwork;
+        private Integer nicIndex;
+        private String portgroupKey;
+        private List<Cidr> allow = List.of();
+        private List<Cidr> exclude = List.of();
 
         private Builder(String key, VCenter vcenter, MoRef vm, VmInfo vmInfo) {
             this.key = key;
@@ -128,6 +148,24 @@ public record DiscoveryRequest(
             return family(IpFamily.parse(family));
         }
 
+        /** {@code spec.ipDiscovery.nicIndex}, null for any NIC. */
+        public Builder nicIndex(Integer nicIndex) {
+            this.nicIndex = nicIndex;
+            return this;
+        }
+
+        /** The moRef value of the network when it is a distributed port group. */
+        public Builder portgroupKey(String portgroupKey) {
+            this.portgroupKey = portgroupKey;
+            return this;
+        }
+
+        public Builder cidrs(List<Cidr> allow, List<Cidr> exclude) {
+            this.allow = allow;
+            this.exclude = exclude;
+            return this;
+        }
+
         public Builder refreshNetwork(boolean refreshNetwork) {
             this.refreshNetwork = refreshNetwork;
             return this;
@@ -135,7 +173,8 @@ public record DiscoveryRequest(
 
         public DiscoveryRequest build() {
             return new DiscoveryRequest(key, vcenter, vm, vmInfo, strategy, os, credentials, credentialsVersion,
-                    secretName, commandOverride, network, family, refreshNetwork);
+                    secretName, commandOverride, network, family, refreshNetwork,
+                    new NicSelection(network, portgroupKey, nicIndex), allow, exclude);
         }
     }
 }

@@ -8,19 +8,15 @@ import java.util.Objects;
  */
 public final class GuestCommands {
 
-    /** Prints one global address per line; the pipeline's status is cut's, so it exits 0 even with no address. */
-    public static final String LINUX_DISCOVERY = "ip address show scope global | grep global | cut -b10- | cut -d/ -f1";
-
-    /** Parsed language-independently, so localised labels do not matter. */
-    public static final String WINDOWS_DISCOVERY = "ipconfig";
-
     /**
-     * With {@code spec.ipDiscovery.network} the output must say which interface (MAC) each
-     * address is on, so the address can be matched to the network before Tools publish it.
+     * Every interface with its MAC and addresses: an address counts only when it is on one of
+     * the VM's own NICs, traced by MAC (see {@link IpFilter}), so the MACs must be in the output.
+     * iproute2 is on every current distribution; ifconfig is the fallback for minimal images.
      */
-    public static final String LINUX_DISCOVERY_WITH_MACS = "ip address show";
+    public static final String LINUX_DISCOVERY = "ip address show || ifconfig -a";
 
-    public static final String WINDOWS_DISCOVERY_WITH_MACS = "ipconfig /all";
+    /** {@code /all} prints each adapter's Physical Address; parsed language-independently. */
+    public static final String WINDOWS_DISCOVERY = "ipconfig /all";
 
     /**
      * An instant clone wakes up with its parent's network state; reloading the NIC driver makes
@@ -41,19 +37,8 @@ public final class GuestCommands {
 
     /** The override when one is given, else the OS default. */
     public static String discoveryCommand(GuestOs os, String override) {
-        return discoveryCommand(os, override, false);
-    }
-
-    /**
-     * @param needMacs a network filter is set: the default command is one that also prints
-     *     each interface's MAC
-     */
-    public static String discoveryCommand(GuestOs os, String override, boolean needMacs) {
         if (override != null && !override.isBlank()) {
             return override.trim();
-        }
-        if (needMacs) {
-            return os == GuestOs.WINDOWS ? WINDOWS_DISCOVERY_WITH_MACS : LINUX_DISCOVERY_WITH_MACS;
         }
         return os == GuestOs.WINDOWS ? WINDOWS_DISCOVERY : LINUX_DISCOVERY;
     }

@@ -46,7 +46,7 @@ public final class GuestOpsDiscovery {
     public DiscoveryOutcome step(GuestTarget target, GuestOs os, String commandOverride, IpFilter filter) {
         Objects.requireNonNull(os, "os");
         Objects.requireNonNull(filter, "filter");
-        String command = GuestCommands.discoveryCommand(os, commandOverride, filter.network() != null);
+        String command = GuestCommands.discoveryCommand(os, commandOverride);
         Slot slot = slots.computeIfAbsent(target.key(), key -> runner.newSlot());
         synchronized (slot) {
             RunStep step = runner.step(slot, target, WHAT, id -> GuestCommands.wrap(os, command, id));

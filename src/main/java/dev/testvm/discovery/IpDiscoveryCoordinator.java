@@ -61,7 +61,7 @@ public final class IpDiscoveryCoordinator {
     }
 
     public DiscoveryResult step(DiscoveryRequest request) {
-        IpFilter filter = new IpFilter(request.family(), request.network());
+        IpFilter filter = request.filter();
         Optional<GuestOs> os = GuestOs.resolve(request.os(), request.vmInfo());
         IpChoice tools = ToolsIpSource.choose(request.vmInfo(), filter);
         DiscoveryStrategy strategy = request.strategy();

@@ -1,9 +1,13 @@
 package dev.testvm.discovery;
 
 import dev.testvm.vsphere.GuestNic;
+import dev.testvm.vsphere.VirtualNic;
 import dev.testvm.vsphere.VmInfo;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,22 +19,42 @@ import java.util.stream.Collectors;
  * Decides which of the addresses a source reported is THE address of a TestVM.
  *
  * <p>Filters run in a fixed order: addresses no other machine could reach (loopback,
- * link-local, multicast, unspecified, reserved) go first, then the family, then the network.
- * The first survivor wins, so the source's own order (interface order in the guest) decides ties.
+ * link-local, multicast, unspecified, reserved) go first, then the family, then the CIDR lists
+ * ({@code excludeCidrs} wins over {@code cidrs}), then the NIC: only addresses on one of the VM's
+ * own virtual NICs count, traced by MAC (as govmomi's {@code WaitForNetIP} does) to
+ * {@code config.hardware.device}. That is what keeps guest-side bridges, tunnels and virtual
+ * switches (docker0, virbr0, cni0, tun0, a Hyper-V vEthernet adapter) out, whatever order the
+ * guest lists them in: their MACs are none of the VM's. Survivors are ordered by the VM's NIC
+ * order, then by the source's order.
  *
- * @param network a vSphere network name, or null/blank for any network; it is checked against
- *     what VMware Tools published in {@code guest.net}: the NIC's addresses, or its MAC when the
- *     source printed which interface (MAC) each address belongs to
+ * <p>Output that prints no MAC at all (a custom command) cannot be traced: its addresses are
+ * taken as printed, except that a NIC selection then needs Tools' {@code guest.net} to place them.
+ *
+ * @param network a vSphere network name, or null/blank for any network (see {@link NicSelection})
+ * @param nics which of the VM's NICs may carry the address
+ * @param allow {@code spec.ipDiscovery.cidrs}: when not empty, only addresses inside one of them
+ * @param exclude {@code spec.ipDiscovery.excludeCidrs}: never addresses inside one of them
  */
-public record IpFilter(IpFamily family, String network) {
+public record IpFilter(IpFamily family, NicSelection nics, List<Cidr> allow, List<Cidr> exclude) {
 
     public IpFilter {
         Objects.requireNonNull(family, "family");
-        network = network == null || network.isBlank() ? null : network;
+        nics = nics == null ? NicSelection.ANY : nics;
+        allow = allow == null ? List.of() : List.copyOf(allow);
+        exclude = exclude == null ? List.of() : List.copyOf(exclude);
+    }
+
+    public IpFilter(IpFamily family, String network) {
+        this(family, new NicSelection(network, null, null), List.of(), List.of());
     }
 
     public static IpFilter of(IpFamily family) {
-        return new IpFilter(family, null);
+        return new IpFilter(family, NicSelection.ANY, List.of(), List.of());
+    }
+
+    /** {@code spec.ipDiscovery.network}, null for any. */
+    public String network() {
+        return nics.network();
     }
 
     /**
@@ -81,17 +105,97 @@ public record IpFilter(IpFamily family, String network) {
             String apipa = hasApipa(found) ? "; the IPv4 address is a self-assigned 169.254 one: DHCP has not answered yet" : "";
             return IpChoice.none(addresses, "no " + family.specValue() + " address yet (found " + addresses + ")" + apipa);
         }
+        List<InetAddress> inRange = ofFamily.stream().filter(this::inRanges).toList();
+        if (inRange.isEmpty()) {
+            return IpChoice.none(addresses, "no " + family.specValue() + " address inside " + describeRanges()
+                    + " yet (found " + addresses + ")");
+        }
+        List<VirtualNic> vmNics = tools == null ? List.of() : tools.virtualNics();
+        if (vmNics.isEmpty()) {
+            return legacyNetworkChoice(inRange, macs, tools, addresses);
+        }
+        List<GuestNic> toolsNics = tools.nics();
+        List<VirtualNic> selected = nics.select(vmNics, toolsNics);
+        if (selected.isEmpty()) {
+            return IpChoice.none(addresses, "no NIC of the VM matches " + nics.describe() + " (its NICs: "
+                    + describeVmNics(vmNics) + ")");
+        }
+        List<String> order = selected.stream().map(VirtualNic::macAddress).toList();
+        Map<String, String> traced = macs.isEmpty() && nics.isSet() ? macsFromTools(toolsNics) : macs;
+        if (traced.isEmpty() && nics.isSet()) {
+            return IpChoice.none(addresses, waitingForGuestNet());
+        }
+        List<InetAddress> onNics = new ArrayList<>();
+        for (InetAddress address : inRange) {
+            String mac = traced.get(IpScanner.format(address));
+            if (traced.isEmpty() || order.contains(mac)) {
+                onNics.add(address);
+            }
+        }
+        if (onNics.isEmpty()) {
+            return IpChoice.none(addresses, "no " + family.specValue() + " address on the VM's own NICs ("
+                    + nics.describe() + ": " + order + ") yet; found " + describeTraced(inRange, traced));
+        }
+        // Stable: the VM's first NIC wins over a second one, whatever order the guest printed.
+        onNics.sort(Comparator.comparingInt(a -> rank(order, traced.get(IpScanner.format(a)))));
+        return new IpChoice(IpScanner.format(onNics.get(0)), addresses, null);
+    }
+
+    private boolean inRanges(InetAddress address) {
+        if (exclude.stream().anyMatch(c -> c.contains(address))) {
+            return false;
+        }
+        return allow.isEmpty() || allow.stream().anyMatch(c -> c.contains(address));
+    }
+
+    private String describeRanges() {
+        String allowed = allow.isEmpty() ? "" : "spec.ipDiscovery.cidrs " + allow;
+        String excluded = exclude.isEmpty() ? "" : "outside spec.ipDiscovery.excludeCidrs " + exclude;
+        return allowed.isEmpty() || excluded.isEmpty() ? allowed + excluded : allowed + " and " + excluded;
+    }
+
+    private static int rank(List<String> order, String mac) {
+        int index = mac == null ? -1 : order.indexOf(mac);
+        return index < 0 ? order.size() : index;
+    }
+
+    private static Map<String, String> macsFromTools(List<GuestNic> toolsNics) {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (GuestNic nic : toolsNics) {
+            for (String text : nic.ipAddresses()) {
+                IpScanner.parseLiteral(text).ifPresent(a -> result.putIfAbsent(IpScanner.format(a),
+                        IpScanner.normalizeMac(nic.macAddress())));
+            }
+        }
+        return result;
+    }
+
+    private static String describeTraced(List<InetAddress> found, Map<String, String> traced) {
+        return found.stream().map(a -> IpScanner.format(a) + " (MAC " + traced.getOrDefault(IpScanner.format(a), "unknown") + ")")
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private static String describeVmNics(List<VirtualNic> vmNics) {
+        return vmNics.stream().map(n -> n.macAddress() + " on " + (n.network() != null ? n.network()
+                : n.portgroupKey() != null ? n.portgroupKey() : "?")).collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    /**
+     * The VM's devices are unknown (a source that did not read them): the network is matched
+     * through what Tools list in {@code guest.net}, by address or by the interface's MAC.
+     */
+    private IpChoice legacyNetworkChoice(List<InetAddress> ofFamily, Map<String, String> macs, VmInfo tools,
+            List<String> addresses) {
+        String network = nics.network();
         if (network == null) {
             return new IpChoice(IpScanner.format(ofFamily.get(0)), addresses, null);
         }
-        List<GuestNic> nics = tools == null ? List.of() : tools.nics();
-        if (nics.isEmpty()) {
-            return IpChoice.none(addresses,
-                    "waiting for VMware Tools to publish guest.net, needed to tell which address is on network '"
-                            + network + "'");
+        List<GuestNic> toolsNics = tools == null ? List.of() : tools.nics();
+        if (toolsNics.isEmpty()) {
+            return IpChoice.none(addresses, waitingForGuestNet());
         }
-        Set<String> onNetwork = addressesOnNetwork(nics);
-        Set<String> macsOnNetwork = macsOnNetwork(nics);
+        Set<String> onNetwork = addressesOnNetwork(toolsNics, network);
+        Set<String> macsOnNetwork = macsOnNetwork(toolsNics, network);
         for (InetAddress address : ofFamily) {
             String text = IpScanner.format(address);
             if (onNetwork.contains(text) || macsOnNetwork.contains(macs.get(text))) {
@@ -99,10 +203,14 @@ public record IpFilter(IpFamily family, String network) {
             }
         }
         return IpChoice.none(addresses, "no " + family.specValue() + " address on network '" + network
-                + "' yet (found " + addresses + "; Tools list " + describe(nics) + ")");
+                + "' yet (found " + addresses + "; Tools list " + describe(toolsNics) + ")");
     }
 
-    private Set<String> addressesOnNetwork(List<GuestNic> nics) {
+    private String waitingForGuestNet() {
+        return "waiting for VMware Tools to publish guest.net, needed to tell which address is on " + nics.describe();
+    }
+
+    private static Set<String> addressesOnNetwork(List<GuestNic> nics, String network) {
         Set<String> result = new LinkedHashSet<>();
         for (GuestNic nic : nics) {
             if (network.equals(nic.network())) {
@@ -114,7 +222,7 @@ public record IpFilter(IpFamily family, String network) {
         return result;
     }
 
-    private Set<String> macsOnNetwork(List<GuestNic> nics) {
+    private static Set<String> macsOnNetwork(List<GuestNic> nics, String network) {
         Set<String> result = new LinkedHashSet<>();
         for (GuestNic nic : nics) {
             if (network.equals(nic.network()) && nic.macAddress() != null && !nic.macAddress().isBlank()) {

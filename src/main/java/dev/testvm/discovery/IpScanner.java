@@ -34,61 +34,30 @@ public final class IpScanner {
     private static final Pattern BROADCAST_LABEL = Pattern.compile("(?i)(?:\\bbrd|\\bbroadcast|\\bbcast)[ :]*$");
     private static final Pattern IPV6ISH = Pattern.compile("[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:]*(?:\\d{1,3}(?:\\.\\d{1,3}){3})?");
 
-    // Six pairs of hex digits joined by ':' (iproute2, ifconfig) or '-' (ipconfig /all), standing alone.
-    private static final Pattern MAC = Pattern.compile(
-            "(?i)(?<![0-9a-f:-])[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\\1[0-9a-f]{2}){4}(?![0-9a-f:-])");
-
     private IpScanner() {}
 
     /**
-     * The hardware address of the interface each address in {@code text} was printed under, for
-     * the {@code network} filter: Tools tell which MAC is on which vSphere network long before
-     * they publish the addresses. Output of {@code ip address show}, {@code ifconfig} and
-     * {@code ipconfig /all} comes in blocks, one per interface, each opened by a line that is
-     * not indented; the block's first MAC (other than all-zero or broadcast) belongs to every
-     * address in it. Output without MACs (e.g. the Linux default command's) maps nothing.
+     * The hardware address of the interface each address in {@code text} was printed under:
+     * how an address is traced to one of the VM's own NICs (see {@link GuestInterfaces} for the
+     * formats understood). Addresses of interfaces that print no MAC (tunnels, loopback) and
+     * output without MACs at all map nothing.
      *
      * @return canonical address (as {@link #format}) → lower-case, colon-separated MAC
      */
     public static Map<String, String> macsByAddress(String text) {
         Map<String, String> result = new LinkedHashMap<>();
-        if (text == null || text.isEmpty()) {
-            return result;
-        }
-        List<String> block = new ArrayList<>();
-        for (String line : text.split("\\R")) {
-            if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
-                attribute(block, result);
-                block.clear();
+        for (GuestInterfaces.Interface nic : GuestInterfaces.parse(text)) {
+            if (nic.mac() == null) {
+                continue;
             }
-            block.add(line);
-        }
-        attribute(block, result);
-        return result;
-    }
-
-    private static void attribute(List<String> block, Map<String, String> result) {
-        String mac = null;
-        for (String line : block) {
-            Matcher matcher = MAC.matcher(line);
-            while (mac == null && matcher.find()) {
-                String candidate = matcher.group().toLowerCase(Locale.ROOT).replace('-', ':');
-                if (!candidate.equals("00:00:00:00:00:00") && !candidate.equals("ff:ff:ff:ff:ff:ff")) {
-                    mac = candidate;
-                }
-            }
-        }
-        if (mac == null) {
-            return;
-        }
-        for (String line : block) {
-            Matcher matcher = CANDIDATE.matcher(line);
+            Matcher matcher = CANDIDATE.matcher(nic.text());
             while (matcher.find()) {
                 for (InetAddress address : literalsIn(matcher.group())) {
-                    result.putIfAbsent(format(address), mac);
+                    result.putIfAbsent(format(address), nic.mac());
                 }
             }
         }
+        return result;
     }
 
     /** Lower case with colons, as {@link #macsByAddress} returns it; null stays null. */

@@ -26,7 +26,7 @@ public final class DiscoveryIpFinder implements IpFinder {
     }
 
     @Override
-    public Result find(Pass pass, MoRef vm, VmInfo info, IpDiscoverySpec spec) {
+    public Result find(Pass pass, MoRef vm, VmInfo info, IpDiscoverySpec spec, IpDiscoveryCheck.Checked checked) {
         TestVM testVM = pass.testVM();
         String strategy = spec.getStrategy() == null ? "auto" : spec.getStrategy().name();
         DiscoveryRequest.Builder request = DiscoveryRequest.builder(pass.uid(), pass.vcenter(), vm, info)
@@ -35,6 +35,9 @@ public final class DiscoveryIpFinder implements IpFinder {
                         ? "auto" : testVM.getSpec().getGuest().getOs().name())
                 .command(spec.getCommand())
                 .network(spec.getNetwork())
+                .nicIndex(checked.nics().index())
+                .portgroupKey(checked.nics().portgroupKey())
+                .cidrs(checked.allow(), checked.exclude())
                 .family(spec.getFamily() == null ? "IPv4" : spec.getFamily().name())
                 .refreshNetwork(testVM.getSpec().getCloneType() == CloneTypeSpec.instant);
         GuestProblem secretProblem = null;

@@ -12,9 +12,10 @@ public interface IpFinder {
     /**
      * One non-blocking discovery step.
      *
+     * @param checked the NIC selection and address ranges, checked against vCenter
      * @return an IP (with all addresses and its source) or why not yet and when to ask again
      */
-    Result find(Pass pass, MoRef vm, VmInfo info, IpDiscoverySpec spec);
+    Result find(Pass pass, MoRef vm, VmInfo info, IpDiscoverySpec spec, IpDiscoveryCheck.Checked checked);
 
     /** Drops per-TestVM discovery state. */
     void forget(String uid);

@@ -11,29 +11,39 @@ import dev.testvm.vsphere.VmInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** WaitingForIP: asks the discovery strategies for the guest's IP and records the first valid one. */
 final class IpStep {
 
+    /** While an address settles, discovery is asked again this often, so a change is seen. */
+    private static final Duration SETTLE_RECHECK = Duration.ofMillis(500);
+
     private final VSphereEventSource events;
     private final KubeEvents kubeEvents;
     private final IpFinder finder;
+    private final IpDiscoveryCheck check;
+    private final IpSettle settle = new IpSettle();
 
-    IpStep(VSphereEventSource events, KubeEvents kubeEvents, IpFinder finder) {
+    IpStep(VSphereEventSource events, KubeEvents kubeEvents, IpFinder finder, PlacementResolver placement) {
         this.events = events;
         this.kubeEvents = kubeEvents;
         this.finder = finder;
+        this.check = new IpDiscoveryCheck(placement);
     }
 
     void forget(String uid) {
         finder.forget(uid);
+        check.forget(uid);
+        settle.forget(uid);
     }
 
     StepResult run(Pass pass) {
         TestVM testVM = pass.testVM();
         TestVMStatus status = pass.status();
         MoRef vm = MoRef.parse(status.getVm().getMoRef());
-        if (status.getIp() != null && Conditions.isTrue(status, ConditionTypes.READY)) {
+        if (status.getIp() != null && (Conditions.isTrue(status, ConditionTypes.READY)
+                || Conditions.isTrue(status, ConditionTypes.IP_ASSIGNED))) {
             // A Ready VM stays followed (costs nothing until it changes): a VM destroyed outside the
             // operator is reported by the watcher, and becomes VMNotFound without a vCenter read.
             if (events.reportedGone(vm)) {
@@ -48,30 +58,12 @@ final class IpStep {
             kubeEvents.normal(testVM, "WaitingForIP", "VM powered on; discovering its IP");
         }
         VmInfo info = VmLookup.read(pass, vm);
-        var milestones = Milestone.of(status);
-        if (info.toolsRunning()) {
-            if (milestones.getToolsRunningAt() == null) {
-                milestones.setToolsRunningAt(pass.now().toString());
-            }
-            Conditions.set(testVM, ConditionTypes.TOOLS_RUNNING, true, "ToolsRunning", "VMware Tools are running", pass.now());
-        } else {
-            Conditions.set(testVM, ConditionTypes.TOOLS_RUNNING, false, "ToolsNotRunning", "waiting for VMware Tools in the guest", pass.now());
-        }
+        recordTools(pass, info);
 
         IpDiscoverySpec discovery = testVM.getSpec().getIpDiscovery() == null ? new IpDiscoverySpec() : testVM.getSpec().getIpDiscovery();
-        Instant poweredOn = Milestone.parse(milestones.getPoweredOnAt());
-        Duration timeout = Durations.parse(discovery.getTimeout() == null ? "10m" : discovery.getTimeout());
-        if (poweredOn != null && pass.now().isAfter(poweredOn.plus(timeout))) {
-            finder.forget(pass.uid());
-            // The last pass said why there was no address yet; that is what the user needs to see.
-            String last = Conditions.find(status, ConditionTypes.IP_ASSIGNED)
-                    .filter(c -> "False".equals(c.getStatus()) && c.getMessage() != null && !c.getMessage().isBlank())
-                    .map(c -> " (last: " + c.getMessage() + ")").orElse("");
-            throw TestVMProblem.terminal(Reasons.IP_DISCOVERY_TIMEOUT,
-                    "spec.ipDiscovery.timeout: no IP found within " + discovery.getTimeout() + " of power-on" + last);
-        }
-
-        IpFinder.Result result = finder.find(pass, vm, info, discovery);
+        failOnTimeout(pass, discovery);
+        IpDiscoveryCheck.Checked checked = check.check(pass, info, discovery);
+        IpFinder.Result result = finder.find(pass, vm, info, discovery, checked);
         if (result.guestOS() != null) {
             status.setGuestOS(result.guestOS());
         }
@@ -81,9 +73,50 @@ final class IpStep {
             Conditions.set(testVM, ConditionTypes.READY, false, result.reason(), result.message(), pass.now());
             return StepResult.requeue(result.retryAfter());
         }
+        Duration settleTime = discovery.getSettle() == null ? Duration.ZERO : Durations.parse(discovery.getSettle());
+        Optional<Duration> left = settle.remaining(pass.uid(), result.ip(), settleTime, pass.now());
+        if (left.isPresent()) {
+            String message = "IP " + result.ip() + " from " + result.source() + " unchanged since "
+                    + settle.since(pass.uid(), result.ip()) + "; spec.ipDiscovery.settle wants " + discovery.getSettle();
+            Conditions.set(testVM, ConditionTypes.IP_ASSIGNED, false, Reasons.IP_SETTLING, message, pass.now());
+            Conditions.set(testVM, ConditionTypes.READY, false, Reasons.IP_SETTLING, message, pass.now());
+            return StepResult.requeue(min(left.get(), SETTLE_RECHECK));
+        }
         recordIp(pass, result.ip(), result.addresses(), result.source());
         finder.forget(pass.uid());
+        settle.forget(pass.uid());
         return StepResult.PROCEED;
+    }
+
+    private static void recordTools(Pass pass, VmInfo info) {
+        var milestones = Milestone.of(pass.status());
+        if (info.toolsRunning()) {
+            if (milestones.getToolsRunningAt() == null) {
+                milestones.setToolsRunningAt(pass.now().toString());
+            }
+            Conditions.set(pass.testVM(), ConditionTypes.TOOLS_RUNNING, true, "ToolsRunning", "VMware Tools are running", pass.now());
+        } else {
+            Conditions.set(pass.testVM(), ConditionTypes.TOOLS_RUNNING, false, "ToolsNotRunning",
+                    "waiting for VMware Tools in the guest", pass.now());
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private void failOnTimeout(Pass pass, IpDiscoverySpec discovery) {
+        Instant poweredOn = Milestone.parse(Milestone.of(pass.status()).getPoweredOnAt());
+        Duration timeout = Durations.parse(discovery.getTimeout() == null ? "10m" : discovery.getTimeout());
+        if (poweredOn != null && pass.now().isAfter(poweredOn.plus(timeout))) {
+            forget(pass.uid());
+            // The last pass said why there was no address yet; that is what the user needs to see.
+            String last = Conditions.find(pass.status(), ConditionTypes.IP_ASSIGNED)
+                    .filter(c -> "False".equals(c.getStatus()) && c.getMessage() != null && !c.getMessage().isBlank())
+                    .map(c -> " (last: " + c.getMessage() + ")").orElse("");
+            throw TestVMProblem.terminal(Reasons.IP_DISCOVERY_TIMEOUT,
+                    "spec.ipDiscovery.timeout: no IP found within " + discovery.getTimeout() + " of power-on" + last);
+        }
     }
 
     /**

@@ -49,6 +49,12 @@ final class PlacementResolver {
         return datacenter(placement) + "/vm/" + trim(spec.getTemplate());
     }
 
+    /** The inventory path of a network named in the spec: below the datacenter's network folder. */
+    String networkPath(TestVMSpec spec, String network) {
+        Placement placement = spec.getPlacement() == null ? new Placement() : spec.getPlacement();
+        return datacenter(placement) + "/network/" + trim(network);
+    }
+
     private String datacenter(Placement placement) {
         return placement.getDatacenter() != null ? placement.getDatacenter() : defaultDatacenter;
     }

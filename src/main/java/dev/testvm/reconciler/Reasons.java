@@ -19,6 +19,13 @@ public final class Reasons {
     public static final String GUEST_COMMAND_FAILED = "GuestCommandFailed";
     public static final String IP_DISCOVERY_TIMEOUT = "IPDiscoveryTimeout";
     public static final String WAITING_FOR_IP = "WaitingForIP";
+    /** spec.ipDiscovery.network names no network, or none of the VM's NICs is on it. */
+    public static final String NETWORK_NOT_FOUND = "NetworkNotFound";
+    /** spec.ipDiscovery.nicIndex is beyond the VM's NICs. */
+    public static final String NIC_NOT_FOUND = "NICNotFound";
+    public static final String INVALID_CIDR = "InvalidCIDR";
+    /** An address was found; it must stay the same for spec.ipDiscovery.settle. */
+    public static final String IP_SETTLING = "IPSettling";
     public static final String CLONING = "Cloning";
     public static final String POWERING_ON = "PoweringOn";
     public static final String IP_FOUND = "IPFound";

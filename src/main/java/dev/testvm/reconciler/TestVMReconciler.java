@@ -74,7 +74,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         PlacementResolver placement = new PlacementResolver(config.vcenter().datacenter());
         this.clone = new CloneStep(placement, events, taskPoll, kubeEvents, ClusterIdentity.of(config.clusterId(), client));
         this.powerOn = new PowerOnStep(events, taskPoll, kubeEvents);
-        this.ip = new IpStep(events, kubeEvents, finders.create(new GuestCredentialsReader(client)));
+        this.ip = new IpStep(events, kubeEvents, finders.create(new GuestCredentialsReader(client)), placement);
         this.expiry = new ExpiryStep(client, kubeEvents);
         this.deletion = new VmDeletion(placement, events, taskPoll, kubeEvents);
         this.slots = new TaskSlotQueue(() -> vcenter.isConnected() ? vcenter.get().taskSlots().free() : 0, slotEvents::wake);

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param ipAddress Tools' {@code guest.ipAddress}, null until Tools publish one
  * @param extraConfig the VM's {@code config.extraConfig} as strings
  * @param currentSnapshot {@code snapshot.currentSnapshot}, null when the VM has no snapshot
+ * @param virtualNics the VM's ethernet cards in device order, from {@code config.hardware.device}
  */
 public record VmInfo(
         MoRef moRef,
@@ -26,10 +27,12 @@ public record VmInfo(
         String ipAddress,
         List<GuestNic> nics,
         Map<String, String> extraConfig,
-        MoRef currentSnapshot) {
+        MoRef currentSnapshot,
+        List<VirtualNic> virtualNics) {
 
     public VmInfo {
         nics = nics == null ? List.of() : List.copyOf(nics);
+        virtualNics = virtualNics == null ? List.of() : List.copyOf(virtualNics);
         extraConfig = extraConfig == null ? Map.of() : Map.copyOf(extraConfig);
     }
 }

@@ -17,9 +17,9 @@ class GuestCommandsTest {
 
     @Test
     void defaults_and_override() {
-        assertThat(GuestCommands.discoveryCommand(GuestOs.LINUX, null))
-                .isEqualTo("ip address show scope global | grep global | cut -b10- | cut -d/ -f1");
-        assertThat(GuestCommands.discoveryCommand(GuestOs.WINDOWS, "  ")).isEqualTo("ipconfig");
+        // Both defaults print each interface's MAC: addresses are traced to the VM's own NICs.
+        assertThat(GuestCommands.discoveryCommand(GuestOs.LINUX, null)).isEqualTo("ip address show || ifconfig -a");
+        assertThat(GuestCommands.discoveryCommand(GuestOs.WINDOWS, "  ")).isEqualTo("ipconfig /all");
         assertThat(GuestCommands.discoveryCommand(GuestOs.LINUX, "hostname -I")).isEqualTo("hostname -I");
     }
 
@@ -77,13 +77,5 @@ class GuestCommandsTest {
     void network_refresh_commands() {
         assertThat(GuestCommands.networkRefreshCommand(GuestOs.LINUX)).contains("modprobe -r vmxnet3").contains("dhclient");
         assertThat(GuestCommands.networkRefreshCommand(GuestOs.WINDOWS)).isEqualTo("ipconfig /renew");
-    }
-
-    @Test
-    void a_network_filter_asks_for_output_with_macs_unless_the_command_is_overridden() {
-        assertThat(GuestCommands.discoveryCommand(GuestOs.LINUX, null, true)).isEqualTo("ip address show");
-        assertThat(GuestCommands.discoveryCommand(GuestOs.WINDOWS, "", true)).isEqualTo("ipconfig /all");
-        assertThat(GuestCommands.discoveryCommand(GuestOs.WINDOWS, "ipconfig", true)).isEqualTo("ipconfig");
-        assertThat(GuestCommands.discoveryCommand(GuestOs.LINUX, null, false)).isEqualTo(GuestCommands.LINUX_DISCOVERY);
     }
 }

@@ -20,7 +20,7 @@ final class Vms {
 
     static VmInfo info(boolean toolsRunning, String guestFamily, String guestId, String ipAddress, List<GuestNic> nics) {
         return new VmInfo(VM, "ci-build-42", "uid-42", false, PowerState.POWERED_ON, null, toolsRunning,
-                toolsRunning, guestFamily, guestId, ipAddress, nics, Map.of(), null);
+                toolsRunning, guestFamily, guestId, ipAddress, nics, Map.of(), null, List.of());
     }
 
     /** Tools run, guest operations are ready, no address published yet. */

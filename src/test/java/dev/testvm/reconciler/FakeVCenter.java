@@ -42,7 +42,7 @@ final class FakeVCenter implements VCenter {
             return new VmInfo(moRef, name, instanceUuid, template, power, new MoRef("HostSystem", "host-1"), tools, tools,
                     tools ? "linuxGuest" : null, "ubuntu64Guest", ip,
                     ip == null ? List.of() : List.of(new GuestNic("VM Network", "00:50:56:00:00:01", true, List.of(ip))),
-                    extraConfig, snapshot);
+                    extraConfig, snapshot, List.of());
         }
     }
 

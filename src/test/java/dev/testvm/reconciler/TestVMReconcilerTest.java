@@ -40,7 +40,8 @@ class TestVMReconcilerTest {
     static TestVMReconciler newReconciler(FakeVCenter vcenter) {
         IpFinder toolsOnly = new IpFinder() {
             @Override
-            public Result find(Pass pass, MoRef vm, dev.testvm.vsphere.VmInfo info, dev.testvm.api.IpDiscoverySpec spec) {
+            public Result find(Pass pass, MoRef vm, dev.testvm.vsphere.VmInfo info, dev.testvm.api.IpDiscoverySpec spec,
+                    IpDiscoveryCheck.Checked checked) {
                 return info.ipAddress() == null
                         ? Result.notYet(Reasons.WAITING_FOR_IP, "no IP yet", Duration.ofSeconds(1), null)
                         : Result.found(info.ipAddress(), List.of(info.ipAddress()), "Tools", "linux");

@@ -13,7 +13,8 @@ public final class VmProperties {
     public static final List<String> PATHS = List.of(
             "name", "config.instanceUuid", "config.template", "runtime.powerState", "runtime.host",
             "guest.toolsRunningStatus", "guest.guestOperationsReady", "guest.guestFamily", "config.guestId",
-            "guest.ipAddress", "guest.net", "config.extraConfig", "snapshot.currentSnapshot");
+            "guest.ipAddress", "guest.net", "config.extraConfig", "snapshot.currentSnapshot",
+            "config.hardware.device");
 
     private VmProperties() {}
 
@@ -33,7 +34,8 @@ public final class VmProperties {
                 blankToNull(Values.text(content.get("guest.ipAddress"))),
                 Values.guestNics(content.get("guest.net")),
                 Values.optionValues(content.get("config.extraConfig")),
-                Values.moRef(content.get("snapshot.currentSnapshot")));
+                Values.moRef(content.get("snapshot.currentSnapshot")),
+                Values.virtualNics(content.get("config.hardware.device")));
     }
 
     private static String blankToNull(String s) {

@@ -4,6 +4,7 @@ import dev.testvm.vsphere.GuestNic;
 import dev.testvm.vsphere.GuestProcess;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.TaskInfo;
+import dev.testvm.vsphere.VirtualNic;
 import dev.testvm.vsphere.soap.FaultMapper;
 import dev.testvm.vsphere.soap.XmlElement;
 import java.util.ArrayList;
@@ -45,6 +46,32 @@ public final class Values {
             List<String> ips = nic.children("ipAddress").stream().map(XmlElement::text).toList();
             nics.add(new GuestNic(nic.childText("network"), nic.childText("macAddress"),
                     "true".equals(nic.childText("connected")), ips));
+        }
+        return nics;
+    }
+
+    /**
+     * The ethernet cards of an {@code ArrayOfVirtualDevice}, in device order. Every subtype of
+     * {@code VirtualEthernetCard} (vmxnet3, e1000, SR-IOV, ...) and no other device carries a
+     * {@code macAddress}, so that is what identifies them.
+     */
+    public static List<VirtualNic> virtualNics(XmlElement val) {
+        List<VirtualNic> nics = new ArrayList<>();
+        if (val == null) {
+            return nics;
+        }
+        for (XmlElement device : val.children("VirtualDevice")) {
+            String mac = device.childText("macAddress");
+            if (mac == null || mac.isBlank()) {
+                continue;
+            }
+            XmlElement backing = device.child("backing");
+            String network = backing == null ? null : backing.childText("deviceName");
+            XmlElement port = backing == null ? null : backing.child("port");
+            String portgroup = port == null ? null : port.childText("portgroupKey");
+            String key = device.childText("key");
+            nics.add(new VirtualNic(key == null ? -1 : Integer.parseInt(key.trim()),
+                    mac.trim().toLowerCase(Locale.ROOT), network, portgroup));
         }
         return nics;
     }
