@@ -177,6 +177,9 @@ func renderGuestFiles(st *vmState) map[string]string {
 	files["ipconfig-all"] = st.renderIPConfig(true)
 	files["hostname"] = st.hostName + "\n"
 	files["user"] = st.knobs.GuestUser + "\n"
+	for name, body := range st.extraFiles() {
+		files[name] = body
+	}
 	return files
 }
 

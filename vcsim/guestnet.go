@@ -94,7 +94,7 @@ func (st *vmState) addrs(i int) []guestAddr {
 		if st.phase == phaseAPIPA {
 			out = append(out, guestAddr{ip: st.apipa(i), prefix: 16, link: true})
 		} else {
-			out = append(out, guestAddr{ip: st.ipv4(i), prefix: 24})
+			out = append(out, guestAddr{ip: st.nicIPv4(i), prefix: 24})
 		}
 	}
 	if fam != "ipv4" && st.phase == phaseReal {
@@ -113,7 +113,7 @@ func (st *vmState) realIPs() []string {
 	}
 	for i := 0; i < n; i++ {
 		if st.knobs.IPFamily != "ipv6" {
-			out = append(out, st.ipv4(i))
+			out = append(out, st.finalIPv4(i))
 		}
 		if st.knobs.IPFamily != "ipv4" {
 			out = append(out, st.ipv6(i))
@@ -137,6 +137,9 @@ func (st *vmState) currentIPs() []string {
 
 // primaryIP is what Tools report as guest.ipAddress: first IPv4 (APIPA too), else first global IPv6.
 func (st *vmState) primaryIP() string {
+	if ip := st.bridgePrimary(); ip != "" {
+		return ip
+	}
 	var v6 string
 	for i := range st.nics {
 		for _, a := range st.addrs(i) {
@@ -175,7 +178,7 @@ func (st *vmState) guestNet() []types.GuestNicInfo {
 		}
 		out = append(out, info)
 	}
-	return out
+	return st.withBridgeNics(out)
 }
 
 func netKey(ip string, nics []types.GuestNicInfo) string {

@@ -42,6 +42,7 @@ func (st *vmState) renderIPAddr(family string, global bool) string {
 		}
 	}
 
+	b.WriteString(st.renderBridges(true, family))
 	for i, n := range st.nics {
 		name := st.ifName(i)
 		var lines []string
@@ -75,6 +76,7 @@ func (st *vmState) renderIPAddr(family string, global bool) string {
 			b.WriteString(l + "\n")
 		}
 	}
+	b.WriteString(st.renderBridges(false, family))
 	return b.String()
 }
 
@@ -138,6 +140,7 @@ func (st *vmState) renderIPConfig(all bool) string {
 			"   IP Routing Enabled. . . . . . . . : No",
 			"   WINS Proxy Enabled. . . . . . . . : No", "")
 	}
+	add(st.ipconfigBridges(true, all)...)
 	for i, n := range st.nics {
 		add("", fmt.Sprintf("Ethernet adapter %s:", st.ifName(i)), "")
 		add("   Connection-specific DNS Suffix  . : ")
@@ -168,6 +171,7 @@ func (st *vmState) renderIPConfig(all bool) string {
 		}
 		add("   Default Gateway . . . . . . . . . : " + gw)
 	}
+	add(st.ipconfigBridges(false, all)...)
 	return strings.Join(lines, "\r\n") + "\r\n"
 }
 

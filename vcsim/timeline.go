@@ -27,6 +27,7 @@ func (s *Sim) boot(st *vmState, gen int, on bool) {
 		stale = st.gen != gen
 		if !stale {
 			st.knobs = parseKnobs(vm.Config.ExtraConfig)
+			st.extras = parseExtras(vm.Config.ExtraConfig)
 			st.nics = s.nicsOf(vm, st.knobs)
 			st.guestID = vm.Config.GuestId
 			st.hostName = vm.Name
@@ -57,8 +58,10 @@ func (s *Sim) boot(st *vmState, gen int, on bool) {
 		if k.APIPASeconds > 0 && k.IPFamily != "ipv6" {
 			st.after(s.scaled(d), func() { s.guestIP(st, gen, phaseAPIPA) })
 			st.after(s.scaled(d+k.APIPASeconds), func() { s.guestIP(st, gen, phaseReal) })
+			s.scheduleExtras(st, gen, d+k.APIPASeconds)
 		} else {
 			st.after(s.scaled(d), func() { s.guestIP(st, gen, phaseReal) })
+			s.scheduleExtras(st, gen, d)
 		}
 	}
 	s.vms.mu.Unlock()

@@ -29,6 +29,7 @@ type vmState struct {
 	gen       int // bumped on every power state change; stale timers compare it
 	poweredOn bool
 	knobs     Knobs
+	extras    guestExtras // bridges, services, readiness (guestextras.go)
 	nics      []nicInfo
 	hostName  string
 	guestID   string

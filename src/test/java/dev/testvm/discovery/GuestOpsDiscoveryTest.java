@@ -167,7 +167,7 @@ class GuestOpsDiscoveryTest {
         assertThat(outcome).isEqualTo(new Found("10.20.30.41", java.util.List.of("10.20.30.41"), IpSource.GUEST_OPERATIONS));
         assertThat(vcenter.started).allSatisfy(started -> {
             assertThat(started.program()).isEqualTo("C:\\Windows\\System32\\cmd.exe");
-            assertThat(started.arguments()).startsWith("/c \"ipconfig > C:\\Windows\\TEMP\\testvm-t");
+            assertThat(started.arguments()).startsWith("/c \"ipconfig /all > C:\\Windows\\TEMP\\testvm-t");
         });
         assertThat(vcenter.deleted).hasSize(2);
         assertThat(vcenter.files).isEmpty();
