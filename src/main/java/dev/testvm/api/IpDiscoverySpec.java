@@ -26,12 +26,12 @@ public class IpDiscoverySpec {
     @JsonPropertyDescription("Only addresses of the VM's NIC at this position among its network adapters (0 = the first).")
     private Integer nicIndex;
 
-    @Size(max = 32)
+    @Size(max = 16)
     @ValidationRule(value = "self.all(c, isCIDR(c))", message = "spec.ipDiscovery.cidrs entries must be CIDRs such as 10.0.0.0/8 or fd00::/8")
     @JsonPropertyDescription("Only addresses inside one of these ranges (default: any).")
     private List<String> cidrs;
 
-    @Size(max = 32)
+    @Size(max = 16)
     @ValidationRule(value = "self.all(c, isCIDR(c))", message = "spec.ipDiscovery.excludeCidrs entries must be CIDRs such as 172.17.0.0/16")
     @JsonPropertyDescription("Never addresses inside these ranges; wins over cidrs.")
     private List<String> excludeCidrs;

@@ -35,6 +35,10 @@ class TestVMSchemaTest {
             unknown guest os       | {"template":"Templates/ubuntu-22.04","guest":{"os":"plan9"}}             | spec.guest.os: Unsupported value: "plan9"
             secret ref without name | {"template":"Templates/ubuntu-22.04","guest":{"credentialsSecretRef":{}}} | spec.guest.credentialsSecretRef.name: Required value
             zero cpus              | {"template":"Templates/ubuntu-22.04","hardware":{"cpus":0}}              | spec.hardware.cpus: Invalid value: 0
+            not a cidr             | {"template":"Templates/ubuntu-22.04","ipDiscovery":{"cidrs":["10.0.0.0"]}} | spec.ipDiscovery.cidrs entries must be CIDRs
+            not a cidr to exclude  | {"template":"Templates/ubuntu-22.04","ipDiscovery":{"excludeCidrs":["docker0"]}} | spec.ipDiscovery.excludeCidrs entries must be CIDRs
+            negative nic index     | {"template":"Templates/ubuntu-22.04","ipDiscovery":{"nicIndex":-1}}      | spec.ipDiscovery.nicIndex: Invalid value: -1
+            unparseable settle     | {"template":"Templates/ubuntu-22.04","ipDiscovery":{"settle":"a bit"}}   | spec.ipDiscovery.settle in body should match
             """)
     void refusedAtApply(String name, String spec, String expectedMessage) {
         String manifest = "{\"apiVersion\":\"testvm.dev/v1alpha1\",\"kind\":\"TestVM\",\"metadata\":{\"name\":\"bad\",\"namespace\":\"schema\"}"
@@ -47,7 +51,7 @@ class TestVMSchemaTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             minimal       | {"template":"Templates/ubuntu-22.04"}
-            full options  | {"template":"Templates/ubuntu-22.04","cloneType":"linked","snapshot":"base","ttl":"1h30m","ipDiscovery":{"strategy":"guestOperations","family":"any","timeout":"90s"},"extraConfig":{"guestinfo.ci":"1"},"guest":{"os":"linux","credentialsSecretRef":{"name":"creds"}}}
+            full options  | {"template":"Templates/ubuntu-22.04","cloneType":"linked","snapshot":"base","ttl":"1h30m","ipDiscovery":{"strategy":"guestOperations","family":"any","timeout":"90s","cidrs":["10.0.0.0/8","fd00::/8"],"excludeCidrs":["172.17.0.0/16"],"nicIndex":1,"network":"VM Network","settle":"5s"},"extraConfig":{"guestinfo.ci":"1"},"guest":{"os":"linux","credentialsSecretRef":{"name":"creds"}}}
             """)
     void acceptedAtApply(String name, String spec) {
         String manifest = "{\"apiVersion\":\"testvm.dev/v1alpha1\",\"kind\":\"TestVM\",\"metadata\":{\"name\":\"ok-"
