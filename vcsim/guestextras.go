@@ -20,7 +20,7 @@ import (
 // its real IP):
 //
 //	bridges          docker0,virbr0,cni0,flannel.1,tun0,vethernet: guest-side interfaces, up from
-//	                 Tools start, with fixed addresses and their own MACs (tun0 has none)
+//	                 power-on, with fixed addresses and their own MACs (tun0 has none)
 //	bridgesFirst     true: guest commands print them before the real NICs, Tools list them
 //	                 first in guest.net and report the first as guest.ipAddress
 //	ipChangeSeconds  > 0: NIC 0 first gets another lease, replaced by its final address this
@@ -180,9 +180,10 @@ func pairs(s string) map[string]string {
 	return out
 }
 
-// bridgesUp: guest-side interfaces come up with the guest OS, before DHCP answers.
+// bridgesUp: guest-side interfaces come up with the guest OS (docker, libvirt and Hyper-V start
+// early), well before DHCP answers.
 func (st *vmState) bridgesUp() bool {
-	return st.poweredOn && (st.toolsRunning || st.phase != phaseNone)
+	return st.poweredOn
 }
 
 // nicIPv4 is NIC i's IPv4 address now (phase real): an early lease until it changes.
