@@ -382,4 +382,3 @@ func (s *Sim) hostNamed(name string) *simulator.HostSystem {
 	}
 	return nil
 }
-

@@ -88,7 +88,9 @@ func managementIP(h mo.HostSystem) string {
 func getVia(u *url.URL, addr string, cfg *tls.Config) (string, error) {
 	dial := &net.Dialer{Timeout: 2 * time.Second}
 	hc := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: cfg,
-		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) { return dial.DialContext(ctx, network, addr) }}}
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return dial.DialContext(ctx, network, addr)
+		}}}
 	resp, err := hc.Get(u.String())
 	if err != nil {
 		return "", err

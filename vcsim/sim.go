@@ -45,7 +45,7 @@ type Sim struct {
 	hooks   *hooks // managed object receiving redirected SOAP methods
 	files   *fileTokens
 
-	hostCA   *hostCA                                     // vCenter mode: signs the hosts' certificates
+	hostCA   *hostCA                                   // vCenter mode: signs the hosts' certificates
 	esxHosts map[types.ManagedObjectReference]*esxHost // vCenter mode: the hosts serving /guestFile
 
 	cloneMu sync.Mutex // serialises vcsim's (fast) clone step: instanceUuid uniqueness
