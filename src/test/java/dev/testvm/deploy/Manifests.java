@@ -1,6 +1,8 @@
 package dev.testvm.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -23,7 +25,7 @@ final class Manifests {
                 if (node == null || node.isNull() || node.isMissingNode() || node.isEmpty()) {
                     continue; // an empty document (e.g. a template that rendered nothing)
                 }
-                ObjectNode object = (ObjectNode) node;
+                ObjectNode object = (ObjectNode) integralNumbersAsLongs(node);
                 if (objects.put(key(object), object) != null) {
                     throw new IllegalStateException("rendered twice: " + key(object));
                 }
@@ -32,6 +34,21 @@ final class Manifests {
             throw new UncheckedIOException(e);
         }
         return objects;
+    }
+
+    /** 1 and 1.0 are the same number to the API server (kustomize writes the first, the CRD generator the second). */
+    private static JsonNode integralNumbersAsLongs(JsonNode node) {
+        if (node.isNumber() && node.canConvertToExactIntegral()) {
+            return LongNode.valueOf(node.asLong());
+        }
+        if (node instanceof ObjectNode object) {
+            object.fields().forEachRemaining(e -> e.setValue(integralNumbersAsLongs(e.getValue())));
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                array.set(i, integralNumbersAsLongs(array.get(i)));
+            }
+        }
+        return node;
     }
 
     static String key(JsonNode object) {
