@@ -11,7 +11,9 @@ import dev.testvm.vsphere.property.PropertyReader;
 import dev.testvm.vsphere.session.Session;
 import dev.testvm.vsphere.types.ObjectContent;
 import dev.testvm.vsphere.types.Values;
+import dev.testvm.vsphere.transfer.GuestFileTransfers;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.util.List;
 
 /**
@@ -25,9 +27,13 @@ public final class GuestOperations {
     private volatile MoRef processManager;
     private volatile MoRef fileManager;
 
-    public GuestOperations(Session session, PropertyReader reader) {
+    private final GuestFileTransfers transfers;
+
+    /** @param transfers downloads from the ESXi hosts vCenter's transfer URLs name */
+    public GuestOperations(Session session, PropertyReader reader, GuestFileTransfers transfers) {
         this.session = session;
         this.reader = reader;
+        this.transfers = transfers;
     }
 
     public long startProgram(MoRef vm, GuestCredentials auth, String programPath, String arguments) {
@@ -39,15 +45,24 @@ public final class GuestOperations {
     }
 
     /**
-     * {@code InitiateFileTransferFromGuest}, then GET of the URL it returns. That URL names the
-     * host as {@code *} ("the host you are talking to"): we substitute the vCenter's host, and
-     * its port when the URL has none. The GET uses the same TLS rules as the SDK endpoint.
+     * {@code InitiateFileTransferFromGuest}, then GET of the URL it returns. Connected to an ESXi
+     * host directly, that URL names the host as {@code *} ("the host you are talking to"): we
+     * substitute the endpoint's host, and its port when the URL has none, with the endpoint's TLS
+     * rules. Through vCenter it names the VM's ESXi host: see {@link GuestFileTransfers} (its
+     * failures are {@link dev.testvm.vsphere.transfer.GuestFileTransferException}s).
      */
     public byte[] download(MoRef vm, GuestCredentials auth, String guestPath) {
         String url = GuestOperationsMethods.initiateFileTransferFromGuest(session, fileManager(), vm, auth, guestPath);
         URI target = transferUri(url, session.soap().url());
         int[] status = new int[1];
-        byte[] body = session.soap().get(target, status);
+        byte[] body;
+        if (isStarHost(url)) {
+            body = session.soap().get(target, status);
+        } else {
+            HttpResponse<byte[]> response = transfers.get(vm, target);
+            status[0] = response.statusCode();
+            body = response.body();
+        }
         if (status[0] == 200) {
             return body;
         }
@@ -55,13 +70,21 @@ public final class GuestOperations {
             throw new FileNotFoundException("guest file " + guestPath + " of " + vm + " could not be downloaded (HTTP 404)");
         }
         if (status[0] >= 500) {
-            throw new VCenterUnreachableException("guest file download from " + target.getHost() + " failed with HTTP " + status[0], null);
+            if (isStarHost(url)) {
+                throw new VCenterUnreachableException("guest file download from " + target.getHost() + " failed with HTTP " + status[0], null);
+            }
+            throw new VimFaultException("GuestFileTransfer", "guest file download of " + guestPath + " from "
+                    + target.getHost() + " failed with HTTP " + status[0]);
         }
         throw new VimFaultException("GuestFileTransfer", "guest file download of " + guestPath + " failed with HTTP " + status[0]);
     }
 
     public void delete(MoRef vm, GuestCredentials auth, String guestPath) {
         GuestOperationsMethods.deleteFileInGuest(session, fileManager(), vm, auth, guestPath);
+    }
+
+    static boolean isStarHost(String url) {
+        return url.matches("^https?://\\*([:/?].*)?$");
     }
 
     /** Replaces a {@code *} host by the vCenter's (the XML parser already turned {@code &amp;} into {@code &}). */
