@@ -147,8 +147,13 @@ public final class GuestFileTransfers {
                     endpoint.connectHost(), port, "TLS with " + host + at + " failed: " + describe(e));
         }
         String why = isUnreachable(e) ? "cannot connect to " : "download failed from ";
+        String advice = HostEndpoint.isIpLiteral(endpoint.connectHost())
+                ? "; to download guest files through the host, open TCP " + port + " from the operator's pods to "
+                        + endpoint.connectHost() + " (the host's management address as vCenter reports it)"
+                : "; to download guest files through the host, make '" + endpoint.connectHost()
+                        + "' resolvable from the operator's pods and open TCP " + port + " to it";
         return new GuestFileTransferException(GuestFileTransferException.HOST_UNREACHABLE, host.name(),
-                endpoint.connectHost(), port, why + host + at + ": " + describe(e));
+                endpoint.connectHost(), port, why + host + at + ": " + describe(e) + advice);
     }
 
     private static boolean isTls(Throwable e) {
