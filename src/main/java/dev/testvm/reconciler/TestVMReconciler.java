@@ -78,7 +78,13 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         this.expiry = new ExpiryStep(client, kubeEvents);
         this.deletion = new VmDeletion(placement, events, taskPoll, kubeEvents);
         this.slots = new TaskSlotQueue(() -> vcenter.isConnected() ? vcenter.get().taskSlots().free() : 0, slotEvents::wake);
+        slotEvents.onDeleted(slots::forget);
         vcenter.addConnectionListener(connection -> connection.addTaskSlotListener(slots::slotFreed));
+    }
+
+    /** The task-slot line, for tests that check who is in it. */
+    TaskSlotQueue taskSlotQueue() {
+        return slots;
     }
 
     @Override
@@ -93,6 +99,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         }
         TestVMStatus status = testVM.getStatus();
         if (status.getPhase() == Phase.Failed) {
+            // A failed TestVM waits for nothing (e.g. one failed by an operator that since restarted).
+            slots.leave(testVM.getMetadata().getUid());
             observer.reconciled(testVM, Phase.Failed);
             return UpdateControl.noUpdate();
         }
