@@ -59,7 +59,7 @@ public final class NetworkRefresh {
                 slots.remove(target.key());
                 return Optional.empty();
             }
-            if (step instanceof RunStep.Exited || step instanceof RunStep.TimedOut) {
+            if (step instanceof RunStep.Exited || step instanceof RunStep.TimedOut || step instanceof RunStep.OutputTooLarge) {
                 done.add(target.key());
                 slots.remove(target.key());
                 if (step instanceof RunStep.Exited exited && exited.exitCode() == 0) {

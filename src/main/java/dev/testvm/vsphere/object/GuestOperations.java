@@ -3,9 +3,11 @@ package dev.testvm.vsphere.object;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.GuestProcess;
 import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import dev.testvm.vsphere.VimFaultException;
 import dev.testvm.vsphere.fault.FileNotFoundException;
+import dev.testvm.vsphere.fault.GuestFileTooLargeException;
 import dev.testvm.vsphere.methods.GuestOperationsMethods;
 import dev.testvm.vsphere.property.PropertyReader;
 import dev.testvm.vsphere.session.Session;
@@ -13,8 +15,8 @@ import dev.testvm.vsphere.types.ObjectContent;
 import dev.testvm.vsphere.types.Values;
 import dev.testvm.vsphere.transfer.GuestFileTransfers;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Guest operations through the GuestOperationsManager's process and file managers (looked up
@@ -49,22 +51,23 @@ public final class GuestOperations {
      * host directly, that URL names the host as {@code *} ("the host you are talking to"): we
      * substitute the endpoint's host, and its port when the URL has none, with the endpoint's TLS
      * rules. Through vCenter it names the VM's ESXi host: see {@link GuestFileTransfers} (its
-     * failures are {@link dev.testvm.vsphere.transfer.GuestFileTransferException}s).
+     * failures are {@link dev.testvm.vsphere.transfer.GuestFileTransferException}s). At most
+     * {@link VCenter#GUEST_FILE_MAX_BYTES} are read: a larger file throws {@link GuestFileTooLargeException}.
      */
     public byte[] download(MoRef vm, GuestCredentials auth, String guestPath) {
         String url = GuestOperationsMethods.initiateFileTransferFromGuest(session, fileManager(), vm, auth, guestPath);
         URI target = transferUri(url, session.soap().url());
         int[] status = new int[1];
-        byte[] body;
+        Optional<byte[]> body;
         if (isStarHost(url)) {
-            body = session.soap().get(target, status);
+            body = session.soap().get(target, status, VCenter.GUEST_FILE_MAX_BYTES);
         } else {
-            HttpResponse<byte[]> response = transfers.get(vm, target);
-            status[0] = response.statusCode();
-            body = response.body();
+            GuestFileTransfers.Download download = transfers.get(vm, target, VCenter.GUEST_FILE_MAX_BYTES);
+            status[0] = download.status();
+            body = download.body();
         }
         if (status[0] == 200) {
-            return body;
+            return body.orElseThrow(() -> new GuestFileTooLargeException(guestPath, VCenter.GUEST_FILE_MAX_BYTES));
         }
         if (status[0] == 404) {
             throw new FileNotFoundException("guest file " + guestPath + " of " + vm + " could not be downloaded (HTTP 404)");

@@ -3,7 +3,9 @@ package dev.testvm.vsphere.transfer;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.soap.RequestStats;
 import dev.testvm.vsphere.soap.TlsContexts;
+import dev.testvm.vsphere.soap.BoundedBody;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLException;
@@ -73,15 +76,21 @@ public final class GuestFileTransfers {
         this.clock = clock;
     }
 
-    /** The response to GET {@code transferUrl} (a URL naming an ESXi host) for {@code vm}'s file. */
-    public HttpResponse<byte[]> get(MoRef vm, URI transferUrl) {
+    /**
+     * @param status the HTTP status
+     * @param body the body, empty when it is longer than the limit (it is not read further)
+     */
+    public record Download(int status, Optional<byte[]> body) {}
+
+    /** GET {@code transferUrl} (a URL naming an ESXi host) for {@code vm}'s file, reading at most {@code maxBytes}. */
+    public Download get(MoRef vm, URI transferUrl, int maxBytes) {
         HostEndpoint endpoint = endpointFor(vm, transferUrl, false);
         Unreachable known = unreachable.get(endpoint.host().host());
         if (known != null && clock.instant().isBefore(known.until())) {
             throw known.error();
         }
         try {
-            return send(endpoint, transferUrl);
+            return send(endpoint, transferUrl, maxBytes);
         } catch (GuestFileTransferException first) {
             HostEndpoint fresh = endpointFor(vm, transferUrl, true);
             if (fresh.reportKey().equals(endpoint.reportKey()) && fresh.connectHost().equals(endpoint.connectHost())
@@ -92,7 +101,7 @@ public final class GuestFileTransfers {
                 throw first;
             }
             LOG.infof("%s: vCenter's report changed (certificate, address or the VM's host); trying again", fresh.host());
-            return send(fresh, transferUrl);
+            return send(fresh, transferUrl, maxBytes);
         }
     }
 
@@ -120,14 +129,15 @@ public final class GuestFileTransfers {
         return endpoint;
     }
 
-    private HttpResponse<byte[]> send(HostEndpoint endpoint, URI transferUrl) {
+    private Download send(HostEndpoint endpoint, URI transferUrl, int maxBytes) {
         URI target = endpoint.target(transferUrl);
         HttpRequest request = HttpRequest.newBuilder(target).timeout(requestTimeout).GET().build();
         try {
-            HttpResponse<byte[]> response = endpoint.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<InputStream> response = endpoint.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            Optional<byte[]> body = BoundedBody.read(response.body(), maxBytes);
             unreachable.remove(endpoint.host().host());
             record(null);
-            return response;
+            return new Download(response.statusCode(), body);
         } catch (IOException | UnresolvedAddressException e) {
             GuestFileTransferException error = translate(endpoint, port(transferUrl), e);
             record(error.faultType());

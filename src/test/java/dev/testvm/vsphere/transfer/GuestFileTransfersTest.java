@@ -99,7 +99,7 @@ class GuestFileTransfersTest {
 
     private static String get(GuestFileTransfers transfers, String urlHost, int port) {
         URI url = URI.create("https://" + urlHost + ":" + port + "/guestFile?id=7&token=abc");
-        return new String(transfers.get(VM, url).body(), StandardCharsets.UTF_8);
+        return new String(transfers.get(VM, url, 1 << 20).body().orElseThrow(), StandardCharsets.UTF_8);
     }
 
     @Test
