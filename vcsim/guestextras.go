@@ -13,8 +13,8 @@ import (
 
 // Guest details beyond the boot timeline, for the operator's address choice and readiness:
 // guest-side bridges and virtual switches, an address that changes after boot, services a
-// readiness command can ask about, a guestinfo key the guest sets, a TCP port that opens, and
-// the guestinfo.* keys the guest can read (vmware-rpctool "info-get ...").
+// readiness command can ask about, a guestinfo key the guest sets and a TCP port that opens
+// (the guest reads guestinfo.* with vmware-rpctool "info-get ...": guestinfo.go).
 //
 // Knobs (extraConfig testvm.sim.*, seconds before time-scale, "after D" = after the guest has
 // its real IP):
@@ -45,7 +45,6 @@ type guestExtras struct {
 	readySeconds    float64
 	listenPort      int
 	listenSeconds   float64
-	guestinfo       map[string]string
 }
 
 type flap struct {
@@ -70,16 +69,6 @@ var knownBridges = map[string]bridgeDef{
 }
 
 func init() {
-	fakeTools["vmware-rpctool"] = `#!/bin/sh
-# fake vmware-rpctool: "info-get guestinfo.KEY" prints what the VM's extraConfig held at boot
-S="${TESTVM_SIM_STATE:?}"
-set -- $*
-case "$1" in
-  info-get) f="$S/guestinfo-$2"; if [ -f "$f" ]; then cat "$f"; echo; exit 0; fi
-            echo "No value found" >&2; exit 1 ;;
-  *) echo "unknown command" >&2; exit 1 ;;
-esac
-`
 	fakeTools["systemctl"] = `#!/bin/sh
 # fake systemctl: is-active asks the simulated services; anything else succeeds
 S="${TESTVM_SIM_STATE:?}"
@@ -100,11 +89,6 @@ printf '\r\nSERVICE_NAME: %s\r\n        TYPE               : 10  WIN32_OWN_PROCE
 	fakeTools["findstr"] = `#!/bin/sh
 # fake findstr: a literal search (exit 1 when nothing matches, like findstr)
 exec grep -F -- "$1"
-`
-	fakeTools["vmtoolsd"] = `#!/bin/sh
-# fake vmtoolsd --cmd "info-get guestinfo.KEY"
-[ "$1" = "--cmd" ] && exec vmware-rpctool "$2"
-exit 1
 `
 	noops := fakeNoops[:0]
 	for _, n := range fakeNoops {
@@ -136,7 +120,6 @@ func parseExtras(extra []types.BaseOptionValue) guestExtras {
 		readyValue:      knob("readyValue"),
 		readySeconds:    num("readySeconds"),
 		listenSeconds:   num("listenSeconds"),
-		guestinfo:       map[string]string{},
 	}
 	if e.readyValue == "" {
 		e.readyValue = "true"
@@ -158,12 +141,6 @@ func parseExtras(extra []types.BaseOptionValue) guestExtras {
 		f, err2 := strconv.ParseFloat(secs, 64)
 		if err1 == nil && err2 == nil && n > 0 && f > 0 {
 			e.flaps[name] = flap{times: n, seconds: f}
-		}
-	}
-	for _, ov := range extra {
-		if o := ov.GetOptionValue(); o != nil && strings.HasPrefix(o.Key, "guestinfo.") {
-			s, _ := o.Value.(string)
-			e.guestinfo[o.Key] = s
 		}
 	}
 	return e
@@ -278,7 +255,7 @@ func (st *vmState) ipconfigBridges(first, all bool) []string {
 	return lines
 }
 
-// extraFiles are the state files of services and guestinfo keys.
+// extraFiles are the state files of the services.
 func (st *vmState) extraFiles() map[string]string {
 	files := map[string]string{}
 	for name := range st.extras.services {
@@ -287,9 +264,6 @@ func (st *vmState) extraFiles() map[string]string {
 			state = "active"
 		}
 		files["service-"+name] = state
-	}
-	for k, v := range st.extras.guestinfo {
-		files["guestinfo-"+k] = v
 	}
 	return files
 }

@@ -6,6 +6,8 @@ import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMStatus;
 import dev.testvm.config.OperatorConfig;
 import dev.testvm.metrics.TestVMObserver;
+import dev.testvm.pool.MemberRelease;
+import dev.testvm.pool.PoolMembers;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import dev.testvm.vsphere.VimFaultException;
@@ -17,6 +19,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -30,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * Thin reconciler: runs the ordered steps clone → power on → IP → expiry, each of which either
@@ -39,6 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @ControllerConfiguration(name = "testvm")
 public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
+    private static final Logger LOG = Logger.getLogger(TestVMReconciler.class);
     private static final Duration MAX_RETRY = Duration.ofSeconds(60);
     /**
      * Backstop only: a waiter is woken through {@link TaskSlotEventSource} when its turn comes; this
@@ -49,6 +54,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     private final VCenterHolder vcenter;
     private final KubeEvents kubeEvents;
     private final VSphereEventSource events;
+    private final PoolClaimStep poolClaim;
+    private final KubernetesClient client;
     private final CloneStep clone;
     private final PowerOnStep powerOn;
     private final IpStep ip;
@@ -69,6 +76,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         this.vcenter = vcenter;
         this.observer = observer;
         this.kubeEvents = new KubeEvents(client);
+        this.client = client;
+        this.poolClaim = new PoolClaimStep(client, kubeEvents, observer);
         this.events = new VSphereEventSource(vcenter);
         Duration taskPoll = config.discovery().taskPollInterval();
         PlacementResolver placement = new PlacementResolver(config.vcenter().datacenter());
@@ -78,7 +87,13 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         this.expiry = new ExpiryStep(client, kubeEvents);
         this.deletion = new VmDeletion(placement, events, taskPoll, kubeEvents);
         this.slots = new TaskSlotQueue(() -> vcenter.isConnected() ? vcenter.get().taskSlots().free() : 0, slotEvents::wake);
+        slotEvents.onDeleted(slots::forget);
         vcenter.addConnectionListener(connection -> connection.addTaskSlotListener(slots::slotFreed));
+    }
+
+    /** The task-slot line, for tests that check who is in it. */
+    TaskSlotQueue taskSlotQueue() {
+        return slots;
     }
 
     @Override
@@ -92,7 +107,13 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
             testVM.setStatus(new TestVMStatus());
         }
         TestVMStatus status = testVM.getStatus();
+        if (PoolMembers.isClaimed(testVM)) {
+            // A pool VM handed to another TestVM: it is the claimant's to follow now (see MemberRelease).
+            return UpdateControl.noUpdate();
+        }
         if (status.getPhase() == Phase.Failed) {
+            // A failed TestVM waits for nothing (e.g. one failed by an operator that since restarted).
+            slots.leave(testVM.getMetadata().getUid());
             observer.reconciled(testVM, Phase.Failed);
             return UpdateControl.noUpdate();
         }
@@ -128,7 +149,10 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     }
 
     private Optional<Duration> runSteps(Pass pass) {
-        StepResult result = clone.run(pass);
+        StepResult result = poolClaim.run(pass);
+        if (result == StepResult.PROCEED) {
+            result = clone.run(pass);
+        }
         if (result == StepResult.PROCEED) {
             result = powerOn.run(pass);
         }
@@ -162,6 +186,28 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         return Optional.of(Duration.ofMillis(millis));
     }
 
+    /**
+     * A deleted pool member whose VM its claimant took over: the finalizer goes without destroying
+     * the VM (or waits while the claimant may still record it). Empty: delete as usual.
+     */
+    private Optional<DeleteControl> releaseClaimedPoolVm(TestVM testVM) {
+        switch (MemberRelease.decide(client, testVM)) {
+            case KEEP_VM -> {
+                events.unfollowAll(ResourceID.fromResource(testVM));
+                slots.forget(testVM.getMetadata().getUid());
+                failedAttempts.remove(testVM.getMetadata().getUid());
+                observer.deleted(testVM);
+                return Optional.of(DeleteControl.defaultDelete());
+            }
+            case WAIT_FOR_CLAIMANT -> {
+                return Optional.of(DeleteControl.noFinalizerRemoval().rescheduleAfter(1000));
+            }
+            default -> {
+                return Optional.empty();
+            }
+        }
+    }
+
     /** Shows phase Deleting while the finalizer works; best effort, the resource is going away. */
     private void markDeleting(TestVM testVM, Context<TestVM> context) {
         if (context == null || testVM.getStatus() == null || testVM.getStatus().getPhase() == Phase.Deleting) {
@@ -188,8 +234,15 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         return Optional.of(CAPACITY_RETRY);
     }
 
-    /** Maps vCenter failures outside any step's own handling to retryable conditions. */
+    /**
+     * Maps failures outside any step's own handling to retryable conditions. An exception nobody
+     * expected becomes {@code ReconcileError} too (its stack goes to the log), so no TestVM is
+     * left without a condition and no finalizer waits on the framework's retry budget.
+     */
     static TestVMProblem classify(RuntimeException e) {
+        if (e instanceof TestVMProblem problem) {
+            return problem;
+        }
         if (e instanceof VCenterUnreachableException) {
             return TestVMProblem.retryable(Reasons.VCENTER_UNREACHABLE, "vCenter unreachable: " + e.getMessage(), e);
         }
@@ -200,7 +253,23 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
             }
             return TestVMProblem.retryable(Reasons.VCENTER_ERROR, "vCenter answered " + e.getMessage(), e);
         }
-        throw e;
+        LOG.warn("unexpected exception while reconciling a TestVM; retrying with backoff", e);
+        return TestVMProblem.retryable(Reasons.RECONCILE_ERROR,
+                "the operator hit an unexpected " + e.getClass().getSimpleName() + "; retrying (details in the operator log)", e);
+    }
+
+    /**
+     * Whatever escaped {@link #reconcile} (e.g. the status patch itself failed) still ends as a
+     * condition the user can see; the framework retries as configured.
+     */
+    @Override
+    public ErrorStatusUpdateControl<TestVM> updateErrorStatus(TestVM testVM, Context<TestVM> context, Exception e) {
+        if (testVM.getStatus() == null) {
+            testVM.setStatus(new TestVMStatus());
+        }
+        Conditions.set(testVM, ConditionTypes.READY, false, Reasons.RECONCILE_ERROR,
+                "reconcile failed with " + e.getClass().getSimpleName() + "; retrying (details in the operator log)", Instant.now());
+        return ErrorStatusUpdateControl.patchStatus(testVM);
     }
 
     @Override
@@ -208,6 +277,11 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         ip.forget(testVM.getMetadata().getUid());
         clone.forget(testVM.getMetadata().getUid());
         powerOn.forget(testVM.getMetadata().getUid());
+        poolClaim.forget(testVM.getMetadata().getUid());
+        Optional<DeleteControl> handedOver = releaseClaimedPoolVm(testVM);
+        if (handedOver.isPresent()) {
+            return handedOver.get();
+        }
         markDeleting(testVM, context);
         QueuedTaskStarts connection = null;
         try {
@@ -224,7 +298,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         } catch (TaskCapacityExceededException e) {
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(CAPACITY_RETRY.toMillis());
         } catch (RuntimeException e) {
-            TestVMProblem problem = e instanceof TestVMProblem p ? p : classify(e);
+            TestVMProblem problem = classify(e);
             kubeEvents.warning(testVM, problem.reason(), "deleting: " + problem.getMessage());
             int attempt = failedAttempts.merge(testVM.getMetadata().getUid(), 1, Integer::sum);
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.min(MAX_RETRY.toMillis(), 1000L << Math.min(attempt - 1, 10)));
