@@ -12,6 +12,7 @@ public class Milestones {
     private String poweredOnAt;
     private String toolsRunningAt;
     private String ipAssignedAt;
+    private String guestReadyAt;
 
     public String getCloneStartedAt() {
         return cloneStartedAt;
@@ -59,5 +60,13 @@ public class Milestones {
 
     public void setIpAssignedAt(String ipAssignedAt) {
         this.ipAssignedAt = ipAssignedAt;
+    }
+
+    public String getGuestReadyAt() {
+        return guestReadyAt;
+    }
+
+    public void setGuestReadyAt(String guestReadyAt) {
+        this.guestReadyAt = guestReadyAt;
     }
 }

@@ -45,6 +45,12 @@ public class TestVMSpec {
 
     private IpDiscoverySpec ipDiscovery;
 
+    @JsonPropertyDescription("cloud-init user data (and metadata) for the guest, passed as guestinfo for cloud-init's VMware datasource.")
+    private CloudInitSpec cloudInit;
+
+    @JsonPropertyDescription("Checks that must pass after the IP is found before the TestVM is Ready (you can log in).")
+    private ReadinessSpec readiness;
+
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("Delete the TestVM this long after it became Ready, e.g. 2h or 90m.")
     private String ttl;
@@ -124,6 +130,22 @@ public class TestVMSpec {
 
     public void setIpDiscovery(IpDiscoverySpec ipDiscovery) {
         this.ipDiscovery = ipDiscovery;
+    }
+
+    public CloudInitSpec getCloudInit() {
+        return cloudInit;
+    }
+
+    public void setCloudInit(CloudInitSpec cloudInit) {
+        this.cloudInit = cloudInit;
+    }
+
+    public ReadinessSpec getReadiness() {
+        return readiness;
+    }
+
+    public void setReadiness(ReadinessSpec readiness) {
+        this.readiness = readiness;
     }
 
     public String getTtl() {

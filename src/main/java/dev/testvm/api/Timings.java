@@ -2,7 +2,8 @@ package dev.testvm.api;
 
 /**
  * Phase durations in seconds, matching kitchen-vcenter's table: cloning; power-on task; booting
- * (power-on to Tools running); getting IP (Tools running to IP in status); total (creation to Ready).
+ * (power-on to Tools running); getting IP (Tools running to IP in status); readiness (IP in status
+ * to spec.readiness passing, absent without it); total (creation to Ready).
  */
 public class Timings {
 
@@ -10,6 +11,7 @@ public class Timings {
     private Double powerOnSeconds;
     private Double toolsSeconds;
     private Double ipSeconds;
+    private Double readinessSeconds;
     private Double totalSeconds;
 
     public Double getCloneSeconds() {
@@ -42,6 +44,14 @@ public class Timings {
 
     public void setIpSeconds(Double ipSeconds) {
         this.ipSeconds = ipSeconds;
+    }
+
+    public Double getReadinessSeconds() {
+        return readinessSeconds;
+    }
+
+    public void setReadinessSeconds(Double readinessSeconds) {
+        this.readinessSeconds = readinessSeconds;
     }
 
     public Double getTotalSeconds() {

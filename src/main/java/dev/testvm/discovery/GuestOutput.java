@@ -49,4 +49,19 @@ final class GuestOutput {
         }
         return "";
     }
+
+    /** The last non-blank line, trimmed and shortened like {@link #firstLine}; "" if none. */
+    static String lastLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        String[] lines = text.split("\\R");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            String trimmed = lines[i].strip();
+            if (!trimmed.isEmpty()) {
+                return trimmed.length() > FIRST_LINE_MAX ? trimmed.substring(0, FIRST_LINE_MAX) + "…" : trimmed;
+            }
+        }
+        return "";
+    }
 }

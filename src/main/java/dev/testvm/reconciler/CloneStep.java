@@ -56,9 +56,11 @@ final class CloneStep {
      * it); without this it would take the missing taskRef for "no clone yet".
      */
     private final Map<String, MoRef> clonesStartedHere = new ConcurrentHashMap<>();
+    private final CloudInitData cloudInit;
 
     CloneStep(PlacementResolver placement, VSphereEventSource events, Duration taskPollInterval, KubeEvents kubeEvents,
-            Supplier<String> clusterId) {
+            Supplier<String> clusterId, CloudInitData cloudInit) {
+        this.cloudInit = cloudInit;
         this.clusterId = clusterId;
         this.placement = placement;
         this.events = events;
@@ -168,6 +170,7 @@ final class CloneStep {
         if (spec.getExtraConfig() != null) {
             extraConfig.putAll(spec.getExtraConfig());
         }
+        extraConfig.putAll(cloudInit.guestinfo(testVM, VmNames.of(testVM), extraConfig));
         extraConfig.put(VmIdentity.UID_KEY, pass.uid());
         extraConfig.put(ClusterIdentity.KEY, clusterId.get());
         var hardware = spec.getHardware();

@@ -4,6 +4,7 @@ import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.Durations;
 import dev.testvm.api.IpDiscoverySpec;
 import dev.testvm.api.Phase;
+import dev.testvm.api.ReadinessSpec;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMStatus;
 import dev.testvm.vsphere.MoRef;
@@ -143,13 +144,23 @@ final class IpStep {
         status.setIp(ip);
         status.setIpAddresses(addresses);
         status.setIpSource(source);
-        status.setPhase(Phase.Ready);
         Milestone.of(status).setIpAssignedAt(pass.now().toString());
         Instant created = testVM.getMetadata().getCreationTimestamp() == null ? null
                 : Instant.parse(testVM.getMetadata().getCreationTimestamp());
         Milestone.recomputeTimings(status, created);
         String message = "IP " + ip + " from " + source;
         Conditions.set(testVM, ConditionTypes.IP_ASSIGNED, true, Reasons.IP_FOUND, message, pass.now());
+        ReadinessSpec readiness = testVM.getSpec().getReadiness();
+        if (readiness != null && readiness.hasChecks()) {
+            // Ready waits for spec.readiness (ReadinessStep, next in this pass).
+            status.setPhase(Phase.WaitingForGuest);
+            String waiting = message + "; waiting for spec.readiness";
+            Conditions.set(testVM, ConditionTypes.GUEST_READY, false, Reasons.GUEST_NOT_READY, waiting, pass.now());
+            Conditions.set(testVM, ConditionTypes.READY, false, Reasons.GUEST_NOT_READY, waiting, pass.now());
+            kubeEvents.normal(testVM, "IPAssigned", message + "; waiting for spec.readiness");
+            return;
+        }
+        status.setPhase(Phase.Ready);
         Conditions.set(testVM, ConditionTypes.READY, true, Reasons.IP_FOUND, message, pass.now());
         var t = status.getTimings();
         kubeEvents.normal(testVM, "Ready", message + String.format(java.util.Locale.ROOT,

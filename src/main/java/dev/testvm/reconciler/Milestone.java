@@ -29,8 +29,9 @@ final class Milestone {
         timings.setPowerOnSeconds(seconds(m.getPowerOnStartedAt(), m.getPoweredOnAt()));
         timings.setToolsSeconds(seconds(m.getPoweredOnAt(), m.getToolsRunningAt()));
         timings.setIpSeconds(seconds(m.getToolsRunningAt() != null ? m.getToolsRunningAt() : m.getPoweredOnAt(), m.getIpAssignedAt()));
-        timings.setTotalSeconds(m.getIpAssignedAt() == null || created == null ? null
-                : secondsBetween(created, Instant.parse(m.getIpAssignedAt())));
+        timings.setReadinessSeconds(seconds(m.getIpAssignedAt(), m.getGuestReadyAt()));
+        String readyAt = m.getGuestReadyAt() != null ? m.getGuestReadyAt() : m.getIpAssignedAt();
+        timings.setTotalSeconds(readyAt == null || created == null ? null : secondsBetween(created, Instant.parse(readyAt)));
         status.setTimings(timings);
     }
 

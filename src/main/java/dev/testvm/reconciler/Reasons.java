@@ -29,6 +29,15 @@ public final class Reasons {
     public static final String CLONING = "Cloning";
     public static final String POWERING_ON = "PoweringOn";
     public static final String IP_FOUND = "IPFound";
+    /** The IP is known; spec.readiness checks have not all passed yet. */
+    public static final String GUEST_NOT_READY = "GuestNotReady";
+    public static final String GUEST_READY = "GuestReady";
+    public static final String GUEST_READINESS_TIMEOUT = "GuestReadinessTimeout";
+    public static final String CLOUD_INIT_SECRET_NOT_FOUND = "CloudInitSecretNotFound";
+    /** spec.cloudInit data beyond what vSphere passes through guestinfo. */
+    public static final String CLOUD_INIT_TOO_LARGE = "CloudInitTooLarge";
+    /** spec.readiness.command without spec.guest.credentialsSecretRef. */
+    public static final String READINESS_MISCONFIGURED = "ReadinessMisconfigured";
     /** Not a failure: the operator's bound on concurrent vCenter tasks is reached; retried shortly. */
     public static final String WAITING_FOR_CAPACITY = "WaitingForCapacity";
     /** An exception the operator did not expect; retried with backoff, details in the operator log. */

@@ -5,6 +5,8 @@ import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMStatus;
 import dev.testvm.config.OperatorConfig;
+import dev.testvm.discovery.DiscoverySettings;
+import dev.testvm.discovery.GuestCommandProbe;
 import dev.testvm.metrics.TestVMObserver;
 import dev.testvm.pool.MemberRelease;
 import dev.testvm.pool.PoolMembers;
@@ -59,6 +61,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     private final CloneStep clone;
     private final PowerOnStep powerOn;
     private final IpStep ip;
+    private final ReadinessStep readiness;
     private final ExpiryStep expiry;
     private final VmDeletion deletion;
     private final TaskSlotEventSource slotEvents = new TaskSlotEventSource();
@@ -81,9 +84,15 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         this.events = new VSphereEventSource(vcenter);
         Duration taskPoll = config.discovery().taskPollInterval();
         PlacementResolver placement = new PlacementResolver(config.vcenter().datacenter());
-        this.clone = new CloneStep(placement, events, taskPoll, kubeEvents, ClusterIdentity.of(config.clusterId(), client));
+        this.clone = new CloneStep(placement, events, taskPoll, kubeEvents, ClusterIdentity.of(config.clusterId(), client),
+                new CloudInitData(client));
         this.powerOn = new PowerOnStep(events, taskPoll, kubeEvents);
-        this.ip = new IpStep(events, kubeEvents, finders.create(new GuestCredentialsReader(client)), placement);
+        GuestCredentialsReader credentials = new GuestCredentialsReader(client);
+        this.ip = new IpStep(events, kubeEvents, finders.create(credentials), placement);
+        DiscoverySettings defaults = DiscoverySettings.defaults();
+        this.readiness = new ReadinessStep(kubeEvents, credentials, new GuestCommandProbe(new DiscoverySettings(
+                config.discovery().initialBackoff(), config.discovery().maxBackoff(), defaults.firstPollDelay(),
+                defaults.commandTimeout(), defaults.toolsRecheck(), defaults.failureRecheck())), new PortProbe(Duration.ofSeconds(1)));
         this.expiry = new ExpiryStep(client, kubeEvents);
         this.deletion = new VmDeletion(placement, events, taskPoll, kubeEvents);
         this.slots = new TaskSlotQueue(() -> vcenter.isConnected() ? vcenter.get().taskSlots().free() : 0, slotEvents::wake);
@@ -158,6 +167,9 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         }
         if (result == StepResult.PROCEED) {
             result = ip.run(pass);
+        }
+        if (result == StepResult.PROCEED) {
+            result = readiness.run(pass);
         }
         if (result == StepResult.PROCEED) {
             result = expiry.run(pass);
@@ -275,6 +287,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     @Override
     public DeleteControl cleanup(TestVM testVM, Context<TestVM> context) {
         ip.forget(testVM.getMetadata().getUid());
+        readiness.forget(testVM.getMetadata().getUid());
         clone.forget(testVM.getMetadata().getUid());
         powerOn.forget(testVM.getMetadata().getUid());
         poolClaim.forget(testVM.getMetadata().getUid());

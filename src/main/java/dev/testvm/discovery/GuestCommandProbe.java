@@ -1,0 +1,76 @@
+package dev.testvm.discovery;
+
+import dev.testvm.discovery.DiscoveryOutcome.NotYet;
+import dev.testvm.discovery.GuestProgramRunner.RunStep;
+import dev.testvm.discovery.GuestProgramRunner.Slot;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code spec.readiness.command}: runs a command in the guest through guest operations, one
+ * non-blocking step at a time, and says whether it exited 0. A failing command is run again
+ * after a doubling pause (the service may just be starting), so a guest is not flooded with
+ * processes while it boots.
+ */
+public final class GuestCommandProbe {
+
+    static final String WHAT = "readiness command";
+
+    public enum State { PASSED, FAILED, RUNNING }
+
+    /**
+     * @param lastLine the last non-blank line the command printed ("" if none), never the password
+     * @param message for a condition: what happened
+     */
+    public record Result(State state, String lastLine, String message, Duration retryAfter) {}
+
+    private final GuestProgramRunner runner;
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+
+    public GuestCommandProbe(DiscoverySettings settings) {
+        this.runner = new GuestProgramRunner(settings, Clock.systemUTC(), new AttemptIds());
+    }
+
+    public Result step(GuestTarget target, GuestOs os, String command) {
+        Objects.requireNonNull(command, "command");
+        Slot slot = slots.computeIfAbsent(target.key(), key -> runner.newSlot());
+        synchronized (slot) {
+            RunStep step = runner.step(slot, target, WHAT, id -> GuestCommands.wrap(os, command, id));
+            if (step instanceof RunStep.Exited exited) {
+                String last = Redaction.redact(GuestOutput.lastLine(exited.output()), target.credentials());
+                if (exited.exitCode() == 0) {
+                    slot.retry.reset();
+                    return new Result(State.PASSED, last, WHAT + " exited 0" + (last.isEmpty() ? "" : ": " + last), Duration.ZERO);
+                }
+                return new Result(State.FAILED, last, WHAT + " exited with code " + exited.exitCode()
+                        + (last.isEmpty() ? "" : ": " + last), slot.retry.next());
+            }
+            DiscoveryOutcome outcome = GuestOpsDiscovery.translate(step, WHAT, target);
+            if (outcome instanceof NotYet notYet) {
+                return new Result(State.RUNNING, "", notYet.why(), notYet.retryAfter());
+            }
+            return new Result(State.FAILED, "", describe(outcome), slot.retry.next());
+        }
+    }
+
+    public void forget(String key) {
+        slots.remove(key);
+        runner.forget(key);
+    }
+
+    private static String describe(DiscoveryOutcome outcome) {
+        if (outcome instanceof DiscoveryOutcome.CommandFailed failed) {
+            return failed.message();
+        }
+        if (outcome instanceof DiscoveryOutcome.CredentialsRejected rejected) {
+            return "the guest refused the credentials for the " + WHAT + ": " + rejected.message();
+        }
+        if (outcome instanceof DiscoveryOutcome.GuestOperationsError error) {
+            return "guest operations failed for the " + WHAT + ": " + error.message();
+        }
+        return outcome.toString();
+    }
+}
