@@ -27,8 +27,13 @@ func (s *Sim) serveSDK(w http.ResponseWriter, r *http.Request) {
 
 	rec := &recorder{header: w.Header(), status: http.StatusOK}
 	s.svc.ServeSDK(rec, r)
+	out := rec.body.Bytes()
+	if method == "ListProcessesInGuest" && rec.status == http.StatusOK {
+		out = withExitCodes(out)
+		w.Header().Del("Content-Length")
+	}
 	w.WriteHeader(rec.status)
-	_, _ = w.Write(rec.body.Bytes())
+	_, _ = w.Write(out)
 
 	ok := rec.status == http.StatusOK
 	s.stats.request(method, ok)

@@ -99,6 +99,7 @@ func New(opts Options) (*Sim, error) {
 	}
 	s.svc = s.model.Service
 	s.reg = s.model.Map()
+	s.presentAsVCenter8()
 
 	// Watch every VM and task through the registry's update path.
 	s.reg.AddHandler(s.vms)
@@ -135,6 +136,7 @@ func New(opts Options) (*Sim, error) {
 		mux.HandleFunc("POST "+p, s.serveSDK)
 	}
 	mux.HandleFunc("/guestFile", s.serveGuestFile)
+	mux.HandleFunc("GET /sdk/vimServiceVersions.xml", serveVimServiceVersions)
 	mux.HandleFunc("/testvm-sim/", s.serveControl)
 	return s, nil
 }
