@@ -28,6 +28,9 @@ type Options struct {
 	// GuestFileMode is guestFilesESXi (default: "*" transfer URLs served by the SDK endpoint)
 	// or guestFilesVCenter (URLs name the VM's ESXi host, which serves them itself).
 	GuestFileMode string
+	// Lenient turns off strict request checking (every SOAP body checked against the vim25
+	// schema, InvalidRequest otherwise, as vCenter does). Strict is the default.
+	Lenient bool
 }
 
 // Sim is the vCenter simulator: vcsim's VPX model plus the TestVM additions.
