@@ -38,6 +38,10 @@ class TestVMReconcilerTest {
     }
 
     static TestVMReconciler newReconciler(FakeVCenter vcenter) {
+        return newReconciler(new VCenterHolder(() -> vcenter));
+    }
+
+    static TestVMReconciler newReconciler(VCenterHolder vcenter) {
         IpFinder toolsOnly = new IpFinder() {
             @Override
             public Result find(Pass pass, MoRef vm, dev.testvm.vsphere.VmInfo info, dev.testvm.api.IpDiscoverySpec spec) {
@@ -49,7 +53,7 @@ class TestVMReconcilerTest {
             @Override
             public void forget(String uid) {}
         };
-        return new TestVMReconciler(new VCenterHolder(() -> vcenter), null, config(), credentials -> toolsOnly);
+        return new TestVMReconciler(vcenter, null, config(), credentials -> toolsOnly);
     }
 
     /** The two passes that record the clone intent and then start the clone. */
@@ -335,6 +339,50 @@ class TestVMReconcilerTest {
         assertThat(reconciler.cleanup(c, null).isRemoveFinalizer()).isTrue();
         vcenter.completeAll();
         assertThat(vcenter.clones).hasSize(clones);
+    }
+
+    @Test
+    void aTestVmThatFailsAfterItsTurnCameLeavesTheLineAndTheNextOneClones() {
+        vcenter.taskLimit = 1;
+        TestVM typo = named(testVM("Templates/typo", CloneTypeSpec.linked), "typo");
+        TestVM noSnapshot = named(testVM("Templates/no-snapshot", CloneTypeSpec.linked), "no-snapshot");
+        TestVM good = named(testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked), "good");
+
+        startClone(typo);
+        startClone(noSnapshot);
+        assertThat(typo.getStatus().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(noSnapshot.getStatus().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(reconciler.taskSlotQueue().waiting()).as("failed TestVMs hold no place in line").isZero();
+
+        startClone(good);
+        assertThat(good.getStatus().getTaskRef()).as("the one slot is free: the valid TestVM clones at once").isNotNull();
+        reconciler.reconcile(typo, null);
+        assertThat(reconciler.taskSlotQueue().waiting()).as("a failed TestVM's later passes do not queue it").isZero();
+    }
+
+    @Test
+    void anUnexpectedExceptionEndsAsAConditionAndDoesNotHoldTheFinalizerOutsideTheOperatorsRetry() {
+        TestVMReconciler broken = newReconciler(new VCenterHolder(() -> {
+            throw new IllegalStateException("a bug");
+        }));
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+
+        UpdateControl<TestVM> control = broken.reconcile(testVM, null);
+
+        assertThat(control.isPatchStatus()).isTrue();
+        var ready = Conditions.find(testVM.getStatus(), ConditionTypes.READY).orElseThrow();
+        assertThat(ready.getReason()).isEqualTo("ReconcileError");
+        assertThat(ready.getMessage()).contains("IllegalStateException");
+        assertThat(control.getScheduleDelay()).contains(1000L);
+
+        testVM.getMetadata().setDeletionTimestamp(Instant.now().toString());
+        DeleteControl deletion = broken.cleanup(testVM, null);
+        assertThat(deletion.isRemoveFinalizer()).as("no VM can be ruled out, so the finalizer stays").isFalse();
+        assertThat(deletion.getScheduleDelay()).as("retried by the operator itself").isPresent();
+
+        var errorStatus = broken.updateErrorStatus(testVM, null, new java.io.IOException("status patch failed"));
+        assertThat(errorStatus.getResource()).isPresent();
+        assertThat(Conditions.find(testVM.getStatus(), ConditionTypes.READY).orElseThrow().getMessage()).contains("IOException");
     }
 
     private static TestVM named(TestVM testVM, String name) {
