@@ -279,7 +279,16 @@ final class FakeVCenter implements VCenter {
     public void unfollow(MoRef object) {}
 
     @Override
-    public void addChangeListener(Consumer<PropertyChange> listener) {}
+    public void addChangeListener(Consumer<PropertyChange> listener) {
+        changeListeners.add(listener);
+    }
+
+    private final List<Consumer<PropertyChange>> changeListeners = new CopyOnWriteArrayList<>();
+
+    /** Reports a change as the watcher would. */
+    void report(PropertyChange change) {
+        changeListeners.forEach(l -> l.accept(change));
+    }
 
     @Override
     public void close() {}
