@@ -21,6 +21,8 @@ public class TestVMStatus {
     private List<Condition> conditions = new ArrayList<>();
     private Long observedGeneration;
     private String expiresAt;
+    /** Set when spec.poolRef is: whether the VM was claimed from the pool or cloned. */
+    private PoolClaim pool;
 
     public Phase getPhase() {
         return phase;
@@ -124,5 +126,13 @@ public class TestVMStatus {
 
     public void setExpiresAt(String expiresAt) {
         this.expiresAt = expiresAt;
+    }
+
+    public PoolClaim getPool() {
+        return pool;
+    }
+
+    public void setPool(PoolClaim pool) {
+        this.pool = pool;
     }
 }

@@ -184,7 +184,16 @@ public final class Simulator implements AutoCloseable {
      * @return false if a VM of that name already exists (the simulator answered 409)
      */
     public boolean addTemplate(String name, String from, Map<String, String> knobs, List<String> networks, boolean poweredOn) {
+        return addTemplate(name, from, knobs, networks, poweredOn, null);
+    }
+
+    /** As above, on the ESXi host with inventory name {@code host} (vCenter guest file mode; null = the default host). */
+    public boolean addTemplate(String name, String from, Map<String, String> knobs, List<String> networks, boolean poweredOn,
+            String host) {
         Map<String, Object> body = new LinkedHashMap<>();
+        if (host != null) {
+            body.put("host", host);
+        }
         body.put("name", name);
         body.put("from", from);
         body.put("knobs", knobs == null ? Map.of() : knobs);
@@ -219,7 +228,7 @@ public final class Simulator implements AutoCloseable {
     /** Counters kept by the simulator since it started (or since {@link #resetStats()}). */
     public record Stats(Map<String, Long> requestsByMethod, long loginCount, long logoutCount,
             long activeSessions, long peakConcurrentTasks, long runningTasks, Map<String, Long> tasksByMethod,
-            long rejectedWhileUnreachable, long faultsInjected) {
+            long rejectedWhileUnreachable, long faultsInjected, long invalidRequests, List<String> lastInvalidReasons) {
 
         public long requests(String method) {
             return requestsByMethod == null ? 0 : requestsByMethod.getOrDefault(method, 0L);
