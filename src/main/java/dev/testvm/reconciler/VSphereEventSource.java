@@ -24,6 +24,19 @@ public class VSphereEventSource extends AbstractEventSource<PropertyChange, Test
     private final Map<MoRef, ResourceID> owners = new ConcurrentHashMap<>();
     /** Followed objects the watcher reported destroyed; forgotten when unfollowed. */
     private final Set<MoRef> gone = ConcurrentHashMap.newKeySet();
+    /**
+     * Objects that changed while nobody was routed to them, most recent last. The client follows
+     * its own tasks the moment it starts them, before the step that started one records it and
+     * routes it here: a task finishing in between reported its change to no one.
+     */
+    private final Map<MoRef, Boolean> unrouted = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<MoRef, Boolean> eldest) {
+                    return size() > UNROUTED_REMEMBERED;
+                }
+            });
+    private static final int UNROUTED_REMEMBERED = 4096;
 
     public VSphereEventSource(VCenterHolder vcenter) {
         super(PropertyChange.class, "vsphere");
@@ -35,6 +48,11 @@ public class VSphereEventSource extends AbstractEventSource<PropertyChange, Test
     void follow(MoRef object, ResourceID owner) {
         if (owners.put(object, owner) == null) {
             vcenter.get().follow(object);
+        }
+        // Routed first, then checked; onChange records first, then routes: whichever runs second
+        // sees the other, so a change in between reaches the owner at least once.
+        if (unrouted.remove(object) != null && isRunning()) {
+            getEventHandler().handleEvent(new Event(owner));
         }
     }
 
@@ -81,9 +99,13 @@ public class VSphereEventSource extends AbstractEventSource<PropertyChange, Test
         if (change.removed() && owners.containsKey(change.object())) {
             gone.add(change.object());
         }
+        unrouted.put(change.object(), Boolean.TRUE);
         ResourceID owner = owners.get(change.object());
-        if (owner != null && isRunning()) {
-            getEventHandler().handleEvent(new Event(owner));
+        if (owner != null) {
+            unrouted.remove(change.object());
+            if (isRunning()) {
+                getEventHandler().handleEvent(new Event(owner));
+            }
         }
     }
 

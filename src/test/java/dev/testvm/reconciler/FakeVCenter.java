@@ -180,9 +180,15 @@ final class FakeVCenter implements VCenter {
         return vms.values().stream().filter(v -> v.extraConfig.containsKey(key)).map(Vm::info).toList();
     }
 
+    /** Faults the next clone calls answer with, before any task is made. */
+    final java.util.Deque<RuntimeException> cloneCallFaults = new java.util.ArrayDeque<>();
+
     @Override
     public synchronized MoRef startClone(CloneRequest request) {
         calls.add("startClone " + request.name());
+        if (!cloneCallFaults.isEmpty()) {
+            throw cloneCallFaults.poll();
+        }
         Vm clone = new Vm();
         clone.moRef = MoRef.vm("vm-" + ids.incrementAndGet());
         clone.name = request.name();
@@ -273,7 +279,16 @@ final class FakeVCenter implements VCenter {
     public void unfollow(MoRef object) {}
 
     @Override
-    public void addChangeListener(Consumer<PropertyChange> listener) {}
+    public void addChangeListener(Consumer<PropertyChange> listener) {
+        changeListeners.add(listener);
+    }
+
+    private final List<Consumer<PropertyChange>> changeListeners = new CopyOnWriteArrayList<>();
+
+    /** Reports a change as the watcher would. */
+    void report(PropertyChange change) {
+        changeListeners.forEach(l -> l.accept(change));
+    }
 
     @Override
     public void close() {}
