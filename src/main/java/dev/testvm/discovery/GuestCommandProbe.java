@@ -29,6 +29,8 @@ public final class GuestCommandProbe {
 
     private final GuestProgramRunner runner;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    /** The last finished run's message: while the next one runs, that is still the news. */
+    private final Map<String, String> lastFinished = new ConcurrentHashMap<>();
 
     public GuestCommandProbe(DiscoverySettings settings) {
         this.runner = new GuestProgramRunner(settings, Clock.systemUTC(), new AttemptIds());
@@ -38,26 +40,37 @@ public final class GuestCommandProbe {
         Objects.requireNonNull(command, "command");
         Slot slot = slots.computeIfAbsent(target.key(), key -> runner.newSlot());
         synchronized (slot) {
-            RunStep step = runner.step(slot, target, WHAT, id -> GuestCommands.wrap(os, command, id));
-            if (step instanceof RunStep.Exited exited) {
-                String last = Redaction.redact(GuestOutput.lastLine(exited.output()), target.credentials());
-                if (exited.exitCode() == 0) {
-                    slot.retry.reset();
-                    return new Result(State.PASSED, last, WHAT + " exited 0" + (last.isEmpty() ? "" : ": " + last), Duration.ZERO);
-                }
-                return new Result(State.FAILED, last, WHAT + " exited with code " + exited.exitCode()
-                        + (last.isEmpty() ? "" : ": " + last), slot.retry.next());
+            Result result = run(slot, target, os, command);
+            if (result.state() != State.RUNNING) {
+                lastFinished.put(target.key(), result.message());
+                return result;
             }
-            DiscoveryOutcome outcome = GuestOpsDiscovery.translate(step, WHAT, target);
-            if (outcome instanceof NotYet notYet) {
-                return new Result(State.RUNNING, "", notYet.why(), notYet.retryAfter());
-            }
-            return new Result(State.FAILED, "", describe(outcome), slot.retry.next());
+            String last = lastFinished.get(target.key());
+            return last == null ? result : new Result(State.RUNNING, "", last + " (running it again)", result.retryAfter());
         }
+    }
+
+    private Result run(Slot slot, GuestTarget target, GuestOs os, String command) {
+        RunStep step = runner.step(slot, target, WHAT, id -> GuestCommands.wrap(os, command, id));
+        if (step instanceof RunStep.Exited exited) {
+            String last = Redaction.redact(GuestOutput.lastLine(exited.output()), target.credentials());
+            if (exited.exitCode() == 0) {
+                slot.retry.reset();
+                return new Result(State.PASSED, last, WHAT + " exited 0" + (last.isEmpty() ? "" : ": " + last), Duration.ZERO);
+            }
+            return new Result(State.FAILED, last, WHAT + " exited with code " + exited.exitCode()
+                    + (last.isEmpty() ? "" : ": " + last), slot.retry.next());
+        }
+        DiscoveryOutcome outcome = GuestOpsDiscovery.translate(step, WHAT, target);
+        if (outcome instanceof NotYet notYet) {
+            return new Result(State.RUNNING, "", notYet.why(), notYet.retryAfter());
+        }
+        return new Result(State.FAILED, "", describe(outcome), slot.retry.next());
     }
 
     public void forget(String key) {
         slots.remove(key);
+        lastFinished.remove(key);
         runner.forget(key);
     }
 
