@@ -38,6 +38,11 @@ class TestVMReconcilerTest {
     }
 
     static TestVMReconciler newReconciler(FakeVCenter vcenter) {
+        return newReconciler(VCenterRegistry.of("DC0", () -> vcenter));
+    }
+
+    /** A reconciler serving every vCenter in {@code vcenters}. */
+    static TestVMReconciler newReconciler(VCenterRegistry vcenters) {
         IpFinder toolsOnly = new IpFinder() {
             @Override
             public Result find(Pass pass, MoRef vm, dev.testvm.vsphere.VmInfo info, dev.testvm.api.IpDiscoverySpec spec) {
@@ -49,7 +54,7 @@ class TestVMReconcilerTest {
             @Override
             public void forget(String uid) {}
         };
-        return new TestVMReconciler(new VCenterHolder(() -> vcenter), null, config(), credentials -> toolsOnly);
+        return new TestVMReconciler(vcenters, null, config(), credentials -> toolsOnly);
     }
 
     /** The two passes that record the clone intent and then start the clone. */
