@@ -2,6 +2,7 @@ package dev.testvm.reconciler;
 
 import dev.testvm.api.Placement;
 import dev.testvm.api.TestVMSpec;
+import dev.testvm.policy.InventoryPath;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.VCenter;
 import java.util.Optional;
@@ -55,7 +56,19 @@ final class PlacementResolver {
 
     private String templatePath(TestVMSpec spec, VCenter vcenter) {
         Placement placement = spec.getPlacement() == null ? new Placement() : spec.getPlacement();
-        return datacenter(placement, vcenter) + "/vm/" + trim(spec.getTemplate());
+        return normalized("spec.template", datacenter(placement, vcenter) + "/vm/" + trim(spec.getTemplate()));
+    }
+
+    /**
+     * The one spelling of {@code path} ({@link InventoryPath}): the spelling a VCenter's rules were
+     * checked against is the one sent to vCenter.
+     */
+    private static String normalized(String field, String path) {
+        InventoryPath.Result names = InventoryPath.names(path);
+        if (!names.ok()) {
+            throw TestVMProblem.terminal(Reasons.NOT_ALLOWED, field + ": '" + path + "' " + names.problem());
+        }
+        return String.join("/", names.names());
     }
 
     private String datacenter(Placement placement, VCenter vcenter) {
@@ -69,7 +82,7 @@ final class PlacementResolver {
         if (name == null || name.isBlank()) {
             return null;
         }
-        String path = prefix + trim(name);
+        String path = normalized(field, prefix + trim(name));
         Optional<MoRef> found = vcenter.findByInventoryPath(path);
         return found.orElseThrow(() -> TestVMProblem.terminal(Reasons.PLACEMENT_NOT_FOUND,
                 field + ": nothing at inventory path '" + path + "'"));
