@@ -19,6 +19,7 @@ type TemplateRequest struct {
 	Knobs     map[string]string `json:"knobs"`     // laid over the copied knobs (keys without "testvm.sim.")
 	Networks  []string          `json:"networks"`  // replaces the NIC list when not empty
 	PoweredOn bool              `json:"poweredOn"` // a powered-on VM (instant-clone source) instead of a template
+	Host      string            `json:"host"`      // inventory name of its ESXi host in DC0_C0 (default: the first)
 }
 
 var templateNameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$`)
@@ -60,6 +61,7 @@ func (s *Sim) addTemplate(req TemplateRequest) (int, error) {
 	}
 	def.name = req.Name
 	def.template = !req.PoweredOn
+	def.host = req.Host
 	knobs := map[string]string{}
 	for k, v := range def.knobs {
 		knobs[k] = v

@@ -43,6 +43,7 @@ func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
 			"POST /testvm-sim/sessions/expire", "GET /testvm-sim/sessions",
 			"POST /testvm-sim/unreachable?on=true|false[&mode=503|drop]",
 			"GET|DELETE /testvm-sim/stats", "POST /testvm-sim/templates",
+			"GET /testvm-sim/hosts", "POST /testvm-sim/hosts/{name}?mode=ok|refused|blackhole&certificate=swapped|reported",
 		}})
 	case p == "/vms" && r.Method == http.MethodGet:
 		writeJSON(w, s.vmInfos())
@@ -97,6 +98,10 @@ func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, map[string]any{"unreachable": on == "true"})
+	case p == "/hosts" && r.Method == http.MethodGet:
+		writeJSON(w, s.hostInfos())
+	case strings.HasPrefix(p, "/hosts/") && r.Method == http.MethodPost:
+		s.serveHostControl(w, r, strings.TrimPrefix(p, "/hosts/"))
 	case p == "/templates" && r.Method == http.MethodPost:
 		s.serveAddTemplate(w, r)
 	case p == "/stats" && r.Method == http.MethodGet:

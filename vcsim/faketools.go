@@ -82,7 +82,7 @@ func writeFakeTools(bin string) error {
 			return err
 		}
 	}
-	return nil
+	return writeRPCTools(bin)
 }
 
 // isFakeTool tells whether name is one of the fake tools.
@@ -95,5 +95,5 @@ func isFakeTool(name string) bool {
 			return true
 		}
 	}
-	return name == "ipconfig.exe"
+	return name == "ipconfig.exe" || isRPCTool(name)
 }

@@ -23,11 +23,13 @@ var (
 	// /tmp used as a path (after start, whitespace, quote, redirection or separator)
 	linuxTmpRe = regexp.MustCompile(`(^|[\s'"=<>|;&(:])(/var/tmp|/tmp)(/|$|[\s'";|&)<>])`)
 	// absolute paths of tools we fake, e.g. /usr/sbin/ip
-	linuxToolRe = regexp.MustCompile(`(^|[\s'"=<>|;&(])(?:/usr)?/s?bin/(ip|modprobe|rmmod|dhclient|dhcpcd|hostname|systemctl|nmcli|networkctl|netplan|ifup|ifdown|udevadm|sudo|whoami)(\s|$|['";|&)])`)
+	linuxToolRe = regexp.MustCompile(`(^|[\s'"=<>|;&(])(?:/usr)?/s?bin/(ip|modprobe|rmmod|dhclient|dhcpcd|hostname|systemctl|nmcli|networkctl|netplan|ifup|ifdown|udevadm|sudo|whoami|vmware-rpctool|vmtoolsd|vmware-toolbox-cmd)(\s|$|['";|&)])`)
 	winPathRe   = regexp.MustCompile(`(?i)(?:[a-z]:\\|%temp%|%tmp%|%userprofile%)[^\s"'<>|&]*`)
 	winAmpRe    = regexp.MustCompile(`\s&\s`)
 	winCmdRe    = regexp.MustCompile(`(?i)(^|&&|\|\||[;|(])(\s*)(type|del|erase)(\s)`)
 	winNulRe    = regexp.MustCompile(`(?i)>\s*nul\b`)
+	// VMware Tools' own programs, quoted or not (their folder has spaces)
+	winToolsRe = regexp.MustCompile(`(?i)"?[a-z]:\\program files\\vmware\\vmware tools\\(rpctool|vmwaretoolboxcmd|vmtoolsd)\.exe"?`)
 )
 
 // linuxCommand translates programPath + arguments of a Linux guest.
@@ -117,6 +119,9 @@ func cmdArgument(args string) (string, bool) {
 // translateCmd turns a cmd.exe command line into an equivalent sh one (enough for
 // redirections, &&, ||, | and the fake tools) with guest paths mapped into the sandbox.
 func translateCmd(g *guestFS, bin, user, s string) string {
+	s = winToolsRe.ReplaceAllStringFunc(s, func(m string) string {
+		return shellQuote(filepath.Join(bin, strings.ToLower(winToolsRe.FindStringSubmatch(m)[1])))
+	})
 	s = winPathRe.ReplaceAllStringFunc(s, func(m string) string {
 		p, err := g.hostPath(m, true, user)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -29,6 +30,7 @@ type fileTokens struct {
 }
 
 type fileToken struct {
+	host      types.ManagedObjectReference // the ESXi host that serves it (vCenter mode), else zero
 	path      string
 	upload    bool
 	overwrite bool
@@ -72,9 +74,22 @@ func (ft *fileTokens) drop(tok string) {
 	ft.mu.Unlock()
 }
 
-// transferURL has the literal host "*", as ESXi hands out: clients substitute the host they connected to.
-func (s *Sim) transferURL(query string) string {
-	return fmt.Sprintf("https://*:%d/guestFile?%s", s.Port(), query)
+// newTransfer registers a transfer of a file of vmRef's guest and returns its URL. In ESXi mode
+// the URL has the literal host "*" (clients substitute the host they connected to); in vCenter
+// mode it names the VM's host by its inventory name, and only that host serves it.
+func (s *Sim) newTransfer(ctx *simulator.Context, vmRef types.ManagedObjectReference, t fileToken) string {
+	if s.opts.GuestFileMode != guestFilesVCenter {
+		return fmt.Sprintf("https://*:%d/guestFile?%s", s.Port(), s.files.add(t))
+	}
+	h := s.hostOfVM(ctx, vmRef)
+	if h == nil {
+		return fmt.Sprintf("https://*:%d/guestFile?%s", s.Port(), s.files.add(t))
+	}
+	t.host = h.ref
+	h.mu.Lock()
+	port := h.port
+	h.mu.Unlock()
+	return fmt.Sprintf("https://%s/guestFile?%s", net.JoinHostPort(h.name(), fmt.Sprint(port)), s.files.add(t))
 }
 
 func fileFault(kind, guestPath string) types.BaseMethodFault {
@@ -105,7 +120,7 @@ func (h *hooks) InitiateFileTransferFromGuest(ctx *simulator.Context, req *types
 				body.Res = &types.InitiateFileTransferFromGuestResponse{Returnval: types.FileTransferInformation{
 					Attributes: gs.fileAttributes(fi),
 					Size:       fi.Size(),
-					Url:        h.s.transferURL(h.s.files.add(fileToken{path: p})),
+					Url:        h.s.newTransfer(ctx, req.Vm, fileToken{path: p}),
 				}}
 				return body
 			}
@@ -142,7 +157,7 @@ func (h *hooks) InitiateFileTransferToGuest(ctx *simulator.Context, req *types.I
 				f = fileFault("notFound", req.GuestFilePath)
 			} else {
 				body.Res = &types.InitiateFileTransferToGuestResponse{
-					Returnval: h.s.transferURL(h.s.files.add(fileToken{path: p, upload: true, overwrite: req.Overwrite})),
+					Returnval: h.s.newTransfer(ctx, req.Vm, fileToken{path: p, upload: true, overwrite: req.Overwrite}),
 				}
 				return body
 			}
@@ -234,14 +249,25 @@ func (h *hooks) MakeDirectoryInGuest(ctx *simulator.Context, req *types.MakeDire
 	return body
 }
 
-// serveGuestFile serves the /guestFile URLs: GET downloads, PUT uploads. A URL works once.
+// serveGuestFile serves /guestFile on the SDK endpoint: only in ESXi mode (vCenter itself
+// has no /guestFile; its transfer URLs point at the VM's host).
 func (s *Sim) serveGuestFile(w http.ResponseWriter, r *http.Request) {
 	if s.rejectUnreachable(w, r) {
 		return
 	}
+	if s.opts.GuestFileMode == guestFilesVCenter {
+		httpError(w, http.StatusNotFound, "not found")
+		return
+	}
+	s.serveGuestFileFor(w, r, types.ManagedObjectReference{})
+}
+
+// serveGuestFileFor serves the /guestFile URLs of one server (host = zero for the SDK endpoint):
+// GET downloads, PUT uploads. A URL works once, and only on the server it names.
+func (s *Sim) serveGuestFileFor(w http.ResponseWriter, r *http.Request, host types.ManagedObjectReference) {
 	tok := r.URL.Query().Get("token")
 	t, ok := s.files.get(tok)
-	if !ok {
+	if !ok || t.host != host {
 		httpError(w, http.StatusNotFound, "unknown or expired transfer")
 		return
 	}

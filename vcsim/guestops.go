@@ -121,11 +121,15 @@ func (h *hooks) StartProgramInGuest(ctx *simulator.Context, req *types.StartProg
 		_ = os.MkdirAll(d, 0o755)
 		dir = d
 	}
+	if vm, f := s.vmOf(ctx, req.Vm); f == nil {
+		s.writeGuestInfo(ctx, vm, gs.g)
+	}
 	pid, err := gs.st.procs.start(gc, gs.user, dir, gs.env(s, spec.EnvVariables))
 	if err != nil {
 		body.Fault_ = vimFault(&types.SystemError{Reason: err.Error()})
 		return body
 	}
+	s.watchRPC(gs.st, gs.g)
 	logf("%s: guest pid %d: %s", req.Vm.Value, pid, gc.cmdLine)
 	body.Res = &types.StartProgramInGuestResponse{Returnval: pid}
 	return body

@@ -103,6 +103,19 @@ func (t *procTable) list(pids []int64) []types.GuestProcessInfo {
 	return out
 }
 
+// running counts the processes that have not ended.
+func (t *procTable) running() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, p := range t.procs {
+		if p.end == nil {
+			n++
+		}
+	}
+	return n
+}
+
 // terminate kills a running process; false if there is no such process.
 func (t *procTable) terminate(pid int64) bool {
 	t.mu.Lock()

@@ -29,22 +29,26 @@ type Knobs struct {
 	CloneInstantSeconds float64
 	InstantIPSeconds    float64
 	PowerOnSeconds      float64
+	// VCPropagationSeconds: a guest-set guestinfo value or a forced Tools network update
+	// (vmware-toolbox-cmd info update network) reaches vCenter's view this long after the guest made it.
+	VCPropagationSeconds float64
 }
 
 func defaultKnobs() Knobs {
 	return Knobs{
-		OS:                  "linux",
-		ToolsSeconds:        20,
-		IPSeconds:           21.5,
-		ToolsPollSeconds:    30,
-		GuestUser:           "testvm",
-		GuestPassword:       "testvm-guest-pw",
-		IPFamily:            "ipv4",
-		CloneFullSeconds:    10,
-		CloneLinkedSeconds:  1,
-		CloneInstantSeconds: 1,
-		InstantIPSeconds:    1.5,
-		PowerOnSeconds:      0.5,
+		OS:                   "linux",
+		ToolsSeconds:         20,
+		IPSeconds:            21.5,
+		ToolsPollSeconds:     30,
+		GuestUser:            "testvm",
+		GuestPassword:        "testvm-guest-pw",
+		IPFamily:             "ipv4",
+		CloneFullSeconds:     10,
+		CloneLinkedSeconds:   1,
+		CloneInstantSeconds:  1,
+		InstantIPSeconds:     1.5,
+		PowerOnSeconds:       0.5,
+		VCPropagationSeconds: 1,
 	}
 }
 
@@ -100,6 +104,8 @@ func parseKnobs(extra []types.BaseOptionValue) Knobs {
 			num(v, &k.InstantIPSeconds)
 		case "powerOnSeconds":
 			num(v, &k.PowerOnSeconds)
+		case "vcPropagationSeconds":
+			num(v, &k.VCPropagationSeconds)
 		}
 	}
 	if k.ToolsPollSeconds <= 0 {

@@ -17,12 +17,15 @@ func main() {
 	stdinEOF := flag.Bool("exit-on-stdin-eof", false, "exit when standard input closes")
 	parentPID := flag.Int("parent-pid", 0, "exit when this process is gone (polled every 500 ms)")
 	certOut := flag.String("cert-out", "", "write the server certificate (PEM) to this file")
+	guestFiles := flag.String("guest-file-mode", guestFilesESXi, "esxi: guest file URLs have host \"*\" and the SDK endpoint serves them; "+
+		"vcenter: URLs name the VM's ESXi host, served by that host's own HTTPS listener and certificate")
+	hostCAOut := flag.String("host-ca-out", "", "vcenter mode: write the CA (PEM) that signs the ESXi hosts' certificates to this file")
 	flag.Parse()
 
 	if *scale <= 0 {
 		log.Fatalf("-time-scale must be > 0")
 	}
-	opts := Options{Listen: *listen, TimeScale: *scale, Username: *username}
+	opts := Options{Listen: *listen, TimeScale: *scale, Username: *username, GuestFileMode: *guestFiles}
 	if *username != "" {
 		opts.Password = os.Getenv("TESTVM_VCSIM_PASSWORD")
 		if opts.Password == "" {
@@ -38,6 +41,17 @@ func main() {
 		if err := os.WriteFile(*certOut, sim.CertPEM(), 0o644); err != nil {
 			sim.Close()
 			log.Fatalf("write %s: %v", *certOut, err)
+		}
+	}
+
+	if *hostCAOut != "" {
+		if sim.HostCAPEM() == nil {
+			sim.Close()
+			log.Fatalf("-host-ca-out needs -guest-file-mode vcenter")
+		}
+		if err := os.WriteFile(*hostCAOut, sim.HostCAPEM(), 0o644); err != nil {
+			sim.Close()
+			log.Fatalf("write %s: %v", *hostCAOut, err)
 		}
 	}
 

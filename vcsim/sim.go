@@ -25,6 +25,9 @@ type Options struct {
 	TimeScale float64 // multiplies every simulated delay
 	Username  string  // if set, only this user logs in
 	Password  string  // password for Username
+	// GuestFileMode is guestFilesESXi (default: "*" transfer URLs served by the SDK endpoint)
+	// or guestFilesVCenter (URLs name the VM's ESXi host, which serves them itself).
+	GuestFileMode string
 }
 
 // Sim is the vCenter simulator: vcsim's VPX model plus the TestVM additions.
@@ -41,6 +44,9 @@ type Sim struct {
 	stats   *stats
 	hooks   *hooks // managed object receiving redirected SOAP methods
 	files   *fileTokens
+
+	hostCA   *hostCA                                   // vCenter mode: signs the hosts' certificates
+	esxHosts map[types.ManagedObjectReference]*esxHost // vCenter mode: the hosts serving /guestFile
 
 	cloneMu sync.Mutex // serialises vcsim's (fast) clone step: instanceUuid uniqueness
 
@@ -60,6 +66,13 @@ func New(opts Options) (*Sim, error) {
 	}
 	if opts.Listen == "" {
 		opts.Listen = "127.0.0.1:0"
+	}
+	switch opts.GuestFileMode {
+	case "":
+		opts.GuestFileMode = guestFilesESXi
+	case guestFilesESXi, guestFilesVCenter:
+	default:
+		return nil, fmt.Errorf("guest file mode %q: use %s or %s", opts.GuestFileMode, guestFilesESXi, guestFilesVCenter)
 	}
 	s := &Sim{
 		opts:    opts,
@@ -89,6 +102,13 @@ func New(opts Options) (*Sim, error) {
 
 	// Watch every VM and task through the registry's update path.
 	s.reg.AddHandler(s.vms)
+
+	if opts.GuestFileMode == guestFilesVCenter {
+		if err = s.setupESXHosts(); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("ESXi hosts: %w", err)
+		}
+	}
 
 	if err = s.createTemplates(); err != nil {
 		s.Close()
@@ -154,6 +174,14 @@ func (s *Sim) Thumbprint() string {
 	return strings.Join(parts, ":")
 }
 
+// HostCAPEM returns the certificate of the CA that signs the ESXi hosts' certificates (vCenter mode), or nil.
+func (s *Sim) HostCAPEM() []byte {
+	if s.hostCA == nil {
+		return nil
+	}
+	return s.hostCA.pem
+}
+
 // CertPEM returns the server certificate in PEM form.
 func (s *Sim) CertPEM() []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.server.Certificate().Raw})
@@ -165,6 +193,7 @@ func (s *Sim) Close() {
 		if s.vms != nil {
 			s.vms.shutdown()
 		}
+		s.closeESXHosts()
 		if s.model != nil && s.model.Service != nil {
 			s.model.Remove()
 		}

@@ -18,6 +18,7 @@ type templateDef struct {
 	template bool // false: a powered-on VM (instant clone parent)
 	networks []string
 	knobs    map[string]string
+	host     string // inventory name of the ESXi host it lives on ("" = the first cluster host)
 }
 
 var templateDefs = []templateDef{
@@ -116,7 +117,11 @@ func (s *Sim) createTemplate(ctx context.Context, finder *find.Finder, folder *o
 		ExtraConfig:  knobOptions(def.knobs),
 		DeviceChange: changes,
 	}
-	task, err := folder.CreateVM(ctx, spec, pool, nil)
+	host, err := s.templateHost(folder.Client(), def.host)
+	if err != nil {
+		return err
+	}
+	task, err := folder.CreateVM(ctx, spec, pool, host)
 	if err != nil {
 		return err
 	}
@@ -148,4 +153,21 @@ func (s *Sim) createTemplate(ctx context.Context, finder *find.Finder, folder *o
 		return t.Wait(ctx)
 	}
 	return vm.MarkAsTemplate(ctx)
+}
+
+// templateHost is the host a template is created on: clones stay on their source's host, so
+// tests know which ESXi host serves a clone's guest files.
+func (s *Sim) templateHost(c *vim25.Client, name string) (*object.HostSystem, error) {
+	if name == "" {
+		ref := s.firstClusterHost()
+		if ref == nil {
+			return nil, nil
+		}
+		return object.NewHostSystem(c, *ref), nil
+	}
+	ref, ok := s.hostRefByName(name)
+	if !ok {
+		return nil, fmt.Errorf("no host named %q", name)
+	}
+	return object.NewHostSystem(c, ref), nil
 }

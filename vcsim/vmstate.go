@@ -39,9 +39,10 @@ type vmState struct {
 	poweredOnAt, toolsRunningAt, ipAssignedAt, ipPublishedAt time.Time
 	publishedIP, publishedKey                                string
 
-	timers []*time.Timer
-	guest  *guestFS // scratch sandbox, created lazily
-	procs  *procTable
+	timers      []*time.Timer
+	rpcWatching bool     // the guest's Tools request spool is being polled
+	guest       *guestFS // scratch sandbox, created lazily
+	procs       *procTable
 }
 
 type nicInfo struct {

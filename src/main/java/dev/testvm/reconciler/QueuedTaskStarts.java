@@ -31,7 +31,8 @@ final class QueuedTaskStarts implements VCenter {
     private final ResourceID id;
     private final String defaultDatacenter;
     private final String vcenterName;
-    private boolean askedForSlot;
+    /** The pass ended refused a slot; only such a TestVM stays in line (see {@link #passEnded}). */
+    private boolean waiting;
 
     QueuedTaskStarts(VCenter delegate, TaskSlotQueue queue, String uid, ResourceID id, String defaultDatacenter, String vcenterName) {
         this.delegate = delegate;
@@ -58,11 +59,13 @@ final class QueuedTaskStarts implements VCenter {
     }
 
     /**
-     * Ends the pass: a TestVM that asked for no slot this time (its VM exists, or it failed first)
-     * leaves the line, so it cannot hold up the waiters behind it.
+     * Ends the pass: the TestVM stays in line only if its last request for a slot was refused. One
+     * that asked for no slot (its VM exists), started its task, or was admitted and then failed
+     * (a template typo found by the look-ups after its turn came) leaves, so it cannot hold up the
+     * waiters behind it; it keeps its ticket and, should it ask again, its old place.
      */
     void passEnded() {
-        if (!askedForSlot) {
+        if (!waiting) {
             queue.leave(uid);
         }
     }
@@ -76,9 +79,9 @@ final class QueuedTaskStarts implements VCenter {
     }
 
     private void requireTurn(boolean teardown) {
-        askedForSlot = true;
         TaskSlotQueue.Turn turn = queue.request(uid, id, teardown);
-        if (!turn.admitted()) {
+        waiting = !turn.admitted();
+        if (waiting) {
             throw new WaitingForTaskSlotException(turn.position(), turn.waiting(), delegate.taskSlots().limit());
         }
     }
@@ -91,6 +94,7 @@ final class QueuedTaskStarts implements VCenter {
         } catch (TaskCapacityExceededException e) {
             // Another start (a sweeper's destroy, an older TestVM's power-on) took the slot first.
             TaskSlotQueue.Turn again = queue.refused(uid, id, teardown);
+            waiting = true;
             throw new WaitingForTaskSlotException(again.position(), again.waiting(), e.limit());
         } catch (RuntimeException e) {
             queue.leave(uid);

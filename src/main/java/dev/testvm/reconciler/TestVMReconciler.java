@@ -79,6 +79,12 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         this.ip = new IpStep(events, kubeEvents, finders.create(new GuestCredentialsReader(client)));
         this.expiry = new ExpiryStep(client, kubeEvents);
         this.deletion = new VmDeletion(placement, events, taskPoll, kubeEvents);
+        slotEvents.onDeleted(uid -> vcenters.all().forEach(vcenter -> vcenter.forgetInLine(uid)));
+    }
+
+    /** The environment vCenter's task-slot line, for tests that check who is in it. */
+    TaskSlotQueue taskSlotQueue() {
+        return vcenters.find(VCenterRegistry.ENVIRONMENT).orElseThrow().taskLine(slotEvents::wake);
     }
 
     @Override
@@ -93,6 +99,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         }
         TestVMStatus status = testVM.getStatus();
         if (status.getPhase() == Phase.Failed) {
+            // A failed TestVM waits for nothing (e.g. one failed by an operator that since restarted).
+            vcenters.all().forEach(vcenter -> vcenter.leaveLine(testVM.getMetadata().getUid()));
             observer.reconciled(testVM, Phase.Failed);
             return UpdateControl.noUpdate();
         }

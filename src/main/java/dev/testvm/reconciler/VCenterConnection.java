@@ -102,6 +102,20 @@ public final class VCenterConnection implements AutoCloseable {
         return line;
     }
 
+    /** The TestVM waits for no slot (it failed); it keeps its ticket. */
+    synchronized void leaveLine(String uid) {
+        if (line != null) {
+            line.leave(uid);
+        }
+    }
+
+    /** The TestVM is gone: out of this vCenter's line, its ticket dropped. */
+    synchronized void forgetInLine(String uid) {
+        if (line != null) {
+            line.forget(uid);
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (vcenter != null) {

@@ -342,6 +342,25 @@ class TestVMReconcilerTest {
         assertThat(vcenter.clones).hasSize(clones);
     }
 
+    @Test
+    void aTestVmThatFailsAfterItsTurnCameLeavesTheLineAndTheNextOneClones() {
+        vcenter.taskLimit = 1;
+        TestVM typo = named(testVM("Templates/typo", CloneTypeSpec.linked), "typo");
+        TestVM noSnapshot = named(testVM("Templates/no-snapshot", CloneTypeSpec.linked), "no-snapshot");
+        TestVM good = named(testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked), "good");
+
+        startClone(typo);
+        startClone(noSnapshot);
+        assertThat(typo.getStatus().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(noSnapshot.getStatus().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(reconciler.taskSlotQueue().waiting()).as("failed TestVMs hold no place in line").isZero();
+
+        startClone(good);
+        assertThat(good.getStatus().getTaskRef()).as("the one slot is free: the valid TestVM clones at once").isNotNull();
+        reconciler.reconcile(typo, null);
+        assertThat(reconciler.taskSlotQueue().waiting()).as("a failed TestVM's later passes do not queue it").isZero();
+    }
+
     private static TestVM named(TestVM testVM, String name) {
         testVM.getMetadata().setName(name);
         return testVM;

@@ -80,6 +80,40 @@ public final class Simulator implements AutoCloseable {
         return certificate;
     }
 
+    /**
+     * PEM file with the CA that signs the simulated ESXi hosts' certificates (as VMCA does), written
+     * when the simulator runs with {@code -guest-file-mode vcenter}; empty in ESXi mode.
+     */
+    public java.util.Optional<Path> hostCaCertificate() {
+        Path ca = workDir.resolve(SimulatorExtension.HOST_CA_FILE);
+        return Files.isRegularFile(ca) ? java.util.Optional.of(ca) : java.util.Optional.empty();
+    }
+
+    /**
+     * {@code GET /testvm-sim/hosts} (vCenter mode): each ESXi host's {@code name} (inventory name),
+     * {@code moRef, fqdn, ip} (management address it listens on), {@code port, selfSigned, addedByIp,
+     * mode} ({@code ok|refused|blackhole}), {@code certificateSwapped, thumbprintSha1, thumbprintSha256}.
+     */
+    public List<Map<String, Object>> hosts() {
+        return read(send("GET", "/hosts", null), new TypeReference<>() {});
+    }
+
+    /**
+     * {@code POST /testvm-sim/hosts/{name}?mode=...}: {@code ok}, {@code refused} (connections refused)
+     * or {@code blackhole} (connections time out), as a firewall between client and host would.
+     */
+    public void hostMode(String hostName, String mode) {
+        send("POST", "/hosts/" + hostName + "?mode=" + mode, null);
+    }
+
+    /**
+     * {@code POST /testvm-sim/hosts/{name}?certificate=swapped|reported}: the host presents a new
+     * certificate that vCenter does not report (or the reported one again).
+     */
+    public void swapHostCertificate(String hostName, boolean swapped) {
+        send("POST", "/hosts/" + hostName + "?certificate=" + (swapped ? "swapped" : "reported"), null);
+    }
+
     /** The vCenter user the simulator accepts (any non-empty user when started without one). */
     public String username() {
         return username;

@@ -49,6 +49,9 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
 
     /** Default time scale: simulated durations are multiplied by this (0.02: a 30 s Tools poll takes 0.6 s). */
     public static final double DEFAULT_TIME_SCALE = 0.02;
+    /** System property choosing the default guest file mode ({@code esxi} unless set): see {@link #guestFileMode}. */
+    public static final String GUEST_FILE_MODE_PROPERTY = "testvm.vcsim.guestFileMode";
+    static final String HOST_CA_FILE = "hosts-ca.pem";
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(8);
     private static final Map<Path, Object> BUILD_LOCKS = new ConcurrentHashMap<>();
 
@@ -57,6 +60,7 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
     private String password = "any-password";
     private boolean checkCredentials;
     private Duration startTimeout = Duration.ofSeconds(60);
+    private String guestFileMode = System.getProperty(GUEST_FILE_MODE_PROPERTY, "esxi");
     private final List<String> extraArgs = new ArrayList<>();
     private Simulator simulator;
 
@@ -76,6 +80,17 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
 
     public SimulatorExtension startTimeout(Duration timeout) {
         this.startTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * {@code esxi}: guest file transfer URLs have the host {@code *} and the SDK endpoint serves them
+     * (as when connected to ESXi directly). {@code vcenter}: URLs name the VM's ESXi host (FQDNs that
+     * do not resolve, one host added by IP), each host serves them on its own loopback address with its
+     * own certificate (CA file: {@link Simulator#hostCaCertificate()}; one host self-signed).
+     */
+    public SimulatorExtension guestFileMode(String mode) {
+        this.guestFileMode = mode;
         return this;
     }
 
@@ -128,6 +143,10 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
                 "-cert-out", cert.toString(),
                 // a JVM killed without running afterAll must not leave the simulator behind
                 "-parent-pid", Long.toString(ProcessHandle.current().pid())));
+        command.addAll(List.of("-guest-file-mode", guestFileMode));
+        if ("vcenter".equals(guestFileMode)) {
+            command.addAll(List.of("-host-ca-out", workDir.resolve(HOST_CA_FILE).toString()));
+        }
         if (checkCredentials) {
             command.add("-username");
             command.add(username);
