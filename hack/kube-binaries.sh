@@ -12,6 +12,11 @@
 # The versions are pinned by the wrapper modules in hack/kube-binaries/*/go.mod
 # (with go.sum committed), so a build only needs Go and a Go module proxy.
 #
+# Order: installed binaries that report the pinned versions are used as they are; else the
+# envtest release archive kube-api-test would download is fetched (connect timeout 5 s, so it
+# fails within seconds where there is no internet); else all three are built from source
+# (about 8 minutes on 2 cores with the Go modules cached, once).
+#
 # Usage: hack/kube-binaries.sh [--force] [--smoke-test] [--help]
 #   (no option)   build and install unless working binaries are already installed
 #   --force       rebuild and reinstall even if the installed binaries work
@@ -21,6 +26,8 @@
 #
 # Environment: KUBE_API_TEST_DIR (install root, as for kube-api-test), GO (go binary),
 #   plus the usual Go settings (GOPROXY, GOFLAGS, GOCACHE, GOMODCACHE).
+#   KUBE_BINARIES_DOWNLOAD=false skips the download; KUBE_BINARIES_DOWNLOAD_URL replaces its URL
+#   (a mirror of the envtest archive); KUBE_BINARIES_CONNECT_TIMEOUT (seconds, default 5).
 #   KUBE_VERSION may be set, but only to the pinned version: to change the version, edit
 #   the wrapper modules (see hack/kube-binaries/README.md).
 set -euo pipefail
@@ -87,7 +94,8 @@ binaries_ok() {
   out=$("$dir/kubectl" version --client 2>/dev/null) || return 1
   [[ "$out" == *"Client Version: $kube_version"* ]] || return 1
   out=$("$dir/etcd" --version 2>/dev/null) || return 1
-  [[ "$out" == *"etcd Version: ${etcd_version#v}"* ]] || return 1
+  # Downloaded binaries bring the etcd of their envtest release; built ones the pinned etcd.
+  [[ "$(cat "$dir/.origin" 2>/dev/null)" == download* || "$out" == *"etcd Version: ${etcd_version#v}"* ]] || return 1
 }
 
 smoke_test() {
@@ -186,13 +194,6 @@ if ! $force && binaries_ok "$install_dir"; then
   exit 0
 fi
 
-go_bin=${GO:-}
-if [[ -z "$go_bin" ]]; then
-  go_bin=$(command -v go || true)
-  [[ -n "$go_bin" ]] || go_bin=/usr/local/go/bin/go
-fi
-[[ -x "$go_bin" ]] || die "Go not found (set GO=/path/to/go)"
-
 mkdir -p "$k8s_dir"
 # One build at a time per install root; a concurrent caller waits, then sees the result.
 if command -v flock >/dev/null; then
@@ -213,6 +214,77 @@ fi
 tmp_dir=$(mktemp -d "$k8s_dir/.build-${kube_version#v}.XXXXXX")
 trap 'rm -rf "$tmp_dir"' EXIT
 
+# Moves the binaries in $tmp_dir to $install_dir, replacing what was there.
+install_tmp_dir() {
+  chmod 755 "$tmp_dir"
+  if [[ -e "$install_dir" ]]; then
+    old_dir=$(mktemp -d "$k8s_dir/.old-${kube_version#v}.XXXXXX")
+    mv "$install_dir" "$old_dir/"
+    mv "$tmp_dir" "$install_dir"
+    rm -rf "$old_dir"
+  else
+    mv "$tmp_dir" "$install_dir"
+  fi
+}
+
+# The release archive kube-api-test itself downloads when it finds no binaries (BinaryRepo of
+# io.fabric8:kube-api-test 7.5.2; DownloadUrlTest keeps this in step with the jar). Seconds where
+# the internet is reachable; with a short connect timeout it fails fast where it is not.
+envtest_url="https://github.com/kubernetes-sigs/controller-tools/releases/download/envtest-${kube_version}/envtest-${kube_version}-$os-$arch.tar.gz"
+download() {
+  local url=${KUBE_BINARIES_DOWNLOAD_URL:-$envtest_url} start=$(date +%s) err b
+  if [[ "${KUBE_BINARIES_DOWNLOAD:-true}" == false ]]; then
+    log "download skipped (KUBE_BINARIES_DOWNLOAD=false)"
+    return 1
+  fi
+  command -v curl >/dev/null || { log "no curl: not downloading"; return 1; }
+  log "downloading Kubernetes $kube_version test binaries (what kube-api-test downloads): $url"
+  if ! err=$(curl -fsSL --connect-timeout "${KUBE_BINARIES_CONNECT_TIMEOUT:-5}" --max-time 600 \
+      -o "$tmp_dir/envtest.tar.gz" "$url" 2>&1); then
+    log "download failed after $(($(date +%s) - start))s: ${err:-no reason given}"
+    return 1
+  fi
+  mkdir "$tmp_dir/unpacked"
+  tar -xzf "$tmp_dir/envtest.tar.gz" -C "$tmp_dir/unpacked" || { log "the downloaded archive does not unpack"; return 1; }
+  for b in etcd kube-apiserver kubectl; do
+    # envtest archives keep them under controller-tools/envtest/
+    local found
+    found=$(find "$tmp_dir/unpacked" -type f -name "$b" | head -1)
+    [[ -n "$found" ]] || { log "the downloaded archive has no $b"; return 1; }
+    mv "$found" "$tmp_dir/$b" && chmod 755 "$tmp_dir/$b"
+  done
+  rm -rf "$tmp_dir/unpacked" "$tmp_dir/envtest.tar.gz"
+  echo "download $url" >"$tmp_dir/.origin"
+  if ! binaries_ok "$tmp_dir"; then
+    log "the downloaded binaries do not report Kubernetes $kube_version"
+    rm -f "$tmp_dir"/*
+    return 1
+  fi
+  log "downloaded in $(($(date +%s) - start))s"
+}
+
+if download; then
+  install_tmp_dir
+  log "installed Kubernetes $kube_version (kube-apiserver, kubectl) and etcd $("$install_dir/etcd" --version | awk '/etcd Version/ {print $3}') in $install_dir"
+  if $run_smoke; then smoke_test "$install_dir"; fi
+  echo "$install_dir"
+  exit 0
+fi
+rm -rf "${tmp_dir:?}"/* "$tmp_dir/.origin"
+
+go_bin=${GO:-}
+if [[ -z "$go_bin" ]]; then
+  go_bin=$(command -v go || true)
+  [[ -n "$go_bin" ]] || go_bin=/usr/local/go/bin/go
+fi
+[[ -x "$go_bin" ]] || die "Go not found (set GO=/path/to/go)"
+
+# What the source build costs, measured on a 2-core machine (README, "Build times").
+if [[ -f "$("$go_bin" env GOMODCACHE)/cache/download/k8s.io/kubernetes/@v/$kube_version.zip" ]]; then
+  log "building etcd, kube-apiserver and kubectl from source: about 8 minutes on 2 cores, once (cached afterwards)"
+else
+  log "building etcd, kube-apiserver and kubectl from source: about 20 minutes on 2 cores including 670 MB of Go modules, once (cached afterwards)"
+fi
 version_ldflags=""
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   version_ldflags+=" -X $pkg.gitVersion=$kube_version"
@@ -236,17 +308,10 @@ build etcd "$etcd_version"
 build kube-apiserver "$kube_version"
 build kubectl "$kube_version (k8s.io/kubectl $kubectl_version)"
 
+echo source >"$tmp_dir/.origin"
 chmod 755 "$tmp_dir"
 binaries_ok "$tmp_dir" || die "freshly built binaries do not report the expected versions"
-
-if [[ -e "$install_dir" ]]; then
-  old_dir=$(mktemp -d "$k8s_dir/.old-${kube_version#v}.XXXXXX")
-  mv "$install_dir" "$old_dir/"
-  mv "$tmp_dir" "$install_dir"
-  rm -rf "$old_dir"
-else
-  mv "$tmp_dir" "$install_dir"
-fi
+install_tmp_dir
 log "all three built in $(($(date +%s) - total_start))s"
 log "installed Kubernetes $kube_version (kube-apiserver, kubectl) and etcd $etcd_version in $install_dir"
 if $run_smoke; then smoke_test "$install_dir"; fi

@@ -68,6 +68,7 @@ public final class LocalRun {
         say("starting kube-apiserver + etcd");
         Config kube = Config.fromKubeconfig(KubeApiServers.kubeConfigYaml());
         Path kubeconfig = KubeApiServers.kubeConfigFile();
+        say("kube-apiserver + etcd up");
         try (KubernetesClient client = KubeApiServers.newClient();
                 Simulator simulator = new SimulatorExtension().timeScale(timeScale).start()) {
             Crds.installTestVm(client);
@@ -192,7 +193,9 @@ public final class LocalRun {
         }
     }
 
+    /** Each line carries the seconds since this JVM started, so the output shows where the time went. */
     private static void say(String line) {
-        System.out.println("[run-local] " + line);
+        double uptime = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
+        System.out.println(String.format(Locale.ROOT, "[run-local %5.1fs] %s", uptime, line));
     }
 }
