@@ -7,6 +7,7 @@ import dev.testvm.discovery.DiscoveryOutcome.GuestOperationsError;
 import dev.testvm.discovery.DiscoveryOutcome.NotYet;
 import dev.testvm.discovery.GuestProgramRunner.RunStep;
 import dev.testvm.discovery.GuestProgramRunner.Slot;
+import dev.testvm.vsphere.fault.GuestFileTooLargeException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -91,6 +92,11 @@ public final class GuestOpsDiscovery {
         }
         if (step instanceof RunStep.TimedOut timedOut) {
             return new CommandFailed(null, "", what + " timed out: still running after " + timedOut.limit().toSeconds() + "s");
+        }
+        if (step instanceof RunStep.OutputTooLarge tooLarge) {
+            return new CommandFailed(tooLarge.exitCode(), "", what + " printed more than "
+                    + GuestFileTooLargeException.describe(tooLarge.limit()) + ", the most the operator reads from a guest command;"
+                    + " make it print only the network configuration");
         }
         if (step instanceof RunStep.Rejected rejected) {
             return new CredentialsRejected(Redaction.redact(rejected.message(), target.credentials()));

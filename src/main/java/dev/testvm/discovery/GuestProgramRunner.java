@@ -3,6 +3,7 @@ package dev.testvm.discovery;
 import dev.testvm.vsphere.GuestProcess;
 import dev.testvm.vsphere.PowerState;
 import dev.testvm.vsphere.VimFaultException;
+import dev.testvm.vsphere.fault.GuestFileTooLargeException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +60,9 @@ final class GuestProgramRunner {
         record Exited(int exitCode, String output) implements RunStep {}
 
         record TimedOut(Duration limit) implements RunStep {}
+
+        /** The program ended, but its output was longer than the operator reads ({@code limit} bytes). */
+        record OutputTooLarge(int exitCode, long limit) implements RunStep {}
 
         record Rejected(String message) implements RunStep {}
 
@@ -167,6 +171,8 @@ final class GuestProgramRunner {
         byte[] bytes;
         try {
             bytes = target.vcenter().downloadFileFromGuest(target.vm(), target.credentials(), attempt.outputPath());
+        } catch (GuestFileTooLargeException e) {
+            return tooLarge(slot, target, attempt, 0, e);
         } catch (VimFaultException e) {
             return onFault(slot, target, e, "downloading the output of the " + what);
         }
@@ -181,12 +187,21 @@ final class GuestProgramRunner {
         try {
             output = GuestOutput.decode(
                     target.vcenter().downloadFileFromGuest(target.vm(), target.credentials(), attempt.outputPath()));
+        } catch (GuestFileTooLargeException e) {
+            return tooLarge(slot, target, attempt, exitCode, e);
         } catch (VimFaultException e) {
             // The exit code is the news; the output would only have explained it.
             LOG.debugf("%s: could not read the output of pid %d: %s", target.key(), attempt.pid(), e.getMessage());
         }
         deleteQuietly(target, attempt);
         return new RunStep.Exited(exitCode, output);
+    }
+
+    /** The output file is deleted all the same: left behind, megabytes would pile up in the guest. */
+    private RunStep tooLarge(Slot slot, GuestTarget target, Attempt attempt, int exitCode, GuestFileTooLargeException e) {
+        slot.attempt = null;
+        deleteQuietly(target, attempt);
+        return new RunStep.OutputTooLarge(exitCode, e.limit());
     }
 
     private void deleteQuietly(GuestTarget target, Attempt attempt) {

@@ -50,7 +50,7 @@ public final class NetworkRefresh {
             }
             String command = GuestCommands.networkRefreshCommand(os);
             RunStep step = runner.step(slot, target, WHAT, id -> GuestCommands.wrap(os, command, id));
-            if (step instanceof RunStep.Exited || step instanceof RunStep.TimedOut) {
+            if (step instanceof RunStep.Exited || step instanceof RunStep.TimedOut || step instanceof RunStep.OutputTooLarge) {
                 done.add(target.key());
                 slots.remove(target.key());
                 if (step instanceof RunStep.Exited exited && exited.exitCode() == 0) {

@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * Thin reconciler: runs the ordered steps clone → power on → IP → expiry, each of which either
@@ -39,6 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @ControllerConfiguration(name = "testvm")
 public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
+    private static final Logger LOG = Logger.getLogger(TestVMReconciler.class);
     private static final Duration MAX_RETRY = Duration.ofSeconds(60);
     /**
      * Backstop only: a waiter is woken through {@link TaskSlotEventSource} when its turn comes; this
@@ -218,8 +221,15 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         return Optional.of(CAPACITY_RETRY);
     }
 
-    /** Maps vCenter failures outside any step's own handling to retryable conditions. */
+    /**
+     * Maps failures outside any step's own handling to retryable conditions. An exception nobody
+     * expected becomes {@code ReconcileError} too (its stack goes to the log), so no TestVM is
+     * left without a condition and no finalizer waits on the framework's retry budget.
+     */
     static TestVMProblem classify(RuntimeException e) {
+        if (e instanceof TestVMProblem problem) {
+            return problem;
+        }
         if (e instanceof VCenterUnreachableException) {
             return TestVMProblem.retryable(Reasons.VCENTER_UNREACHABLE, "vCenter unreachable: " + e.getMessage(), e);
         }
@@ -230,7 +240,23 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
             }
             return TestVMProblem.retryable(Reasons.VCENTER_ERROR, "vCenter answered " + e.getMessage(), e);
         }
-        throw e;
+        LOG.warn("unexpected exception while reconciling a TestVM; retrying with backoff", e);
+        return TestVMProblem.retryable(Reasons.RECONCILE_ERROR,
+                "the operator hit an unexpected " + e.getClass().getSimpleName() + "; retrying (details in the operator log)", e);
+    }
+
+    /**
+     * Whatever escaped {@link #reconcile} (e.g. the status patch itself failed) still ends as a
+     * condition the user can see; the framework retries as configured.
+     */
+    @Override
+    public ErrorStatusUpdateControl<TestVM> updateErrorStatus(TestVM testVM, Context<TestVM> context, Exception e) {
+        if (testVM.getStatus() == null) {
+            testVM.setStatus(new TestVMStatus());
+        }
+        Conditions.set(testVM, ConditionTypes.READY, false, Reasons.RECONCILE_ERROR,
+                "reconcile failed with " + e.getClass().getSimpleName() + "; retrying (details in the operator log)", Instant.now());
+        return ErrorStatusUpdateControl.patchStatus(testVM);
     }
 
     @Override
@@ -259,7 +285,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         } catch (TaskCapacityExceededException e) {
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(CAPACITY_RETRY.toMillis());
         } catch (RuntimeException e) {
-            TestVMProblem problem = e instanceof TestVMProblem p ? p : classify(e);
+            TestVMProblem problem = classify(e);
             kubeEvents.warning(testVM, problem.reason(), "deleting: " + problem.getMessage());
             int attempt = failedAttempts.merge(testVM.getMetadata().getUid(), 1, Integer::sum);
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.min(MAX_RETRY.toMillis(), 1000L << Math.min(attempt - 1, 10)));

@@ -63,7 +63,16 @@ public interface VCenter extends AutoCloseable {
 
     List<GuestProcess> listProcessesInGuest(MoRef vm, GuestCredentials credentials, List<Long> pids);
 
-    /** {@code InitiateFileTransferFromGuest} plus the HTTPS download of the returned URL. */
+    /**
+     * The most {@link #downloadFileFromGuest} reads (512 KiB: plenty for any address listing, and
+     * far below what would strain the operator's memory).
+     */
+    int GUEST_FILE_MAX_BYTES = 512 * 1024;
+
+    /**
+     * {@code InitiateFileTransferFromGuest} plus the HTTPS download of the returned URL, streamed
+     * and stopped at {@link #GUEST_FILE_MAX_BYTES} ({@link dev.testvm.vsphere.fault.GuestFileTooLargeException}).
+     */
     byte[] downloadFileFromGuest(MoRef vm, GuestCredentials credentials, String guestPath);
 
     void deleteFileInGuest(MoRef vm, GuestCredentials credentials, String guestPath);

@@ -141,6 +141,10 @@ final class FakeGuestVCenter implements VCenter {
         if (content == null) {
             throw new VimFaultException("FileNotFound", "File " + guestPath + " was not found");
         }
+        if (content.length > GUEST_FILE_MAX_BYTES) {
+            // The interface's contract, as VimVCenter keeps it (proven against the simulator).
+            throw new dev.testvm.vsphere.fault.GuestFileTooLargeException(guestPath, GUEST_FILE_MAX_BYTES);
+        }
         return content;
     }
 

@@ -152,6 +152,20 @@ class GuestOpsDiscoveryTest {
     }
 
     @Test
+    void output_over_the_limit_is_a_command_failure_naming_the_limit_and_its_file_is_deleted() {
+        vcenter.then(Run.printing("10.99.9.9\n" + "a".repeat(2_000_000)));
+        linuxStep();
+        DiscoveryOutcome outcome = linuxStep();
+
+        assertThat(outcome).isInstanceOf(CommandFailed.class);
+        assertThat(((CommandFailed) outcome).message())
+                .isEqualTo("IP discovery command printed more than 512 KiB, the most the operator reads from a guest command;"
+                        + " make it print only the network configuration");
+        assertThat(vcenter.deleted).hasSize(1);
+        assertThat(vcenter.files).isEmpty();
+    }
+
+    @Test
     void apipa_output_is_not_yet_then_the_real_address_is_found() {
         vcenter.then(Run.printing(IpScannerTest.IPCONFIG_FRENCH_APIPA)).then(Run.printing(IpScannerTest.IPCONFIG_GERMAN));
         GuestTarget windows = target(Vms.windowsBooted(), Vms.GOOD, "1");

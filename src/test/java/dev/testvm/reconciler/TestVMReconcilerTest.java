@@ -361,6 +361,31 @@ class TestVMReconcilerTest {
         assertThat(reconciler.taskSlotQueue().waiting()).as("a failed TestVM's later passes do not queue it").isZero();
     }
 
+    @Test
+    void anUnexpectedExceptionEndsAsAConditionAndDoesNotHoldTheFinalizerOutsideTheOperatorsRetry() {
+        TestVMReconciler broken = newReconciler(VCenterRegistry.of("DC0", () -> {
+            throw new IllegalStateException("a bug");
+        }));
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+
+        UpdateControl<TestVM> control = broken.reconcile(testVM, null);
+
+        assertThat(control.isPatchStatus()).isTrue();
+        var ready = Conditions.find(testVM.getStatus(), ConditionTypes.READY).orElseThrow();
+        assertThat(ready.getReason()).isEqualTo("ReconcileError");
+        assertThat(ready.getMessage()).contains("IllegalStateException");
+        assertThat(control.getScheduleDelay()).contains(1000L);
+
+        testVM.getMetadata().setDeletionTimestamp(Instant.now().toString());
+        DeleteControl deletion = broken.cleanup(testVM, null);
+        assertThat(deletion.isRemoveFinalizer()).as("no VM can be ruled out, so the finalizer stays").isFalse();
+        assertThat(deletion.getScheduleDelay()).as("retried by the operator itself").isPresent();
+
+        var errorStatus = broken.updateErrorStatus(testVM, null, new java.io.IOException("status patch failed"));
+        assertThat(errorStatus.getResource()).isPresent();
+        assertThat(Conditions.find(testVM.getStatus(), ConditionTypes.READY).orElseThrow().getMessage()).contains("IOException");
+    }
+
     private static TestVM named(TestVM testVM, String name) {
         testVM.getMetadata().setName(name);
         return testVM;

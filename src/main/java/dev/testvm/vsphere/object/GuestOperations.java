@@ -3,9 +3,11 @@ package dev.testvm.vsphere.object;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.GuestProcess;
 import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import dev.testvm.vsphere.VimFaultException;
 import dev.testvm.vsphere.fault.FileNotFoundException;
+import dev.testvm.vsphere.fault.GuestFileTooLargeException;
 import dev.testvm.vsphere.methods.GuestOperationsMethods;
 import dev.testvm.vsphere.property.PropertyReader;
 import dev.testvm.vsphere.session.Session;
@@ -13,6 +15,7 @@ import dev.testvm.vsphere.types.ObjectContent;
 import dev.testvm.vsphere.types.Values;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Guest operations through the GuestOperationsManager's process and file managers (looked up
@@ -41,15 +44,16 @@ public final class GuestOperations {
     /**
      * {@code InitiateFileTransferFromGuest}, then GET of the URL it returns. That URL names the
      * host as {@code *} ("the host you are talking to"): we substitute the vCenter's host, and
-     * its port when the URL has none. The GET uses the same TLS rules as the SDK endpoint.
+     * its port when the URL has none. The GET uses the same TLS rules as the SDK endpoint. At most
+     * {@link VCenter#GUEST_FILE_MAX_BYTES} are read: a larger file throws {@link GuestFileTooLargeException}.
      */
     public byte[] download(MoRef vm, GuestCredentials auth, String guestPath) {
         String url = GuestOperationsMethods.initiateFileTransferFromGuest(session, fileManager(), vm, auth, guestPath);
         URI target = transferUri(url, session.soap().url());
         int[] status = new int[1];
-        byte[] body = session.soap().get(target, status);
+        Optional<byte[]> body = session.soap().get(target, status, VCenter.GUEST_FILE_MAX_BYTES);
         if (status[0] == 200) {
-            return body;
+            return body.orElseThrow(() -> new GuestFileTooLargeException(guestPath, VCenter.GUEST_FILE_MAX_BYTES));
         }
         if (status[0] == 404) {
             throw new FileNotFoundException("guest file " + guestPath + " of " + vm + " could not be downloaded (HTTP 404)");

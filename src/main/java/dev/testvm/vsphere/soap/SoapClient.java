@@ -4,6 +4,7 @@ import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import dev.testvm.vsphere.VimFaultException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
@@ -147,13 +149,24 @@ public final class SoapClient implements SoapCaller {
                 "vCenter " + url + " answered " + method + " with HTTP " + status + " and no SOAP fault", null);
     }
 
-    /** Plain HTTPS GET with the same TLS rules (guest file transfer URLs carry their own ticket). */
-    public byte[] get(URI target, int[] statusOut) {
+    /**
+     * Plain HTTPS GET with the same TLS rules (guest file transfer URLs carry their own ticket).
+     * The body is streamed and read only up to {@code maxBytes}: empty when it is longer.
+     */
+    public Optional<byte[]> get(URI target, int[] statusOut, int maxBytes) {
         stats.increment("GET guestFile");
+        String what = "GET " + target.getPath();
         HttpRequest request = HttpRequest.newBuilder(target).timeout(requestTimeout).GET().build();
-        HttpResponse<byte[]> response = send(request, "GET " + target.getPath());
-        statusOut[0] = response.statusCode();
-        return response.body();
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            statusOut[0] = response.statusCode();
+            return BoundedBody.read(response.body(), maxBytes);
+        } catch (IOException e) {
+            throw new VCenterUnreachableException("cannot reach vCenter at " + url + " (" + what + "): " + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VCenterUnreachableException("interrupted while calling vCenter at " + url + " (" + what + ")", e);
+        }
     }
 
     private HttpResponse<byte[]> send(HttpRequest request, String what) {

@@ -9,8 +9,10 @@ import dev.testvm.testsupport.SimulatorExtension;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.GuestProcess;
 import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VimVCenter;
 import dev.testvm.vsphere.fault.FileNotFoundException;
+import dev.testvm.vsphere.fault.GuestFileTooLargeException;
 import dev.testvm.vsphere.fault.GuestOperationsUnavailableException;
 import dev.testvm.vsphere.fault.InvalidGuestLoginException;
 import dev.testvm.vsphere.fault.InvalidPowerStateException;
@@ -132,6 +134,31 @@ class GuestOperationsTest {
             GuestVms.awaitGuestOperationsReady(vc, vm);
             assertThatThrownBy(() -> vc.downloadFileFromGuest(vm, GUEST, "/tmp/never-written.out")).isInstanceOf(FileNotFoundException.class);
             assertThatThrownBy(() -> vc.startProgramInGuest(vm, GUEST, "/no/such/program", "")).isInstanceOf(FileNotFoundException.class);
+        } finally {
+            GuestVms.destroy(vc, vm);
+        }
+    }
+
+    @Test
+    void aGuestFileOverTheLimitIsRefusedAfterReadingOnlyTheLimit() {
+        MoRef vm = GuestVms.start(vc, LifecycleTest.UBUNTU, Map.of());
+        try {
+            GuestVms.awaitGuestOperationsReady(vc, vm);
+            String out = "/tmp/testvm-big.out";
+            long pid = vc.startProgramInGuest(vm, GUEST, "/bin/sh",
+                    "-c '(echo 10.99.9.9; yes aaaaaaaa | head -c 20000000) > " + out + " 2>&1'");
+            assertThat(awaitExit(vm, pid).exitCode()).isZero();
+
+            assertThatThrownBy(() -> vc.downloadFileFromGuest(vm, GUEST, out))
+                    .isInstanceOf(GuestFileTooLargeException.class)
+                    .hasMessageContaining("larger than 512 KiB")
+                    .satisfies(e -> assertThat(((GuestFileTooLargeException) e).limit()).isEqualTo(VCenter.GUEST_FILE_MAX_BYTES));
+
+            String small = "/tmp/testvm-at-limit.out";
+            long exact = vc.startProgramInGuest(vm, GUEST, "/bin/sh",
+                    "-c 'head -c " + VCenter.GUEST_FILE_MAX_BYTES + " /dev/zero > " + small + "'");
+            assertThat(awaitExit(vm, exact).exitCode()).isZero();
+            assertThat(vc.downloadFileFromGuest(vm, GUEST, small)).hasSize(VCenter.GUEST_FILE_MAX_BYTES);
         } finally {
             GuestVms.destroy(vc, vm);
         }
