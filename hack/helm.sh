@@ -55,11 +55,13 @@ go_bin=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 
 mkdir -p "$root"
 # One build at a time per cache root; a concurrent caller waits, then uses the result.
-exec 9>"$root/.helm.lock"
-flock 9
-if helm_ok "$install_dir"; then
-  echo "$install_dir/helm"
-  exit 0
+if command -v flock >/dev/null; then
+  exec 9>"$root/.helm.lock"
+  flock 9
+  if helm_ok "$install_dir"; then
+    echo "$install_dir/helm"
+    exit 0
+  fi
 fi
 
 tmp_dir=$(mktemp -d "$root/.build-${helm_version#v}.XXXXXX")

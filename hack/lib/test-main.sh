@@ -38,15 +38,16 @@ timed() {
 }
 
 print_build_times() {
-  local IFS=', '
-  build_say "where the build time went: ${build_times[*]}"
+  local joined
+  joined=$(printf '%s, ' "${build_times[@]}")
+  build_say "where the build time went: ${joined%, }"
 }
 
 kube_binaries_step() {
   local log=$stamp_dir/kube-binaries.log
   # Its progress ("building ... about 8 minutes") goes to the terminal as it happens.
-  hack/kube-binaries.sh 2> >(tee "$log" >&2) >/dev/null
-  wait $! 2>/dev/null || true # the tee
+  # (pipefail, set by the sourcing scripts, keeps its exit status)
+  hack/kube-binaries.sh 2>&1 >/dev/null | tee "$log" >&2
   if grep -q 'up to date' "$log"; then step_note=cached; else step_note=installed; fi
 }
 

@@ -15,6 +15,10 @@ public record GuestOpsProblem(String reason, String message) {
     public static final String CREDENTIALS_MISSING = "GuestCredentialsMissing";
     public static final String COMMAND_FAILED = "GuestCommandFailed";
     public static final String OPERATIONS_ERROR = "GuestOperationsError";
+    /** The ESXi host that serves guest files cannot be reached: the vCenter-only channel is used. */
+    public static final String HOST_UNREACHABLE = "GuestFileHostUnreachable";
+    /** The ESXi host's certificate is not trusted (differs from vCenter's report, or nothing vouches for it). */
+    public static final String HOST_CERTIFICATE_REFUSED = "GuestFileHostCertificateRefused";
 
     public GuestOpsProblem {
         Objects.requireNonNull(reason, "reason");

@@ -168,6 +168,11 @@ final class GuestProgramRunner {
     }
 
     private RunStep collect(Slot slot, GuestTarget target, String what, Attempt attempt) {
+        if (attempt.outputPath() == null) {
+            // A program run for its effect (e.g. making Tools publish): nothing to fetch.
+            slot.attempt = null;
+            return new RunStep.Exited(0, "");
+        }
         byte[] bytes;
         try {
             bytes = target.vcenter().downloadFileFromGuest(target.vm(), target.credentials(), attempt.outputPath());
@@ -183,6 +188,9 @@ final class GuestProgramRunner {
 
     private RunStep collectFailure(Slot slot, GuestTarget target, Attempt attempt, int exitCode) {
         slot.attempt = null;
+        if (attempt.outputPath() == null) {
+            return new RunStep.Exited(exitCode, "");
+        }
         String output = "";
         try {
             output = GuestOutput.decode(

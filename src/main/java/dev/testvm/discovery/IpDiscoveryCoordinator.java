@@ -6,6 +6,7 @@ import dev.testvm.discovery.DiscoveryOutcome.Found;
 import dev.testvm.discovery.DiscoveryOutcome.GuestOperationsError;
 import dev.testvm.discovery.DiscoveryOutcome.Misconfigured;
 import dev.testvm.discovery.DiscoveryOutcome.NotYet;
+import dev.testvm.vsphere.transfer.GuestFileTransferException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -40,6 +41,9 @@ public final class IpDiscoveryCoordinator {
     private final DiscoverySettings settings;
     private final GuestOpsDiscovery guestOps;
     private final NetworkRefresh refresh;
+    private final ToolsNetworkUpdate viaTools;
+    /** Keys whose ESXi host could not serve the guest file: they use the vCenter-only channel. */
+    private final Map<String, GuestOpsProblem> hostProblems = new ConcurrentHashMap<>();
     /** Auto strategy only: keys whose guest command failed, so Tools alone answer from now on. */
     private final Map<String, GuestOpsProblem> gaveUp = new ConcurrentHashMap<>();
     private final Map<String, GuestOpsProblem> refreshProblems = new ConcurrentHashMap<>();
@@ -58,6 +62,7 @@ public final class IpDiscoveryCoordinator {
         GuestProgramRunner runner = new GuestProgramRunner(settings, clock, attemptIds);
         this.guestOps = new GuestOpsDiscovery(runner);
         this.refresh = new NetworkRefresh(runner);
+        this.viaTools = new ToolsNetworkUpdate(runner, clock);
     }
 
     public DiscoveryResult step(DiscoveryRequest request) {
@@ -113,6 +118,10 @@ public final class IpDiscoveryCoordinator {
         }
         Optional<GuestOpsProblem> refreshProblem = Optional.ofNullable(refreshProblems.get(key));
 
+        GuestOpsProblem hostProblem = hostProblems.get(key);
+        if (hostProblem != null) {
+            return viaVCenterOnly(request, target, os, tools, hostProblem);
+        }
         // After an instant clone Tools may go on showing the parent's address for a poll or two,
         // and there is no telling it from a fresh one: there, Tools are only the fallback.
         if (race && tools.found() && !request.refreshNetwork()) {
@@ -123,6 +132,16 @@ public final class IpDiscoveryCoordinator {
             return found(tools, os, rejected.or(() -> refreshProblem));
         }
         DiscoveryOutcome outcome = guestOps.step(target, os.get(), request.commandOverride(), filter);
+        if (outcome instanceof GuestOperationsError error && isHostFault(error.faultType())) {
+            GuestOpsProblem problem = new GuestOpsProblem(
+                    GuestFileTransferException.HOST_UNREACHABLE.equals(error.faultType())
+                            ? GuestOpsProblem.HOST_UNREACHABLE : GuestOpsProblem.HOST_CERTIFICATE_REFUSED,
+                    error.message() + "; IP discovery goes on through vCenter only (" + ToolsNetworkUpdate.WHAT
+                            + ", VMware Tools 10.1 or later)");
+            hostProblems.put(key, problem);
+            guestOps.dropAttempt(key);
+            return viaVCenterOnly(request, target, os, tools, problem);
+        }
         if (outcome instanceof Found) {
             return new DiscoveryResult(outcome, refreshProblem, os, Duration.ZERO);
         }
@@ -133,8 +152,38 @@ public final class IpDiscoveryCoordinator {
         return guestOpsFailed(request, outcome, tools, os);
     }
 
+    /**
+     * The ESXi host cannot serve the guest file: make Tools publish the guest's network and take
+     * their address. An address that shows up after the update was started counts as this
+     * channel's; one Tools published before that is Tools' own.
+     */
+    private DiscoveryResult viaVCenterOnly(DiscoveryRequest request, GuestTarget target, Optional<GuestOs> os,
+            IpChoice tools, GuestOpsProblem hostProblem) {
+        String key = request.key();
+        if (tools.found()) {
+            IpSource source = viaTools.started(key) ? IpSource.GUEST_OPERATIONS_VIA_TOOLS : IpSource.TOOLS;
+            return new DiscoveryResult(new Found(tools.ip(), tools.addresses(), source), Optional.of(hostProblem), os,
+                    Duration.ZERO);
+        }
+        DiscoveryOutcome outcome = viaTools.step(target, os.orElseThrow());
+        if (outcome instanceof NotYet notYet) {
+            return new DiscoveryResult(new NotYet(notYet.retryAfter(), notYet.why() + "; Tools: " + tools.whyNot()),
+                    Optional.of(hostProblem), os, notYet.retryAfter());
+        }
+        GuestOpsProblem failed = problemFor(outcome, request, ToolsNetworkUpdate.WHAT);
+        return guestOpsFailed(request, outcome, tools, os, new GuestOpsProblem(failed.reason(),
+                hostProblem.message() + "; the vCenter-only channel failed too: " + failed.message()));
+    }
+
+    private static boolean isHostFault(String faultType) {
+        return GuestFileTransferException.HOST_UNREACHABLE.equals(faultType)
+                || GuestFileTransferException.HOST_CERTIFICATE_REFUSED.equals(faultType);
+    }
+
     /** Drops everything remembered about {@code key}: call when the TestVM is Ready or deleted. */
     public void forget(String key) {
+        hostProblems.remove(key);
+        viaTools.forget(key);
         guestOps.forget(key);
         refresh.forget(key);
         gaveUp.remove(key);
@@ -144,7 +193,11 @@ public final class IpDiscoveryCoordinator {
     private DiscoveryResult guestOpsFailed(
             DiscoveryRequest request, DiscoveryOutcome outcome, IpChoice tools, Optional<GuestOs> os) {
         String what = refresh.isDone(request.key()) || !request.refreshNetwork() ? GuestOpsDiscovery.WHAT : NetworkRefresh.WHAT;
-        GuestOpsProblem problem = problemFor(outcome, request, what);
+        return guestOpsFailed(request, outcome, tools, os, problemFor(outcome, request, what));
+    }
+
+    private DiscoveryResult guestOpsFailed(DiscoveryRequest request, DiscoveryOutcome outcome, IpChoice tools,
+            Optional<GuestOs> os, GuestOpsProblem problem) {
         if (request.strategy() != DiscoveryStrategy.AUTO) {
             // A failing command may just be a custom one that fails until the address is there;
             // faults and refused credentials will not go away soon.

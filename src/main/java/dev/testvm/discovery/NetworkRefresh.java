@@ -50,6 +50,15 @@ public final class NetworkRefresh {
             }
             String command = GuestCommands.networkRefreshCommand(os);
             RunStep step = runner.step(slot, target, WHAT, id -> GuestCommands.wrap(os, command, id));
+            // Only an exit code of 0 makes the runner download the output: a host that cannot serve
+            // it means the refresh did its job.
+            boolean ranButOutputUnreachable = step instanceof RunStep.Faulted faulted
+                    && faulted.faultType().startsWith("GuestFileHost");
+            if (ranButOutputUnreachable) {
+                done.add(target.key());
+                slots.remove(target.key());
+                return Optional.empty();
+            }
             if (step instanceof RunStep.Exited || step instanceof RunStep.TimedOut || step instanceof RunStep.OutputTooLarge) {
                 done.add(target.key());
                 slots.remove(target.key());

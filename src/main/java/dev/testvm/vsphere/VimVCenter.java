@@ -18,6 +18,11 @@ import dev.testvm.vsphere.soap.TlsContexts;
 import dev.testvm.vsphere.soap.XmlElement;
 import dev.testvm.vsphere.types.ConfigSpec;
 import dev.testvm.vsphere.types.Values;
+import dev.testvm.vsphere.transfer.EsxiHostReader;
+import dev.testvm.vsphere.transfer.GuestFileTransfers;
+import dev.testvm.vsphere.transfer.HostTrustPolicy;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,6 +53,7 @@ public final class VimVCenter implements VCenter {
 
     private static final Logger LOG = Logger.getLogger(VimVCenter.class);
     private static final int FINISHED_TASKS_REMEMBERED = 10_000;
+    private static final Duration HOST_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * Knobs that are not connection settings.
@@ -85,9 +91,19 @@ public final class VimVCenter implements VCenter {
         this.reader = new PropertyReader(session, tuning.pageSize());
         this.searchIndex = new SearchIndex(session);
         this.cloner = new Cloner(session, reader);
-        this.guest = new GuestOperations(session, reader);
+        this.guest = new GuestOperations(session, reader, new GuestFileTransfers(new EsxiHostReader(reader),
+                HostTrustPolicy.of(settings), null, hostConnectTimeout(settings), settings.requestTimeout(),
+                session.soap().stats(), Clock.systemUTC()));
         this.limiter = new TaskLimiter(settings.maxConcurrentTasks());
         this.watcher = new Watcher(session, tuning.watchWaitSeconds(), this::onWatchEvent);
+    }
+
+    /**
+     * A firewalled ESXi host often drops packets rather than refusing: its downloads must give up
+     * long before a vCenter request would, so discovery can take the vCenter-only channel.
+     */
+    private static Duration hostConnectTimeout(ConnectionSettings settings) {
+        return settings.requestTimeout().compareTo(HOST_CONNECT_TIMEOUT) < 0 ? settings.requestTimeout() : HOST_CONNECT_TIMEOUT;
     }
 
     /** Connects and logs in; wrong credentials throw {@code InvalidLoginException}, TLS problems {@link VCenterUnreachableException}. */

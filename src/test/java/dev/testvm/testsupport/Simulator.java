@@ -184,7 +184,16 @@ public final class Simulator implements AutoCloseable {
      * @return false if a VM of that name already exists (the simulator answered 409)
      */
     public boolean addTemplate(String name, String from, Map<String, String> knobs, List<String> networks, boolean poweredOn) {
+        return addTemplate(name, from, knobs, networks, poweredOn, null);
+    }
+
+    /** As above, on the ESXi host with inventory name {@code host} (vCenter guest file mode; null = the default host). */
+    public boolean addTemplate(String name, String from, Map<String, String> knobs, List<String> networks, boolean poweredOn,
+            String host) {
         Map<String, Object> body = new LinkedHashMap<>();
+        if (host != null) {
+            body.put("host", host);
+        }
         body.put("name", name);
         body.put("from", from);
         body.put("knobs", knobs == null ? Map.of() : knobs);

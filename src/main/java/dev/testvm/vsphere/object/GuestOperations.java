@@ -13,6 +13,7 @@ import dev.testvm.vsphere.property.PropertyReader;
 import dev.testvm.vsphere.session.Session;
 import dev.testvm.vsphere.types.ObjectContent;
 import dev.testvm.vsphere.types.Values;
+import dev.testvm.vsphere.transfer.GuestFileTransfers;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -28,9 +29,13 @@ public final class GuestOperations {
     private volatile MoRef processManager;
     private volatile MoRef fileManager;
 
-    public GuestOperations(Session session, PropertyReader reader) {
+    private final GuestFileTransfers transfers;
+
+    /** @param transfers downloads from the ESXi hosts vCenter's transfer URLs name */
+    public GuestOperations(Session session, PropertyReader reader, GuestFileTransfers transfers) {
         this.session = session;
         this.reader = reader;
+        this.transfers = transfers;
     }
 
     public long startProgram(MoRef vm, GuestCredentials auth, String programPath, String arguments) {
@@ -42,16 +47,25 @@ public final class GuestOperations {
     }
 
     /**
-     * {@code InitiateFileTransferFromGuest}, then GET of the URL it returns. That URL names the
-     * host as {@code *} ("the host you are talking to"): we substitute the vCenter's host, and
-     * its port when the URL has none. The GET uses the same TLS rules as the SDK endpoint. At most
+     * {@code InitiateFileTransferFromGuest}, then GET of the URL it returns. Connected to an ESXi
+     * host directly, that URL names the host as {@code *} ("the host you are talking to"): we
+     * substitute the endpoint's host, and its port when the URL has none, with the endpoint's TLS
+     * rules. Through vCenter it names the VM's ESXi host: see {@link GuestFileTransfers} (its
+     * failures are {@link dev.testvm.vsphere.transfer.GuestFileTransferException}s). At most
      * {@link VCenter#GUEST_FILE_MAX_BYTES} are read: a larger file throws {@link GuestFileTooLargeException}.
      */
     public byte[] download(MoRef vm, GuestCredentials auth, String guestPath) {
         String url = GuestOperationsMethods.initiateFileTransferFromGuest(session, fileManager(), vm, auth, guestPath);
         URI target = transferUri(url, session.soap().url());
         int[] status = new int[1];
-        Optional<byte[]> body = session.soap().get(target, status, VCenter.GUEST_FILE_MAX_BYTES);
+        Optional<byte[]> body;
+        if (isStarHost(url)) {
+            body = session.soap().get(target, status, VCenter.GUEST_FILE_MAX_BYTES);
+        } else {
+            GuestFileTransfers.Download download = transfers.get(vm, target, VCenter.GUEST_FILE_MAX_BYTES);
+            status[0] = download.status();
+            body = download.body();
+        }
         if (status[0] == 200) {
             return body.orElseThrow(() -> new GuestFileTooLargeException(guestPath, VCenter.GUEST_FILE_MAX_BYTES));
         }
@@ -59,13 +73,21 @@ public final class GuestOperations {
             throw new FileNotFoundException("guest file " + guestPath + " of " + vm + " could not be downloaded (HTTP 404)");
         }
         if (status[0] >= 500) {
-            throw new VCenterUnreachableException("guest file download from " + target.getHost() + " failed with HTTP " + status[0], null);
+            if (isStarHost(url)) {
+                throw new VCenterUnreachableException("guest file download from " + target.getHost() + " failed with HTTP " + status[0], null);
+            }
+            throw new VimFaultException("GuestFileTransfer", "guest file download of " + guestPath + " from "
+                    + target.getHost() + " failed with HTTP " + status[0]);
         }
         throw new VimFaultException("GuestFileTransfer", "guest file download of " + guestPath + " failed with HTTP " + status[0]);
     }
 
     public void delete(MoRef vm, GuestCredentials auth, String guestPath) {
         GuestOperationsMethods.deleteFileInGuest(session, fileManager(), vm, auth, guestPath);
+    }
+
+    static boolean isStarHost(String url) {
+        return url.matches("^https?://\\*([:/?].*)?$");
     }
 
     /** Replaces a {@code *} host by the vCenter's (the XML parser already turned {@code &amp;} into {@code &}). */

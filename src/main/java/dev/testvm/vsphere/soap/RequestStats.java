@@ -31,6 +31,12 @@ public final class RequestStats {
         byMethod.computeIfAbsent(method, m -> new LongAdder()).increment();
     }
 
+    /** Records a request made outside the SOAP client (guest file downloads from ESXi hosts). */
+    public void record(String method, String fault) {
+        increment(method);
+        completed(method, fault);
+    }
+
     public void addListener(Listener listener) {
         listeners.add(listener);
     }

@@ -62,6 +62,33 @@ public final class TlsContexts {
         }
     }
 
+    /**
+     * PKIX over the certificates of {@code caBundle} only (not the JDK store), for ESXi hosts whose
+     * certificates a private CA (VMCA) signs. The name check happens where the caller's SSLEngine
+     * asks for HTTPS endpoint identification.
+     */
+    public static X509ExtendedTrustManager bundleTrustManager(Path caBundle) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Certificate cert : readPem(caBundle)) {
+                store.setCertificateEntry("ca-" + i++, cert);
+            }
+            if (i == 0) {
+                throw new IllegalArgumentException("CA bundle " + caBundle + " holds no certificate");
+            }
+            return pkix(store);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("cannot set up TLS verification: " + e.getMessage(), e);
+        }
+    }
+
+    /** An SSLContext that trusts through {@code manager} alone. */
+    public static SSLContext withTrustManager(TrustManager manager) {
+        return context(manager);
+    }
+
     public static SSLContext pinned(String sha256Thumbprint) {
         return context(new PinningTrustManager(normalize(sha256Thumbprint)));
     }

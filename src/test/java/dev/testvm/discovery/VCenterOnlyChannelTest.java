@@ -1,0 +1,111 @@
+package dev.testvm.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.testvm.discovery.DiscoveryOutcome.Found;
+import dev.testvm.discovery.DiscoveryOutcome.NotYet;
+import dev.testvm.discovery.FakeGuestVCenter.Run;
+import dev.testvm.testsupport.MutableClock;
+import dev.testvm.vsphere.VmInfo;
+import dev.testvm.vsphere.transfer.GuestFileTransferException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ESXi host named in vCenter's transfer URL cannot serve the output file: discovery switches to
+ * the channel that needs vCenter only (Tools publish on request) and says why in the problem.
+ */
+class VCenterOnlyChannelTest {
+
+    private static final String UNREACHABLE_MESSAGE = "cannot connect to ESXi host 'esx-02.lab.invalid'"
+            + " (HostSystem:host-22) at 127.0.0.12 port 8443: Connection refused; to download guest files through"
+            + " the host, open TCP 8443 from the operator's pods to 127.0.0.12";
+
+    private final FakeGuestVCenter vcenter = new FakeGuestVCenter();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final MutableClock clock = new MutableClock();
+    private final IpDiscoveryCoordinator coordinator =
+            new IpDiscoveryCoordinator(DiscoverySettings.defaults(), clock, () -> "c" + ids.incrementAndGet());
+
+    private DiscoveryResult step(String strategy, VmInfo info) {
+        return coordinator.step(DiscoveryRequest.builder("uid-7", vcenter, Vms.VM, info).strategy(strategy)
+                .credentials(Vms.GOOD, "1", "guest-creds").build());
+    }
+
+    private static GuestFileTransferException unreachable() {
+        return new GuestFileTransferException(GuestFileTransferException.HOST_UNREACHABLE, "esx-02.lab.invalid",
+                "127.0.0.12", 8443, UNREACHABLE_MESSAGE);
+    }
+
+    @Test
+    void unreachableHostSwitchesToToolsUpdateAndTheAddressCountsAsThatChannels() {
+        vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT)).then(Run.printing(""));
+        vcenter.downloadFaults.add(unreachable());
+
+        assertThat(step("auto", Vms.linuxBooted()).outcome()).isInstanceOf(NotYet.class);
+        DiscoveryResult switched = step("auto", Vms.linuxBooted());
+        assertThat(switched.outcome()).isInstanceOf(NotYet.class);
+        assertThat(switched.guestOpsProblem()).hasValueSatisfying(problem -> {
+            assertThat(problem.reason()).isEqualTo(GuestOpsProblem.HOST_UNREACHABLE);
+            assertThat(problem.message()).contains("esx-02.lab.invalid", "127.0.0.12", "port 8443",
+                    "open TCP 8443", "vCenter only", "info update network");
+        });
+        assertThat(vcenter.started).hasSize(2);
+        assertThat(vcenter.started.get(1).program()).isEqualTo(GuestCommands.LINUX_TOOLBOX_CMD);
+        assertThat(vcenter.started.get(1).arguments()).isEqualTo("info update network");
+
+        DiscoveryResult asked = step("auto", Vms.linuxBooted());
+        assertThat(((NotYet) asked.outcome()).why()).contains("asked to publish");
+        int downloads = (int) vcenter.calls.stream().filter("download"::equals).count();
+
+        DiscoveryResult found = step("auto", Vms.linuxWithToolsIp("10.77.0.5", "VM Network"));
+        assertThat(found.outcome()).isEqualTo(
+                new Found("10.77.0.5", List.of("10.77.0.5"), IpSource.GUEST_OPERATIONS_VIA_TOOLS));
+        assertThat(found.guestOpsProblem()).map(GuestOpsProblem::reason).contains(GuestOpsProblem.HOST_UNREACHABLE);
+        assertThat(downloads).as("nothing is downloaded after the switch").isEqualTo(1);
+    }
+
+    @Test
+    void refusedHostCertificateIsReportedAsSuchAndWindowsUsesToolboxCmdExe() {
+        vcenter.then(Run.printing("IPv4 Address. . . : 10.77.0.9")).then(Run.printing(""));
+        vcenter.downloadFaults.add(new GuestFileTransferException(GuestFileTransferException.HOST_CERTIFICATE_REFUSED,
+                "esx-01.lab.invalid", "127.0.0.11", 443, "ESXi host 'esx-01.lab.invalid' presented a certificate"
+                + " that is not the one vCenter reports for it; refused"));
+
+        step("guestOperations", Vms.windowsBooted());
+        DiscoveryResult switched = step("guestOperations", Vms.windowsBooted());
+        assertThat(switched.guestOpsProblem()).map(GuestOpsProblem::reason)
+                .contains(GuestOpsProblem.HOST_CERTIFICATE_REFUSED);
+        assertThat(switched.guestOpsProblem().orElseThrow().message()).contains("not the one vCenter reports");
+        assertThat(vcenter.started.get(1).program()).isEqualTo(GuestCommands.WINDOWS_TOOLBOX_CMD);
+    }
+
+    @Test
+    void toolsAddressFromBeforeTheUpdateStartedIsToolsOwn() {
+        vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT));
+        vcenter.downloadFaults.add(unreachable());
+        step("auto", Vms.linuxBooted());
+        vcenter.startFaults.add(new dev.testvm.vsphere.VimFaultException("GuestOperationsUnavailable", "busy"));
+        step("auto", Vms.linuxBooted());
+
+        DiscoveryResult found = step("auto", Vms.linuxWithToolsIp("10.77.0.5", "VM Network"));
+        assertThat(found.found()).map(Found::source).contains(IpSource.TOOLS);
+    }
+
+    @Test
+    void failingToolsUpdateFallsBackToToolsAndSaysBothChannelsFailed() {
+        vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT)).then(Run.failing(127, ""));
+        vcenter.downloadFaults.add(unreachable());
+
+        step("auto", Vms.linuxBooted());
+        step("auto", Vms.linuxBooted());
+        DiscoveryResult failed = step("auto", Vms.linuxBooted());
+        assertThat(failed.outcome()).isInstanceOf(NotYet.class);
+        assertThat(failed.guestOpsProblem().orElseThrow().message())
+                .contains("127.0.0.12", "the vCenter-only channel failed too", "exited with code 127");
+
+        DiscoveryResult found = step("auto", Vms.linuxWithToolsIp("10.77.0.5", "VM Network"));
+        assertThat(found.found()).map(Found::source).contains(IpSource.TOOLS);
+    }
+}
