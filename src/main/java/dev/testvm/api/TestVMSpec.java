@@ -53,6 +53,11 @@ public class TestVMSpec {
     @JsonPropertyDescription("Delete the TestVM this long after it became Ready, e.g. 2h or 90m.")
     private String ttl;
 
+    @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+    @JsonPropertyDescription("Name of a TestVMPool in this namespace: take one of its Ready VMs at once instead of cloning. "
+            + "The other fields must describe the same machine (at least spec.template); the pool's VM is used as it is.")
+    private String poolRef;
+
     public String getTemplate() {
         return template;
     }
@@ -139,5 +144,13 @@ public class TestVMSpec {
 
     public void setVcenter(String vcenter) {
         this.vcenter = vcenter;
+    }
+
+    public String getPoolRef() {
+        return poolRef;
+    }
+
+    public void setPoolRef(String poolRef) {
+        this.poolRef = poolRef;
     }
 }

@@ -26,6 +26,8 @@ public class TestVMStatus {
     private List<Condition> conditions = new ArrayList<>();
     private Long observedGeneration;
     private String expiresAt;
+    /** Set when spec.poolRef is: whether the VM was claimed from the pool or cloned. */
+    private PoolClaim pool;
 
     public Phase getPhase() {
         return phase;
@@ -137,5 +139,13 @@ public class TestVMStatus {
 
     public void setVcenter(String vcenter) {
         this.vcenter = vcenter;
+    }
+
+    public PoolClaim getPool() {
+        return pool;
+    }
+
+    public void setPool(PoolClaim pool) {
+        this.pool = pool;
     }
 }

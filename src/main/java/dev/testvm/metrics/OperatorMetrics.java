@@ -27,6 +27,10 @@ import org.jboss.logging.Logger;
  *       becomes Ready, from {@code status.timings}</li>
  *   <li>{@code testvm_failures_total} (tags {@code reason}, {@code kind} = terminal, retryable)</li>
  *   <li>{@code testvm_testvms} (gauge; tag {@code phase}): TestVMs this operator has seen, by phase</li>
+ *   <li>{@code testvm_pool_claims_total} (tags {@code pool}, {@code outcome} = Claimed (a pool VM) or
+ *       Cloned (the pool was empty)): TestVMs with spec.poolRef, counted once each</li>
+ *   <li>{@code testvm_pool_claim_duration_seconds} (histogram; tag {@code pool}): creation to Ready of
+ *       TestVMs served from a pool</li>
  * </ul>
  */
 @Singleton
@@ -35,6 +39,8 @@ public class OperatorMetrics implements TestVMObserver {
     static final String PHASE_DURATION = "testvm.phase.duration";
     static final String FAILURES = "testvm.failures";
     static final String BY_PHASE = "testvm.testvms";
+    static final String POOL_CLAIMS = "testvm.pool.claims";
+    static final String POOL_CLAIM_DURATION = "testvm.pool.claim.duration";
 
     private static final Logger PHASE_LOG = Logger.getLogger("dev.testvm.phase");
 
@@ -77,6 +83,28 @@ public class OperatorMetrics implements TestVMObserver {
                 .tag("kind", terminal ? "terminal" : "retryable")
                 .register(registry)
                 .increment();
+    }
+
+    @Override
+    public void claimed(TestVM testVM, String pool, String outcome, Duration latency) {
+        String tag = testVM.getMetadata().getNamespace() + "/" + pool;
+        Counter.builder(POOL_CLAIMS)
+                .description("TestVMs with spec.poolRef: served from the pool (Claimed) or cloned because it was empty (Cloned)")
+                .tag("pool", tag)
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+        if (latency != null) {
+            Timer.builder(POOL_CLAIM_DURATION)
+                    .description("Creation to Ready of TestVMs served from a pool")
+                    .tag("pool", tag)
+                    .publishPercentileHistogram()
+                    .publishPercentiles(0.5, 0.95, 0.99)
+                    .minimumExpectedValue(Duration.ofMillis(5))
+                    .maximumExpectedValue(Duration.ofMinutes(5))
+                    .register(registry)
+                    .record(latency);
+        }
     }
 
     @Override

@@ -17,6 +17,12 @@ public interface TestVMObserver {
     /** A problem reported in status; {@code terminal} ones end in phase Failed. */
     default void problem(TestVM testVM, String reason, boolean terminal) {}
 
+    /**
+     * A TestVM with spec.poolRef got its VM from the pool ({@code outcome} Claimed; {@code latency}
+     * from creation to Ready) or found the pool empty and clones (Cloned; latency null).
+     */
+    default void claimed(TestVM testVM, String pool, String outcome, java.time.Duration latency) {}
+
     /** The finalizer removed the TestVM's VM; it is about to go away. */
     default void deleted(TestVM testVM) {}
 }

@@ -39,6 +39,9 @@ import org.jboss.logging.Logger;
  *   <li>a template, or the VM a live TestVM clones from (e.g. an instant-clone parent): never touched;</li>
  *   <li>the key's value is the UID of a TestVM in any namespace (listed from the API server, not
  *       from a cache, cluster-wide so TestVMs in namespaces this operator does not watch count);</li>
+ *   <li>a live TestVM records the VM in {@code status.vm}: a warm pool's VM keeps the UID of the pool
+ *       TestVM it was cloned for, and belongs to the TestVM that claimed it once that one recorded it
+ *       (the pool TestVM is deleted only afterwards);</li>
  *   <li>the grace period has not passed since <em>this sweeper first saw the VM orphaned</em>
  *       (kept in memory: a restarted operator or a new leader starts counting again, which can
  *       only delay a destroy, never hasten it).</li>
@@ -119,9 +122,11 @@ public final class OrphanSweeper {
         List<TestVM> live = testVMs.get();
         Set<String> liveUids = new HashSet<>();
         live.forEach(t -> liveUids.add(t.getMetadata().getUid()));
+        Set<MoRef> recorded = recordedVms(live);
         Instant now = clock.instant();
 
-        List<VmInfo> orphans = keyed.stream().filter(vm -> !vm.template() && isOrphan(vm, liveUids, cluster)).toList();
+        List<VmInfo> orphans = keyed.stream()
+                .filter(vm -> !vm.template() && !recorded.contains(vm.moRef()) && isOrphan(vm, liveUids, cluster)).toList();
         Set<MoRef> orphanRefs = new HashSet<>();
         orphans.forEach(vm -> orphanRefs.add(vm.moRef()));
         orphanedSince.keySet().retainAll(orphanRefs);
@@ -154,6 +159,17 @@ public final class OrphanSweeper {
     private static boolean isOrphan(VmInfo vm, Set<String> liveUids, String cluster) {
         String uid = uid(vm);
         return cluster.equals(vm.extraConfig().get(ClusterIdentity.KEY)) && uid != null && !uid.isBlank() && !liveUids.contains(uid);
+    }
+
+    /** The VMs live TestVMs hold: a claimed pool VM carries the UID of the pool TestVM, not of its holder. */
+    private static Set<MoRef> recordedVms(List<TestVM> live) {
+        Set<MoRef> recorded = new HashSet<>();
+        for (TestVM t : live) {
+            if (t.getStatus() != null && t.getStatus().getVm() != null && t.getStatus().getVm().getMoRef() != null) {
+                recorded.add(MoRef.parse(t.getStatus().getVm().getMoRef()));
+            }
+        }
+        return recorded;
     }
 
     private static String uid(VmInfo vm) {

@@ -6,6 +6,8 @@ import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMStatus;
 import dev.testvm.config.OperatorConfig;
 import dev.testvm.metrics.TestVMObserver;
+import dev.testvm.pool.MemberRelease;
+import dev.testvm.pool.PoolMembers;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import dev.testvm.vsphere.VimFaultException;
@@ -53,6 +55,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     private final VCenterChoice choice;
     private final KubeEvents kubeEvents;
     private final VSphereEventSource events;
+    private final PoolClaimStep poolClaim;
+    private final KubernetesClient client;
     private final CloneStep clone;
     private final PowerOnStep powerOn;
     private final IpStep ip;
@@ -73,6 +77,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         this.choice = new VCenterChoice(vcenters, Optional::empty);
         this.observer = observer;
         this.kubeEvents = new KubeEvents(client);
+        this.client = client;
+        this.poolClaim = new PoolClaimStep(client, kubeEvents, observer);
         this.events = new VSphereEventSource(vcenters);
         Duration taskPoll = config.discovery().taskPollInterval();
         // The default datacenter comes from each pass's vCenter (QueuedTaskStarts).
@@ -101,6 +107,10 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
             testVM.setStatus(new TestVMStatus());
         }
         TestVMStatus status = testVM.getStatus();
+        if (PoolMembers.isClaimed(testVM)) {
+            // A pool VM handed to another TestVM: it is the claimant's to follow now (see MemberRelease).
+            return UpdateControl.noUpdate();
+        }
         if (status.getPhase() == Phase.Failed) {
             // A failed TestVM waits for nothing (e.g. one failed by an operator that since restarted).
             vcenters.all().forEach(vcenter -> vcenter.leaveLine(testVM.getMetadata().getUid()));
@@ -161,7 +171,10 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     }
 
     private Optional<Duration> runSteps(Pass pass) {
-        StepResult result = clone.run(pass);
+        StepResult result = poolClaim.run(pass);
+        if (result == StepResult.PROCEED) {
+            result = clone.run(pass);
+        }
         if (result == StepResult.PROCEED) {
             result = powerOn.run(pass);
         }
@@ -193,6 +206,28 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         int attempt = failedAttempts.merge(testVM.getMetadata().getUid(), 1, Integer::sum);
         long millis = Math.min(MAX_RETRY.toMillis(), 1000L << Math.min(attempt - 1, 10));
         return Optional.of(Duration.ofMillis(millis));
+    }
+
+    /**
+     * A deleted pool member whose VM its claimant took over: the finalizer goes without destroying
+     * the VM (or waits while the claimant may still record it). Empty: delete as usual.
+     */
+    private Optional<DeleteControl> releaseClaimedPoolVm(TestVM testVM) {
+        switch (MemberRelease.decide(client, testVM)) {
+            case KEEP_VM -> {
+                events.forget(ResourceID.fromResource(testVM));
+                vcenters.all().forEach(vcenter -> vcenter.forgetInLine(testVM.getMetadata().getUid()));
+                failedAttempts.remove(testVM.getMetadata().getUid());
+                observer.deleted(testVM);
+                return Optional.of(DeleteControl.defaultDelete());
+            }
+            case WAIT_FOR_CLAIMANT -> {
+                return Optional.of(DeleteControl.noFinalizerRemoval().rescheduleAfter(1000));
+            }
+            default -> {
+                return Optional.empty();
+            }
+        }
     }
 
     /** Shows phase Deleting while the finalizer works; best effort, the resource is going away. */
@@ -264,6 +299,11 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         ip.forget(testVM.getMetadata().getUid());
         clone.forget(testVM.getMetadata().getUid());
         powerOn.forget(testVM.getMetadata().getUid());
+        poolClaim.forget(testVM.getMetadata().getUid());
+        Optional<DeleteControl> handedOver = releaseClaimedPoolVm(testVM);
+        if (handedOver.isPresent()) {
+            return handedOver.get();
+        }
         markDeleting(testVM, context);
         QueuedTaskStarts connection = null;
         try {

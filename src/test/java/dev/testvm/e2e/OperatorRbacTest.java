@@ -7,7 +7,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.testvm.api.CloneTypeSpec;
+import dev.testvm.api.PoolClaim;
 import dev.testvm.api.TestVM;
+import dev.testvm.api.TestVMPool;
+import dev.testvm.api.WhenPoolEmpty;
+import dev.testvm.pool.PoolMembers;
 import dev.testvm.config.LeaderElectionBeans;
 import dev.testvm.reconciler.Reasons;
 import dev.testvm.testsupport.AuditedKubeApiServer;
@@ -46,8 +50,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * all namespaces with leader election, as deployed) runs as the deploy/ ServiceAccount by
  * impersonating it, through a TestVM lifecycle that touches every code path that calls the API:
  * a guest-credentials Secret read, Events, status patches, the finalizer, expiry (the operator
- * deletes the TestVM), user deletion, and the leader-election Lease. Then: no request was
- * refused (nothing missing) and every granted verb was used (nothing extra).
+ * deletes the TestVM), user deletion, a warm pool (its TestVMs, a claim, its finalizer) and the
+ * leader-election Lease. Then: no request was refused (nothing missing) and every granted verb
+ * was used (nothing extra).
  */
 class OperatorRbacTest {
 
@@ -140,7 +145,8 @@ class OperatorRbacTest {
         assertThat(needingGrant).as("calls the operator made").isSubsetOf(granted);
         // The lifecycle really ran through the operator's paths (guards against a test that observed nothing).
         assertThat(calls.used()).contains("core secrets get", "core events create", "testvm.dev testvms/status patch",
-                "testvm.dev testvms delete", "coordination.k8s.io leases patch", "testvm.dev testvms watch");
+                "testvm.dev testvms delete", "coordination.k8s.io leases patch", "testvm.dev testvms watch",
+                "testvm.dev testvms create", "testvm.dev testvmpools get", "testvm.dev testvmpools/status patch");
         assertThat(GRANTED_WITHOUT_OBSERVED_USE.keySet()).as("listed exceptions still granted and still unused")
                 .allMatch(g -> granted.contains(g) && !calls.used().contains(g));
     }
@@ -180,10 +186,34 @@ class OperatorRbacTest {
         admin.resources(TestVM.class).inNamespace(USER_NAMESPACE).withName("no-secret").delete();
         await().atMost(TIMEOUT).until(() -> get("no-secret") == null);
 
+        runPoolLifecycle(linux);
+
         assertThat(admin.v1().events().inNamespace(USER_NAMESPACE).list().getItems())
                 .as("Events the operator wrote").extracting(e -> e.getReason()).contains("Ready", "Deleted");
         assertThat(admin.leases().inNamespace(LEASE_NAMESPACE).withName(LeaderElectionBeans.LEASE_NAME).get())
                 .as("leader-election Lease").isNotNull();
+    }
+
+    /**
+     * A warm pool: its VMs are TestVMs the operator creates; one claimant finds it empty (reads the
+     * pool, clones), one claims (patches the member, which the pool then deletes); deleting the pool
+     * releases its finalizer.
+     */
+    private static void runPoolLifecycle(String template) {
+        admin.resource(Pools.pool(USER_NAMESPACE, "warm", template, 1, WhenPoolEmpty.Clone)).create();
+        admin.resource(Pools.claimant(USER_NAMESPACE, "early", template, "warm")).create();
+        await().atMost(TIMEOUT).until(() -> TestVMs.isReady(get("early")));
+        assertThat(Pools.outcome(get("early"))).isEqualTo(PoolClaim.CLONED);
+        await().atMost(TIMEOUT).until(() -> Pools.ready(Pools.get(admin, USER_NAMESPACE, "warm")) == 1);
+        admin.resource(Pools.claimant(USER_NAMESPACE, "from-pool", template, "warm")).create();
+        await().atMost(TIMEOUT).until(() -> TestVMs.isReady(get("from-pool")));
+        assertThat(Pools.claimed(get("from-pool"))).isTrue();
+        await().atMost(TIMEOUT).until(() -> Pools.members(admin, USER_NAMESPACE, "warm").stream().noneMatch(PoolMembers::isClaimed));
+        admin.resources(TestVMPool.class).inNamespace(USER_NAMESPACE).withName("warm").delete();
+        admin.resources(TestVM.class).inNamespace(USER_NAMESPACE).withName("early").delete();
+        admin.resources(TestVM.class).inNamespace(USER_NAMESPACE).withName("from-pool").delete();
+        await().atMost(TIMEOUT).until(() -> admin.resources(TestVM.class).inNamespace(USER_NAMESPACE).list().getItems().isEmpty()
+                && Pools.get(admin, USER_NAMESPACE, "warm") == null);
     }
 
     private static TestVM get(String name) {

@@ -13,11 +13,18 @@ import java.util.concurrent.TimeUnit;
 public final class Crds {
 
     public static final Path TESTVM_CRD = Path.of("crds", "testvms.testvm.dev-v1.yml");
+    public static final Path TESTVMPOOL_CRD = Path.of("crds", "testvmpools.testvm.dev-v1.yml");
 
     private Crds() {}
 
+    /** Installs both CRDs (the operator watches TestVMPools too); returns the TestVM one. */
     public static synchronized CustomResourceDefinition installTestVm(KubernetesClient client) {
-        try (InputStream in = Files.newInputStream(TESTVM_CRD)) {
+        install(client, TESTVMPOOL_CRD);
+        return install(client, TESTVM_CRD);
+    }
+
+    private static CustomResourceDefinition install(KubernetesClient client, Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
             CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
             client.resource(crd).forceConflicts().serverSideApply();
             return client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())

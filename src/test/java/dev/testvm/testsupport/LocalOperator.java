@@ -2,6 +2,8 @@ package dev.testvm.testsupport;
 
 import dev.testvm.config.IpFinders;
 import dev.testvm.config.OperatorConfig;
+import dev.testvm.pool.PoolObserver;
+import dev.testvm.pool.TestVMPoolReconciler;
 import dev.testvm.reconciler.TestVMReconciler;
 import dev.testvm.reconciler.VCenterRegistry;
 import dev.testvm.vsphere.ConnectionSettings;
@@ -44,6 +46,7 @@ public record LocalOperator(Operator operator, VCenterRegistry vcenter) {
         Operator operator = new Operator(o -> overrides.accept(o.withKubernetesClient(client).withCloseClientOnStop(false)));
         operator.register(new TestVMReconciler(vcenter, client, config, IpFinders.factory(config.discovery())),
                 o -> o.settingNamespaces(namespace));
+        operator.register(new TestVMPoolReconciler(client, PoolObserver.NOOP), o -> o.settingNamespaces(namespace));
         operator.start();
         return new LocalOperator(operator, vcenter);
     }

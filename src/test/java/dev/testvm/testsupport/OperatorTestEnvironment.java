@@ -44,6 +44,7 @@ public class OperatorTestEnvironment implements QuarkusTestResourceLifecycleMana
         putEither(config, "client-key-data", kube.getClientKeyData(), "client-key-file", kube.getClientKeyFile());
         config.put("quarkus.kubernetes-client.trust-certs", "false");
         config.put("quarkus.operator-sdk.controllers.testvm.namespaces", NAMESPACE);
+        config.put("quarkus.operator-sdk.controllers.testvmpool.namespaces", NAMESPACE);
         config.put("testvm.vcenter.url", simulator.url().toString());
         config.put("testvm.vcenter.username", simulator.username());
         config.put("testvm.vcenter.password", simulator.password());

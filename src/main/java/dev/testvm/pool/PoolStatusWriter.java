@@ -1,0 +1,60 @@
+package dev.testvm.pool;
+
+import dev.testvm.api.TestVMPool;
+import dev.testvm.api.TestVMPoolStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Instant;
+import java.util.Objects;
+
+/** The pool's status: counts and one Ready condition saying whether the pool is full, and if not why. */
+final class PoolStatusWriter {
+
+    static final String READY = "Ready";
+
+    private PoolStatusWriter() {}
+
+    static void write(TestVMPool pool, PoolCensus census, boolean paused, Instant now) {
+        TestVMPoolStatus status = pool.getStatus();
+        int size = TestVMPoolReconciler.size(pool);
+        status.setReady(census.ready.size());
+        status.setStarting(census.starting.size());
+        status.setClaimed(census.claimants);
+        status.setObservedGeneration(pool.getMetadata().getGeneration());
+        boolean full = census.ready.size() >= size;
+        if (full && census.failed.isEmpty()) {
+            status.setLastRefillProblem(null);
+        }
+        String reason;
+        String message;
+        if (full) {
+            reason = size == 0 ? "ScaledToZero" : "Full";
+            message = census.ready.size() + " of " + size + " VMs Ready";
+        } else if (paused) {
+            reason = "Paused";
+            message = census.ready.size() + " of " + size + " VMs Ready; spec.paused stops refilling";
+        } else {
+            reason = status.getLastRefillProblem() != null ? "RefillFailing" : "Refilling";
+            message = census.ready.size() + " of " + size + " VMs Ready, " + census.starting.size() + " starting"
+                    + (status.getLastRefillProblem() != null ? "; last problem: " + status.getLastRefillProblem() : "");
+        }
+        set(pool, full, reason, message, now);
+    }
+
+    private static void set(TestVMPool pool, boolean value, String reason, String message, Instant now) {
+        TestVMPoolStatus status = pool.getStatus();
+        String text = value ? "True" : "False";
+        Condition condition = status.getConditions().stream().filter(c -> READY.equals(c.getType())).findFirst().orElse(null);
+        if (condition == null) {
+            condition = new Condition();
+            condition.setType(READY);
+            status.getConditions().add(condition);
+        }
+        if (!Objects.equals(text, condition.getStatus()) || condition.getLastTransitionTime() == null) {
+            condition.setLastTransitionTime(now.toString());
+        }
+        condition.setStatus(text);
+        condition.setReason(reason);
+        condition.setMessage(message);
+        condition.setObservedGeneration(pool.getMetadata().getGeneration());
+    }
+}
