@@ -10,7 +10,26 @@ import (
 	"github.com/vmware/govmomi/vim25/types"
 )
 
-const linkedMove = string(types.VirtualMachineRelocateDiskMoveOptionsCreateNewChildDiskBacking)
+const (
+	linkedMove    = string(types.VirtualMachineRelocateDiskMoveOptionsCreateNewChildDiskBacking)
+	childMostMove = string(types.VirtualMachineRelocateDiskMoveOptionsMoveChildMostDiskBacking)
+)
+
+// hasDiskChain: the VM's disks are a chain of backings (it has snapshots, or it is a linked or
+// instant clone), so moveChildMostDiskBacking copies only the child-most delta and shares the rest.
+func (s *Sim) hasDiskChain(ctx *simulator.Context, vm *simulator.VirtualMachine) bool {
+	chain := false
+	ctx.WithLock(vm, func() { chain = vm.Snapshot != nil && len(vm.Snapshot.RootSnapshotList) > 0 })
+	if chain {
+		return true
+	}
+	if st := s.vms.lookup(vm.Self); st != nil {
+		s.vms.mu.Lock()
+		defer s.vms.mu.Unlock()
+		return st.cloneType == "linked" || st.cloneType == "instant"
+	}
+	return false
+}
 
 // CloneVM_Task: asynchronous, takes cloneSeconds.full or .linked, validates linked clones like
 // vCenter (createNewChildDiskBacking needs spec.snapshot of the source), inherits the source's
@@ -44,7 +63,7 @@ func (h *hooks) CloneVMTask(ctx *simulator.Context, req *types.CloneVM_Task) soa
 		invalid = &types.InvalidArgument{InvalidProperty: "spec.location.pool"}
 	}
 	delay, cloneType := k.CloneFullSeconds, "full"
-	if linked {
+	if linked || (req.Spec.Location.DiskMoveType == childMostMove && s.hasDiskChain(ctx, src)) {
 		delay, cloneType = k.CloneLinkedSeconds, "linked"
 	}
 	spec := req.Spec

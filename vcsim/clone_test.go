@@ -156,7 +156,7 @@ func TestConcurrentClones(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if d := time.Since(start); d > n*e.s.scaled(10)/4 {
+	if d := time.Since(start); d > n*e.s.scaled(10)/2 { // one after the other would take n times as long
 		t.Errorf("%d full clones took %v; one takes %v", n, d, e.s.scaled(10))
 	}
 	if st := e.s.stats.snapshot(0); st.PeakConcurrentTasks < n/2 {

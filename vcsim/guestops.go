@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 
@@ -123,6 +124,10 @@ func (h *hooks) StartProgramInGuest(ctx *simulator.Context, req *types.StartProg
 	}
 	if vm, f := s.vmOf(ctx, req.Vm); f == nil {
 		s.writeGuestInfo(ctx, vm, gs.g)
+	}
+	if d := s.scaled(processStartDelay(gs.knobs)); d > 0 {
+		// the process exists at once but runs late, as a headless process on a busy Windows guest
+		gc.shell = fmt.Sprintf("sleep %.3f; %s", d.Seconds(), gc.shell)
 	}
 	pid, err := gs.st.procs.start(gc, gs.user, dir, gs.env(s, spec.EnvVariables))
 	if err != nil {

@@ -24,11 +24,22 @@ func (s *Sim) serveSDK(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	method := soapMethod(body)
+	if !s.opts.Lenient {
+		if m, err := checkRequest(body); err != nil {
+			s.rejectInvalid(w, m, err)
+			return
+		}
+	}
 
 	rec := &recorder{header: w.Header(), status: http.StatusOK}
 	s.svc.ServeSDK(rec, r)
+	out := rec.body.Bytes()
+	if method == "ListProcessesInGuest" && rec.status == http.StatusOK {
+		out = withExitCodes(out)
+		w.Header().Del("Content-Length")
+	}
 	w.WriteHeader(rec.status)
-	_, _ = w.Write(rec.body.Bytes())
+	_, _ = w.Write(out)
 
 	ok := rec.status == http.StatusOK
 	s.stats.request(method, ok)
@@ -37,6 +48,18 @@ func (s *Sim) serveSDK(w http.ResponseWriter, r *http.Request) {
 			s.stats.clientTask(types.ManagedObjectReference{Type: "Task", Value: string(m[1])}, method)
 		}
 	}
+}
+
+// rejectInvalid answers a request vCenter's deserializer would refuse with InvalidRequest.
+func (s *Sim) rejectInvalid(w http.ResponseWriter, method string, err error) {
+	if method == "" {
+		method = "unknown"
+	}
+	s.stats.invalidRequest(method, err.Error())
+	logf("InvalidRequest (%s): %v", method, err)
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = w.Write(invalidRequestFault(err.Error()))
 }
 
 var taskReturnRe = regexp.MustCompile(`<returnval type="Task">([^<]+)</returnval>`)

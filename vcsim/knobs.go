@@ -32,6 +32,9 @@ type Knobs struct {
 	// VCPropagationSeconds: a guest-set guestinfo value or a forced Tools network update
 	// (vmware-toolbox-cmd info update network) reaches vCenter's view this long after the guest made it.
 	VCPropagationSeconds float64
+	// ProcessStartSeconds: a guest process starts running this long after StartProgramInGuest,
+	// "S" or a triangular spread "MIN:MODE:MAX"; "" = the OS default (see processStartDelay).
+	ProcessStartSeconds string
 }
 
 func defaultKnobs() Knobs {
@@ -104,6 +107,10 @@ func parseKnobs(extra []types.BaseOptionValue) Knobs {
 			num(v, &k.InstantIPSeconds)
 		case "powerOnSeconds":
 			num(v, &k.PowerOnSeconds)
+		case "processStartSeconds":
+			if _, _, _, ok := parseSpread(v); ok {
+				k.ProcessStartSeconds = v
+			}
 		case "vcPropagationSeconds":
 			num(v, &k.VCPropagationSeconds)
 		}

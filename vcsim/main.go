@@ -19,13 +19,14 @@ func main() {
 	certOut := flag.String("cert-out", "", "write the server certificate (PEM) to this file")
 	guestFiles := flag.String("guest-file-mode", guestFilesESXi, "esxi: guest file URLs have host \"*\" and the SDK endpoint serves them; "+
 		"vcenter: URLs name the VM's ESXi host, served by that host's own HTTPS listener and certificate")
+	lenient := flag.Bool("lenient", false, "do not check SOAP requests against the vim25 schema (strict, as vCenter, by default)")
 	hostCAOut := flag.String("host-ca-out", "", "vcenter mode: write the CA (PEM) that signs the ESXi hosts' certificates to this file")
 	flag.Parse()
 
 	if *scale <= 0 {
 		log.Fatalf("-time-scale must be > 0")
 	}
-	opts := Options{Listen: *listen, TimeScale: *scale, Username: *username, GuestFileMode: *guestFiles}
+	opts := Options{Listen: *listen, TimeScale: *scale, Username: *username, GuestFileMode: *guestFiles, Lenient: *lenient}
 	if *username != "" {
 		opts.Password = os.Getenv("TESTVM_VCSIM_PASSWORD")
 		if opts.Password == "" {

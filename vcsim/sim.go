@@ -28,6 +28,9 @@ type Options struct {
 	// GuestFileMode is guestFilesESXi (default: "*" transfer URLs served by the SDK endpoint)
 	// or guestFilesVCenter (URLs name the VM's ESXi host, which serves them itself).
 	GuestFileMode string
+	// Lenient turns off strict request checking (every SOAP body checked against the vim25
+	// schema, InvalidRequest otherwise, as vCenter does). Strict is the default.
+	Lenient bool
 }
 
 // Sim is the vCenter simulator: vcsim's VPX model plus the TestVM additions.
@@ -99,6 +102,7 @@ func New(opts Options) (*Sim, error) {
 	}
 	s.svc = s.model.Service
 	s.reg = s.model.Map()
+	s.presentAsVCenter8()
 
 	// Watch every VM and task through the registry's update path.
 	s.reg.AddHandler(s.vms)
@@ -135,6 +139,7 @@ func New(opts Options) (*Sim, error) {
 		mux.HandleFunc("POST "+p, s.serveSDK)
 	}
 	mux.HandleFunc("/guestFile", s.serveGuestFile)
+	mux.HandleFunc("GET /sdk/vimServiceVersions.xml", serveVimServiceVersions)
 	mux.HandleFunc("/testvm-sim/", s.serveControl)
 	return s, nil
 }

@@ -18,6 +18,8 @@ type stats struct {
 	rejected      int64
 	tasksByMethod map[string]int64
 	tasks         map[types.ManagedObjectReference]*taskRec
+	invalid       map[string]int64 // InvalidRequest answers by method
+	lastInvalid   []string         // the latest reasons, newest last
 }
 
 type taskRec struct {
@@ -36,6 +38,9 @@ type Stats struct {
 	TasksByMethod       map[string]int64 `json:"tasksByMethod"`
 	FaultsInjected      int64            `json:"faultsInjected"`
 	RejectedUnreachable int64            `json:"rejectedWhileUnreachable"`
+	InvalidRequests     int64            `json:"invalidRequests"`         // refused by strict checking
+	InvalidByMethod     map[string]int64 `json:"invalidRequestsByMethod"` // same, per method
+	LastInvalidReasons  []string         `json:"lastInvalidReasons"`      // up to 20, newest last
 }
 
 func newStats() *stats {
@@ -50,6 +55,8 @@ func (st *stats) reset() {
 	st.requests = map[string]int64{}
 	st.tasksByMethod = map[string]int64{}
 	st.tasks = map[types.ManagedObjectReference]*taskRec{}
+	st.invalid = map[string]int64{}
+	st.lastInvalid = nil
 	st.logins, st.logouts, st.faults, st.rejected = 0, 0, 0, 0
 }
 
@@ -62,6 +69,16 @@ func (st *stats) request(method string, ok bool) {
 	}
 	if ok && method == "Logout" {
 		st.logouts++
+	}
+}
+
+func (st *stats) invalidRequest(method, reason string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.invalid[method]++
+	st.lastInvalid = append(st.lastInvalid, method+": "+reason)
+	if len(st.lastInvalid) > 20 {
+		st.lastInvalid = st.lastInvalid[len(st.lastInvalid)-20:]
 	}
 }
 
@@ -123,6 +140,12 @@ func (st *stats) snapshot(activeSessions int) Stats {
 	for k, v := range st.tasksByMethod {
 		out.TasksByMethod[k] = v
 	}
+	out.InvalidByMethod = map[string]int64{}
+	for k, v := range st.invalid {
+		out.InvalidByMethod[k] = v
+		out.InvalidRequests += v
+	}
+	out.LastInvalidReasons = append([]string{}, st.lastInvalid...)
 	type ev struct {
 		t time.Time
 		d int

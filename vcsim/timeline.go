@@ -128,9 +128,9 @@ func guestClearedChanges() []types.PropertyChange {
 		{Name: "guest.guestOperationsReady", Val: false},
 		{Name: "guest.interactiveGuestOperationsReady", Val: false},
 		{Name: "guest.guestState", Val: "notRunning"},
-		{Name: "guest.ipAddress", Val: ""},
+		{Name: "guest.ipAddress", Val: nil}, // unset, as vCenter has it (not "")
 		{Name: "guest.net", Val: []types.GuestNicInfo(nil)},
-		{Name: "summary.guest.ipAddress", Val: ""},
+		{Name: "summary.guest.ipAddress", Val: nil},
 		{Name: "summary.guest.toolsStatus", Val: types.VirtualMachineToolsStatusToolsNotRunning},
 		{Name: "summary.guest.toolsRunningStatus", Val: notRunning},
 		{Name: "summary.quickStats.guestHeartbeatStatus", Val: types.ManagedEntityStatusGray},
@@ -181,13 +181,20 @@ func (s *Sim) publishLocked(st *vmState) []types.PropertyChange {
 		return nil
 	}
 	st.publishedKey = key
+	prevIP := st.publishedIP
 	st.publishedIP = ip
 	if st.phase == phaseReal && ip != "" && st.ipPublishedAt.IsZero() {
 		st.ipPublishedAt = time.Now()
 	}
-	return []types.PropertyChange{
-		{Name: "guest.ipAddress", Val: ip},
-		{Name: "summary.guest.ipAddress", Val: ip},
-		{Name: "guest.net", Val: net},
+	changes := []types.PropertyChange{{Name: "guest.net", Val: net}}
+	if ip != prevIP {
+		// vCenter has no guest.ipAddress until the guest has one (never an empty string)
+		var val types.AnyType
+		if ip != "" {
+			val = ip
+		}
+		changes = append(changes, types.PropertyChange{Name: "guest.ipAddress", Val: val},
+			types.PropertyChange{Name: "summary.guest.ipAddress", Val: val})
 	}
+	return changes
 }

@@ -75,10 +75,14 @@ func TestBootTimelineToolsPoll(t *testing.T) {
 		t.Fatal(err)
 	}
 	off := e.waitInfo(vm, 2*time.Second, func(i VMInfo) bool { return !i.ToolsRunning && i.PublishedIP == "" })
+	// the guest properties are cleared right after the power state change (asynchronously)
 	var mvm mo.VirtualMachine
-	if err := vm.Properties(e.ctx, vm.Reference(), []string{"guest"}, &mvm); err != nil {
-		t.Fatal(err)
-	}
+	waitFor(2*time.Second, func() bool {
+		if err := vm.Properties(e.ctx, vm.Reference(), []string{"guest"}, &mvm); err != nil {
+			t.Fatal(err)
+		}
+		return mvm.Guest.IpAddress == "" && len(mvm.Guest.Net) == 0
+	})
 	if mvm.Guest.IpAddress != "" || len(mvm.Guest.Net) != 0 || mvm.Guest.ToolsRunningStatus != string(types.VirtualMachineToolsRunningStatusGuestToolsNotRunning) {
 		t.Errorf("guest after power-off: ip=%q net=%v tools=%s", mvm.Guest.IpAddress, mvm.Guest.Net, mvm.Guest.ToolsRunningStatus)
 	}

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Helm chart in {@code charts/testvm-operator}, checked with the real helm ({@code hack/helm.sh})
@@ -106,15 +107,34 @@ class HelmChartTest {
         fromDeploy.forEach((key, object) -> assertThat(fromChart.get(key)).as(key).isEqualTo(object));
     }
 
-    /** Other changes add CRDs to crds/ (the build generates them): the chart must ship the same files. */
+    /**
+     * The chart's crds/ links to the repository's crds/ (which the build checks against the code), so
+     * a new CRD there is in the chart at once; kustomize's index of the directory is .helmignored.
+     */
     @Test
-    void chartCrdsAreTheRepositoryCrds() throws IOException {
-        Map<String, String> repository = yamlFiles(Path.of("crds"));
-        repository.remove("kustomization.yaml"); // kustomize's index of the directory, not a CRD
+    void chartShipsExactlyTheRepositoryCrds() throws IOException {
+        Map<String, ObjectNode> repository = new TreeMap<>();
+        for (Map.Entry<String, String> file : yamlFiles(Path.of("crds")).entrySet()) {
+            if (!file.getKey().equals("kustomization.yaml")) {
+                repository.putAll(Manifests.parse(file.getValue()));
+            }
+        }
         assertThat(repository).isNotEmpty();
-        assertThat(yamlFiles(Helm.CHART.resolve("crds")))
-                .as("charts/testvm-operator/crds/ differs from crds/: cp crds/*.yml charts/testvm-operator/crds/")
-                .isEqualTo(repository);
+        Map<String, ObjectNode> rendered = Manifests.parse(Helm.template("testvm-operator", NAMESPACE));
+        rendered.keySet().removeIf(key -> !key.startsWith("CustomResourceDefinition "));
+        assertThat(rendered).isEqualTo(repository);
+    }
+
+    /** The links (crds/, files/deploy-rbac.yaml) are resolved into the packaged chart: it stands alone. */
+    @Test
+    void packagedChartRendersTheSameAsTheDirectory(@TempDir Path dir) {
+        Helm.Result packaged = Helm.run("package", Helm.CHART.toString(), "--destination", dir.toString());
+        assertThat(packaged.exitCode()).as(packaged.both()).isZero();
+        Path archive = dir.resolve("testvm-operator-0.1.0.tgz");
+        assertThat(archive).exists();
+        Helm.Result fromArchive = Helm.run("template", "testvm-operator", archive.toString(), "--namespace", NAMESPACE, "--include-crds");
+        assertThat(fromArchive.exitCode()).as(fromArchive.both()).isZero();
+        assertThat(Manifests.parse(fromArchive.stdout())).isEqualTo(Manifests.parse(Helm.template("testvm-operator", NAMESPACE)));
     }
 
     @Test

@@ -228,7 +228,7 @@ public final class Simulator implements AutoCloseable {
     /** Counters kept by the simulator since it started (or since {@link #resetStats()}). */
     public record Stats(Map<String, Long> requestsByMethod, long loginCount, long logoutCount,
             long activeSessions, long peakConcurrentTasks, long runningTasks, Map<String, Long> tasksByMethod,
-            long rejectedWhileUnreachable, long faultsInjected) {
+            long rejectedWhileUnreachable, long faultsInjected, long invalidRequests, List<String> lastInvalidReasons) {
 
         public long requests(String method) {
             return requestsByMethod == null ? 0 : requestsByMethod.getOrDefault(method, 0L);
