@@ -1,5 +1,6 @@
 package dev.testvm.discovery;
 
+import dev.testvm.vsphere.FaultKind;
 import dev.testvm.vsphere.GuestProcess;
 import dev.testvm.vsphere.PowerState;
 import dev.testvm.vsphere.VimFaultException;
@@ -226,7 +227,7 @@ final class GuestProgramRunner {
         String type = fault.faultType() == null ? "UnknownFault" : fault.faultType();
         String detail = Redaction.redact(fault.faultMessage(), target.credentials());
         String message = type + " while " + doing + (detail == null || detail.isBlank() ? "" : ": " + detail);
-        if (TRANSIENT_FAULTS.contains(type)) {
+        if (TRANSIENT_FAULTS.contains(type) || FaultKind.of(fault) == FaultKind.TRANSIENT) {
             return new RunStep.Waiting(slot.retry.next(), message);
         }
         if (CREDENTIAL_FAULTS.contains(type)) {

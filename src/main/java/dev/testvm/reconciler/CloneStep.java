@@ -9,6 +9,7 @@ import dev.testvm.api.TestVMStatus;
 import dev.testvm.api.VmStatus;
 import dev.testvm.vsphere.CloneRequest;
 import dev.testvm.vsphere.CloneType;
+import dev.testvm.vsphere.FaultKind;
 import dev.testvm.vsphere.ManagedObjects;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.TaskInfo;
@@ -194,9 +195,15 @@ final class CloneStep {
             // Nothing was sent: the intent stays clear to clone on the next pass.
             throw e;
         } catch (VimFaultException e) {
+            // Even a refusal may hide a clone that started (a fault answered after the task was
+            // created): the next pass looks for one before cloning again.
             intentsClearToClone.remove(pass.uid());
-            throw TestVMProblem.terminal(Reasons.CLONE_FAILED,
-                    "cloning '" + where.templatePath() + "' was refused: " + e.getMessage());
+            if (FaultKind.of(e) == FaultKind.REQUEST) {
+                throw TestVMProblem.terminal(Reasons.CLONE_FAILED,
+                        "cloning '" + where.templatePath() + "' was refused: " + e.getMessage());
+            }
+            throw TestVMProblem.retryable(Reasons.VCENTER_ERROR,
+                    "vCenter answered the clone of '" + where.templatePath() + "' with " + e.getMessage() + "; retrying", e);
         } catch (RuntimeException e) {
             // E.g. the connection broke after the request was sent: a clone may be running, so the
             // next pass must look for it before cloning again.
@@ -266,6 +273,11 @@ final class CloneStep {
                 clonesStartedHere.remove(pass.uid());
                 pass.status().setTaskRef(null);
                 String why = info.error() == null ? "unknown error" : info.error().getMessage();
+                if (info.error() != null && FaultKind.of(info.error()) == FaultKind.TRANSIENT) {
+                    // The intent stays, so the next pass checks for a VM before cloning again.
+                    throw TestVMProblem.retryable(Reasons.VCENTER_ERROR,
+                            "clone task " + task.value() + " failed with a transient fault (" + why + "); cloning again", info.error());
+                }
                 throw TestVMProblem.terminal(Reasons.CLONE_FAILED, "clone task " + task.value() + " failed: " + why);
             }
             default -> {

@@ -3,6 +3,7 @@ package dev.testvm.reconciler;
 import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVMStatus;
+import dev.testvm.vsphere.FaultKind;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PowerState;
 import dev.testvm.vsphere.TaskInfo;
@@ -60,6 +61,10 @@ final class PowerOnStep {
             status.setTaskRef(null);
             powerOnsStartedHere.remove(pass.uid());
             if (info.state() == TaskInfo.State.ERROR && VmLookup.read(pass, vm).powerState() != PowerState.POWERED_ON) {
+                if (info.error() != null && FaultKind.of(info.error()) == FaultKind.TRANSIENT) {
+                    throw TestVMProblem.retryable(Reasons.VCENTER_ERROR, "power-on task " + task.value()
+                            + " failed with a transient fault (" + info.error().getMessage() + "); powering on again", info.error());
+                }
                 throw TestVMProblem.terminal(Reasons.POWER_ON_FAILED, "power-on task " + task.value() + " failed: "
                         + (info.error() == null ? "unknown error" : info.error().getMessage()));
             }

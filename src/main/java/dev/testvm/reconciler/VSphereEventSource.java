@@ -34,6 +34,19 @@ public class VSphereEventSource extends AbstractEventSource<PropertyChange, Test
     private final Map<ResourceID, String> vcenterOf = new ConcurrentHashMap<>();
     /** Followed objects the watcher reported destroyed; forgotten when unfollowed. */
     private final Set<ObjectKey> gone = ConcurrentHashMap.newKeySet();
+    /**
+     * Objects that changed while nobody was routed to them, most recent last. The client follows
+     * its own tasks the moment it starts them, before the step that started one records it and
+     * routes it here: a task finishing in between reported its change to no one.
+     */
+    private final Map<ObjectKey, Boolean> unrouted = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<ObjectKey, Boolean> eldest) {
+                    return size() > UNROUTED_REMEMBERED;
+                }
+            });
+    private static final int UNROUTED_REMEMBERED = 4096;
 
     public VSphereEventSource(VCenterRegistry registry) {
         super(PropertyChange.class, "vsphere");
@@ -52,6 +65,11 @@ public class VSphereEventSource extends AbstractEventSource<PropertyChange, Test
         ObjectKey key = keyOf(object, owner);
         if (owners.put(key, owner) == null) {
             connection(key.vcenter()).get().follow(object);
+        }
+        // Routed first, then checked; onChange records first, then routes: whichever runs second
+        // sees the other, so a change in between reaches the owner at least once.
+        if (unrouted.remove(key) != null && isRunning()) {
+            getEventHandler().handleEvent(new Event(owner));
         }
     }
 
@@ -127,15 +145,16 @@ public class VSphereEventSource extends AbstractEventSource<PropertyChange, Test
 
     private void onChange(String vcenter, PropertyChange change) {
         ObjectKey key = new ObjectKey(vcenter, change.object());
-        ResourceID owner = owners.get(key);
-        if (owner == null) {
-            return;
-        }
-        if (change.removed()) {
+        if (change.removed() && owners.containsKey(key)) {
             gone.add(key);
         }
-        if (isRunning()) {
-            getEventHandler().handleEvent(new Event(owner));
+        unrouted.put(key, Boolean.TRUE);
+        ResourceID owner = owners.get(key);
+        if (owner != null) {
+            unrouted.remove(key);
+            if (isRunning()) {
+                getEventHandler().handleEvent(new Event(owner));
+            }
         }
     }
 

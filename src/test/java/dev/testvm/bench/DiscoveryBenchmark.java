@@ -65,7 +65,7 @@ public final class DiscoveryBenchmark {
     /** Command line options (all optional). */
     record Options(int perStrategy, String os, double bootSeconds, double dhcpSeconds, double toolsPollSeconds,
             double cloneSeconds, double powerOnSeconds, double timeScale, Duration initialBackoff, Duration maxBackoff,
-            Duration timeout) {
+            Duration timeout, String vcPropagationSeconds) {
 
         static Options parse(String[] args) {
             Map<String, String> values = new LinkedHashMap<>();
@@ -86,9 +86,10 @@ public final class DiscoveryBenchmark {
                     number(values, "time-scale", 1.0),
                     dev.testvm.api.Durations.parse(values.getOrDefault("initial-backoff", "250ms")),
                     dev.testvm.api.Durations.parse(values.getOrDefault("max-backoff", "500ms")),
-                    dev.testvm.api.Durations.parse(values.getOrDefault("timeout", "4m")));
+                    dev.testvm.api.Durations.parse(values.getOrDefault("timeout", "4m")),
+                    values.get("vc-propagation-seconds"));
             values.keySet().removeAll(List.of("per-strategy", "os", "boot-seconds", "dhcp-seconds", "tools-poll-seconds", "clone-seconds",
-                    "power-on-seconds", "time-scale", "initial-backoff", "max-backoff", "timeout"));
+                    "power-on-seconds", "time-scale", "initial-backoff", "max-backoff", "timeout", "vc-propagation-seconds"));
             if (!values.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + values.keySet() + "; usage: " + USAGE);
             }
@@ -105,13 +106,27 @@ public final class DiscoveryBenchmark {
 
     static final String USAGE = "hack/bench-discovery.sh [--per-strategy 10] [--os linux|windows] [--boot-seconds 20]"
             + " [--dhcp-seconds 1.0] [--tools-poll-seconds 30] [--clone-seconds 1] [--power-on-seconds 0.5]"
-            + " [--time-scale 1.0] [--initial-backoff 250ms] [--max-backoff 500ms] [--timeout 4m]";
+            + " [--time-scale 1.0] [--initial-backoff 250ms] [--max-backoff 500ms] [--timeout 4m]"
+            + " [--vc-propagation-seconds S (simulator default)]";
+
+    /** The ESXi host (simulator vCenter mode) whose guest files the operator can download. */
+    static final String REACHABLE_HOST = "esx-01.testvm-sim.invalid";
+    /** The ESXi host behind a "firewall" (connections refused): only the vCenter-only channel works. */
+    static final String FIREWALLED_HOST = "esx-02.testvm-sim.invalid";
+
+    /** One column of the comparison: a strategy on a template on a given ESXi host. */
+    record Group(String label, String prefix, IpDiscoveryStrategy strategy, boolean firewalled) {}
+
+    static final List<Group> GROUPS = List.of(
+            new Group("tools", "tools", IpDiscoveryStrategy.tools, false),
+            new Group("guestOperations through the ESXi host", "host", IpDiscoveryStrategy.guestOperations, false),
+            new Group("guestOperations, vCenter only (host firewalled)", "vconly", IpDiscoveryStrategy.guestOperations, true));
 
     /** The operator's bound on vCenter tasks in flight during the benchmark (its default). */
     static final int MAX_TASKS = 8;
 
     /** One TestVM's numbers. */
-    record Sample(String name, String strategy, String ipSource, Timings timings, long ipSeenAt, long ipAssignedAt,
+    record Sample(String name, String group, String ipSource, Timings timings, long ipSeenAt, long ipAssignedAt,
             long ipPublishedAt, long poweredOnLag, long toolsRunningLag, long appliedAt, long cloneStartedAt) {
 
         double latencySeconds() {
@@ -137,23 +152,33 @@ public final class DiscoveryBenchmark {
         say("starting kube-apiserver + etcd");
         KubeApiServers.kubeConfigYaml();
         try (KubernetesClient client = KubeApiServers.newClient();
-                Simulator simulator = new SimulatorExtension().timeScale(options.timeScale).start()) {
+                Simulator simulator = new SimulatorExtension().timeScale(options.timeScale).guestFileMode("vcenter").start()) {
             Crds.installTestVm(client);
             client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).serverSideApply();
             client.resource(new SecretBuilder().withNewMetadata().withName(SECRET).withNamespace(NAMESPACE).endMetadata()
                     .addToStringData("username", Simulator.GUEST_USER).addToStringData("password", Simulator.GUEST_PASSWORD)
                     .build()).serverSideApply();
             String template = "bench-" + options.os;
-            simulator.addTemplate(template, options.os.equals("linux") ? "ubuntu-22.04" : "windows-2016", Map.of(
+            Map<String, String> knobs = new LinkedHashMap<>(Map.of(
                     "toolsSeconds", fmt(options.bootSeconds),
                     "ipSeconds", fmt(options.bootSeconds + options.dhcpSeconds),
                     "toolsPollSeconds", fmt(options.toolsPollSeconds),
                     "cloneSeconds.linked", fmt(options.cloneSeconds),
-                    "powerOnSeconds", fmt(options.powerOnSeconds)), List.of(), false);
-            say(String.format(Locale.ROOT, "simulator at %s, time-scale %s; Templates/%s: linked clone %s s, power-on %s s,"
-                    + " Tools %s s after power-on, DHCP %s s after Tools, Tools poll %s s",
-                    simulator.url(), fmt(options.timeScale), template, fmt(options.cloneSeconds), fmt(options.powerOnSeconds),
-                    fmt(options.bootSeconds), fmt(options.dhcpSeconds), fmt(options.toolsPollSeconds)));
+                    "powerOnSeconds", fmt(options.powerOnSeconds)));
+            if (options.vcPropagationSeconds() != null) {
+                knobs.put("vcPropagationSeconds", options.vcPropagationSeconds());
+            }
+            String from = options.os.equals("linux") ? "ubuntu-22.04" : "windows-2016";
+            simulator.addTemplate(template, from, knobs, List.of(), false, REACHABLE_HOST);
+            simulator.addTemplate(template + "-fw", from, knobs, List.of(), false, FIREWALLED_HOST);
+            simulator.hostMode(FIREWALLED_HOST, "refused");
+            say(String.format(Locale.ROOT, "simulator at %s, time-scale %s, guest files served by ESXi hosts (vCenter mode);"
+                    + " Templates/%s on %s, Templates/%s-fw on %s (connections refused); linked clone %s s, power-on %s s,"
+                    + " Tools %s s after power-on, DHCP %s s after Tools, Tools poll %s s, guest -> vCenter propagation %s s",
+                    simulator.url(), fmt(options.timeScale), template, REACHABLE_HOST, template, FIREWALLED_HOST,
+                    fmt(options.cloneSeconds), fmt(options.powerOnSeconds), fmt(options.bootSeconds), fmt(options.dhcpSeconds),
+                    fmt(options.toolsPollSeconds), options.vcPropagationSeconds() == null ? "(simulator default)"
+                            : options.vcPropagationSeconds()));
 
             VCenterRegistry vcenter = VCenterRegistry.of("DC0", () -> VimVCenter.connect(simulator.connectionSettings(8)));
             TestOperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(30),
@@ -186,10 +211,10 @@ public final class DiscoveryBenchmark {
             List<String> names = new ArrayList<>();
             Map<String, Long> appliedAt = new LinkedHashMap<>();
             for (int i = 1; i <= options.perStrategy; i++) {
-                for (IpDiscoveryStrategy strategy : List.of(IpDiscoveryStrategy.tools, IpDiscoveryStrategy.guestOperations)) {
-                    String name = strategy.name().toLowerCase(Locale.ROOT) + "-" + i;
+                for (Group group : GROUPS) {
+                    String name = group.prefix() + "-" + i;
                     appliedAt.put(name, System.currentTimeMillis());
-                    client.resource(testVM(name, "Templates/" + template, strategy)).create();
+                    client.resource(testVM(name, "Templates/" + template + (group.firewalled() ? "-fw" : ""), group.strategy())).create();
                     names.add(name);
                 }
             }
@@ -218,7 +243,7 @@ public final class DiscoveryBenchmark {
                 }
                 Map<String, Object> vm = vms.get(testVM.getMetadata().getUid());
                 var milestones = testVM.getStatus().getMilestones();
-                samples.add(new Sample(name, testVM.getSpec().getIpDiscovery().getStrategy().name(), testVM.getStatus().getIpSource(),
+                samples.add(new Sample(name, groupOf(name).label(), testVM.getStatus().getIpSource(),
                         testVM.getStatus().getTimings(), ipSeenAt.get(name), number(vm, "ipAssignedAt"), number(vm, "ipPublishedAt"),
                         Instant.parse(milestones.getPoweredOnAt()).toEpochMilli() - number(vm, "poweredOnAt"),
                         Instant.parse(milestones.getToolsRunningAt()).toEpochMilli() - number(vm, "toolsRunningAt"),
@@ -245,17 +270,18 @@ public final class DiscoveryBenchmark {
         String scaleNote = scale == 1.0 ? "" : String.format(Locale.ROOT,
                 " (simulator time-scale %s: every value below is a real-time equivalent, measured seconds / %s;"
                         + " the operator's own latency is not scaled, so it is overstated by that factor)", fmt(scale), fmt(scale));
-        out.append(String.format(Locale.ROOT, "## %d TestVMs per strategy, %s linked clones, all applied at once%s%n%n",
+        out.append(String.format(Locale.ROOT, "## %d TestVMs per channel, %s linked clones, all applied at once%s%n%n",
                 options.perStrategy, options.os, scaleNote));
-        Map<String, List<Sample>> byStrategy = new LinkedHashMap<>();
-        byStrategy.put("tools", samples.stream().filter(s -> s.strategy().equals("tools")).toList());
-        byStrategy.put("guestOperations", samples.stream().filter(s -> s.strategy().equals("guestOperations")).toList());
+        Map<String, List<Sample>> byGroup = new LinkedHashMap<>();
+        for (Group group : GROUPS) {
+            byGroup.put(group.label(), samples.stream().filter(s -> s.group().equals(group.label())).toList());
+        }
         Map<String, Double> gettingIp = new LinkedHashMap<>();
-        for (var entry : byStrategy.entrySet()) {
+        for (var entry : byGroup.entrySet()) {
             List<Sample> list = entry.getValue();
-            long viaGuestOps = list.stream().filter(s -> "GuestOperations".equals(s.ipSource())).count();
-            out.append(String.format(Locale.ROOT, "strategy: %s (%d TestVMs; ipSource GuestOperations: %d, Tools: %d)%n%n",
-                    entry.getKey(), list.size(), viaGuestOps, list.size() - viaGuestOps));
+            Map<String, Long> sources = new java.util.TreeMap<>();
+            list.forEach(s -> sources.merge(String.valueOf(s.ipSource()), 1L, Long::sum));
+            out.append(String.format(Locale.ROOT, "%s (%d TestVMs; ipSource %s)%n%n", entry.getKey(), list.size(), sources));
             out.append("| Phase | Minimum | Maximum | Average |\n| --- | --- | --- | --- |\n");
             out.append(row("Cloning", list, s -> s.timings().getCloneSeconds() / scale));
             out.append(row("Booting", list, s -> s.timings().getToolsSeconds() / scale));
@@ -263,23 +289,29 @@ public final class DiscoveryBenchmark {
             out.append('\n');
             gettingIp.put(entry.getKey(), list.stream().mapToDouble(s -> s.timings().getIpSeconds() / scale).average().orElse(Double.NaN));
         }
-        double ratio = gettingIp.get("tools") / gettingIp.get("guestOperations");
-        out.append(String.format(Locale.ROOT, "Getting IP, average: tools %.2f s / guestOperations %.2f s = %.1fx (target: at least 20x) -> %s%n%n",
-                gettingIp.get("tools"), gettingIp.get("guestOperations"), ratio, ratio >= 20 ? "met" : "MISSED"));
+        double tools = gettingIp.get(GROUPS.get(0).label());
+        for (Group group : GROUPS.subList(1, GROUPS.size())) {
+            double ratio = tools / gettingIp.get(group.label());
+            out.append(String.format(Locale.ROOT, "Getting IP, average: tools %.2f s / %s %.2f s = %.1fx (target: at least 20x) -> %s%n",
+                    tools, group.label(), gettingIp.get(group.label()), ratio, ratio >= 20 ? "met" : "MISSED"));
+        }
+        out.append('\n');
 
         out.append("Discovery latency: status.ip seen by a watch on the API server minus the moment the simulator gave the guest its IP\n\n");
-        out.append("| strategy | median | p95 | max |\n| --- | --- | --- | --- |\n");
-        for (var entry : byStrategy.entrySet()) {
+        out.append("| channel | median | p95 | max |\n| --- | --- | --- | --- |\n");
+        for (var entry : byGroup.entrySet()) {
             double[] latencies = entry.getValue().stream().mapToDouble(Sample::latencySeconds).sorted().toArray();
             out.append(String.format(Locale.ROOT, "| %s | %.3f s | %.3f s | %.3f s |%n", entry.getKey(),
                     percentile(latencies, 50), percentile(latencies, 95), latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1]));
         }
-        double[] guestOps = byStrategy.get("guestOperations").stream().mapToDouble(Sample::latencySeconds).sorted().toArray();
-        double median = percentile(guestOps, 50);
-        double p95 = percentile(guestOps, 95);
-        out.append(String.format(Locale.ROOT, "%nguestOperations discovery latency: median %.3f s (target < 1 s) -> %s, p95 %.3f s (target < 2 s) -> %s%n",
-                median, median < 1 ? "met" : "MISSED", p95, p95 < 2 ? "met" : "MISSED"));
-        double[] afterPublish = byStrategy.get("tools").stream().filter(s -> s.ipPublishedAt() > 0)
+        out.append('\n');
+        for (Group group : GROUPS.subList(1, GROUPS.size())) {
+            double[] latencies = byGroup.get(group.label()).stream().mapToDouble(Sample::latencySeconds).sorted().toArray();
+            double median = percentile(latencies, 50);
+            out.append(String.format(Locale.ROOT, "%s discovery latency: median %.3f s (target < 0.5 s) -> %s, p95 %.3f s%n",
+                    group.label(), median, median < 0.5 ? "met" : "MISSED", percentile(latencies, 95)));
+        }
+        double[] afterPublish = byGroup.get(GROUPS.get(0).label()).stream().filter(s -> s.ipPublishedAt() > 0)
                 .mapToDouble(s -> (s.ipSeenAt() - s.ipPublishedAt()) / 1000.0).sorted().toArray();
         out.append(String.format(Locale.ROOT, "tools: status.ip seen minus Tools publishing the IP (guest.ipAddress): median %.3f s, p95 %.3f s%n",
                 percentile(afterPublish, 50), percentile(afterPublish, 95)));
@@ -296,9 +328,9 @@ public final class DiscoveryBenchmark {
                 + " (%d TestVMs at once, at most %d vCenter tasks in flight)%n",
                 percentile(toClone, 50), percentile(toClone, 95), toClone[toClone.length - 1], samples.size(), MAX_TASKS));
         out.append(String.format(Locale.ROOT, "apply -> status.ip seen: median %.1f s, p95 %.1f s%n", percentile(toIp, 50), percentile(toIp, 95)));
-        int guestVms = byStrategy.get("guestOperations").size();
+        int guestVms = samples.size() - byGroup.get(GROUPS.get(0).label()).size();
         if (guestVms > 0) {
-            out.append("guest-operation calls per guestOperations TestVM:");
+            out.append("guest-operation calls per guestOperations TestVM (both channels together):");
             for (String method : List.of("StartProgramInGuest", "ListProcessesInGuest", "InitiateFileTransferFromGuest", "DeleteFileInGuest")) {
                 out.append(String.format(Locale.ROOT, " %s %.1f", method, (after.requests(method) - before.requests(method)) / (double) guestVms));
             }
@@ -319,6 +351,10 @@ public final class DiscoveryBenchmark {
         }
         int rank = (int) Math.ceil(p / 100.0 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    private static Group groupOf(String name) {
+        return GROUPS.stream().filter(g -> name.startsWith(g.prefix() + "-")).findFirst().orElseThrow();
     }
 
     private static TestVM testVM(String name, String template, IpDiscoveryStrategy strategy) {

@@ -277,9 +277,13 @@ class GuestOpsDiscoveryTest {
         assertThat(failed.firstLine()).doesNotContain(password).contains("***");
         assertThat(failed.message()).doesNotContain(password);
 
-        vcenter.startFaults.add(new VimFaultException("SystemError", "cannot run with " + password));
+        vcenter.startFaults.add(new VimFaultException("GuestComponentsOutOfDate", "cannot run with " + password));
         GuestOperationsError error = (GuestOperationsError) linuxStep();
         assertThat(error.message()).doesNotContain(password);
+
+        vcenter.startFaults.add(new VimFaultException("SystemError", "cannot run with " + password));
+        NotYet transientFault = (NotYet) linuxStep();
+        assertThat(transientFault.why()).contains("SystemError").doesNotContain(password);
 
         DiscoveryOutcome rejected = discovery.step(target(Vms.linuxBooted(), Vms.WRONG, "2"), GuestOs.LINUX, null, ipv4);
         assertThat(rejected.toString()).doesNotContain(Vms.WRONG.password());

@@ -183,9 +183,15 @@ final class FakeVCenter implements VCenter {
         return vms.values().stream().filter(v -> v.extraConfig.containsKey(key)).map(Vm::info).toList();
     }
 
+    /** Faults the next clone calls answer with, before any task is made. */
+    final java.util.Deque<RuntimeException> cloneCallFaults = new java.util.ArrayDeque<>();
+
     @Override
     public synchronized MoRef startClone(CloneRequest request) {
         calls.add("startClone " + request.name());
+        if (!cloneCallFaults.isEmpty()) {
+            throw cloneCallFaults.poll();
+        }
         Vm clone = new Vm();
         clone.moRef = MoRef.vm("vm-" + ids.incrementAndGet());
         clone.name = request.name();
@@ -284,8 +290,8 @@ final class FakeVCenter implements VCenter {
         changeListeners.add(listener);
     }
 
-    /** Reports a change as the property watcher would. */
-    void emit(PropertyChange change) {
+    /** Reports a change as the watcher would. */
+    void report(PropertyChange change) {
         changeListeners.forEach(l -> l.accept(change));
     }
 

@@ -65,7 +65,7 @@ class SeveralVCentersTest {
         assertThat(prod.followed).containsExactly(prodTask);
 
         VSphereEventSource events = eventSourceOf(reconciler);
-        lab.emit(new PropertyChange(labTask, Set.of(), true));
+        lab.report(new PropertyChange(labTask, Set.of(), true));
         assertThat(events.reportedGone(labTask, ResourceID.fromResource(inLab))).isTrue();
         assertThat(events.reportedGone(prodTask, ResourceID.fromResource(inProd)))
                 .as("a task of the same moRef gone in lab says nothing about prod").isFalse();

@@ -49,7 +49,7 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
 
     /** Default time scale: simulated durations are multiplied by this (0.02: a 30 s Tools poll takes 0.6 s). */
     public static final double DEFAULT_TIME_SCALE = 0.02;
-    /** System property choosing the default guest file mode ({@code esxi} unless set): see {@link #guestFileMode}. */
+    /** System property choosing the default guest file mode ({@code vcenter}, as the operator meets it, unless set): see {@link #guestFileMode}. */
     public static final String GUEST_FILE_MODE_PROPERTY = "testvm.vcsim.guestFileMode";
     static final String HOST_CA_FILE = "hosts-ca.pem";
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(8);
@@ -60,7 +60,7 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
     private String password = "any-password";
     private boolean checkCredentials;
     private Duration startTimeout = Duration.ofSeconds(60);
-    private String guestFileMode = System.getProperty(GUEST_FILE_MODE_PROPERTY, "esxi");
+    private String guestFileMode = System.getProperty(GUEST_FILE_MODE_PROPERTY, "vcenter");
     private boolean allowInvalidRequests;
     private final List<String> extraArgs = new ArrayList<>();
     private Simulator simulator;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.testvm.testsupport.SimulatorExtension;
+import dev.testvm.vsphere.FaultKind;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.TaskInfo;
 import dev.testvm.vsphere.VimFaultException;
@@ -116,5 +117,24 @@ class FaultMappingTest {
         }
         Throwable fault = thrown != null ? thrown : info.error();
         assertThat(fault).isInstanceOf(InvalidStateException.class);
+    }
+
+    /**
+     * Each row of docs/reliability.md's vCenter fault table, answered by the simulator to a real
+     * call: the client reports the fault type, and its kind is the table's. (NotAuthenticated twice,
+     * as once is healed by a re-login.)
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("dev.testvm.vsphere.it.FaultMappingTest#tableRows")
+    void everyFaultOfTheTableArrivesWithItsKind(String type) {
+        SIM.simulator().addFault("FindByInventoryPath", type, null, 0, type.equals("NotAuthenticated") ? 2 : 1);
+        assertThatThrownBy(() -> vc.findByInventoryPath(LifecycleTest.VPX_VM))
+                .isInstanceOf(VimFaultException.class)
+                .satisfies(e -> assertThat(((VimFaultException) e).faultType()).isEqualTo(type))
+                .satisfies(e -> assertThat(FaultKind.of((VimFaultException) e)).isEqualTo(FaultKind.KNOWN.get(type)));
+    }
+
+    static java.util.stream.Stream<String> tableRows() {
+        return FaultKind.KNOWN.keySet().stream().sorted();
     }
 }
