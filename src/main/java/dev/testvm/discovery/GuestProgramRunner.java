@@ -156,10 +156,13 @@ final class GuestProgramRunner {
         if (!process.finished()) {
             Duration running = Duration.between(attempt.startedAt(), clock.instant());
             if (running.compareTo(settings.commandTimeout()) > 0) {
-                // Its output file is still being written, so it cannot be cleaned up now.
+                // Stopped, not abandoned: a command that never exits would otherwise leave one
+                // process and one output file behind per attempt.
                 slot.attempt = null;
-                LOG.infof("%s: %s (pid %d) still running after %s; giving up on it",
+                LOG.infof("%s: %s (pid %d) still running after %s; terminating it",
                         target.key(), what, attempt.pid(), settings.commandTimeout());
+                terminateQuietly(target, attempt);
+                deleteQuietly(target, attempt);
                 return new RunStep.TimedOut(settings.commandTimeout());
             }
             return new RunStep.Waiting(slot.poll.next(), what + " still running (pid " + attempt.pid() + ")");
@@ -211,6 +214,15 @@ final class GuestProgramRunner {
         slot.attempt = null;
         deleteQuietly(target, attempt);
         return new RunStep.OutputTooLarge(exitCode, e.limit());
+    }
+
+    private void terminateQuietly(GuestTarget target, Attempt attempt) {
+        try {
+            target.vcenter().terminateProcessInGuest(target.vm(), target.credentials(), attempt.pid());
+        } catch (VimFaultException e) {
+            // It may have ended just now; the next attempt goes ahead either way.
+            LOG.infof("%s: could not terminate pid %d in the guest: %s", target.key(), attempt.pid(), e.getMessage());
+        }
     }
 
     private void deleteQuietly(GuestTarget target, Attempt attempt) {

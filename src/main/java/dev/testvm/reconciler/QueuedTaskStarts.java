@@ -171,6 +171,11 @@ final class QueuedTaskStarts implements VCenter {
     }
 
     @Override
+    public void terminateProcessInGuest(MoRef vm, GuestCredentials credentials, long pid) {
+        delegate.terminateProcessInGuest(vm, credentials, pid);
+    }
+
+    @Override
     public void deleteFileInGuest(MoRef vm, GuestCredentials credentials, String guestPath) {
         delegate.deleteFileInGuest(vm, credentials, guestPath);
     }

@@ -63,6 +63,9 @@ public interface VCenter extends AutoCloseable {
 
     List<GuestProcess> listProcessesInGuest(MoRef vm, GuestCredentials credentials, List<Long> pids);
 
+    /** {@code TerminateProcessInGuest}: stops a guest program (one the operator gave up waiting for). */
+    void terminateProcessInGuest(MoRef vm, GuestCredentials credentials, long pid);
+
     /**
      * The most {@link #downloadFileFromGuest} reads (512 KiB: plenty for any address listing, and
      * far below what would strain the operator's memory).

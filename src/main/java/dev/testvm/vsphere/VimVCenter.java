@@ -272,6 +272,11 @@ public final class VimVCenter implements VCenter {
     }
 
     @Override
+    public void terminateProcessInGuest(MoRef vm, GuestCredentials credentials, long pid) {
+        guest.terminate(vm, credentials, pid);
+    }
+
+    @Override
     public void deleteFileInGuest(MoRef vm, GuestCredentials credentials, String guestPath) {
         guest.delete(vm, credentials, guestPath);
     }

@@ -103,6 +103,9 @@ final class FakeGuestVCenter implements VCenter {
         Run run = script.isEmpty() ? Run.printing("") : script.poll();
         long pid = nextPid++;
         processes.put(pid, new Process(pid, run, outputPath));
+        if (outputPath != null && run.pollsRunning() > 0) {
+            files.put(outputPath, new byte[0]); // the shell's redirection creates the file at once
+        }
         started.add(new Started(programPath, arguments, outputPath, credentials));
         return pid;
     }
@@ -126,7 +129,9 @@ final class FakeGuestVCenter implements VCenter {
                 continue;
             }
             if (process.outputPath != null) {
-                files.putIfAbsent(process.outputPath, process.run.output());
+                if (!terminated.contains(pid)) {
+                    files.put(process.outputPath, process.run.output());
+                }
             }
             // Like vCenter: a zero exit code is omitted.
             Integer exitCode = process.run.exitCode() == 0 ? null : process.run.exitCode();
@@ -151,6 +156,25 @@ final class FakeGuestVCenter implements VCenter {
             throw new dev.testvm.vsphere.fault.GuestFileTooLargeException(guestPath, GUEST_FILE_MAX_BYTES);
         }
         return content;
+    }
+
+    final List<Long> terminated = new ArrayList<>();
+
+    /** Processes started and neither finished nor terminated. */
+    long running() {
+        return processes.values().stream().filter(p -> p.pollsLeft > 0).count();
+    }
+
+    @Override
+    public void terminateProcessInGuest(MoRef vm, GuestCredentials credentials, long pid) {
+        calls.add("terminate");
+        checkLogin(credentials);
+        Process process = processes.get(pid);
+        if (process == null || process.pollsLeft == 0) {
+            throw new VimFaultException("GuestProcessNotFound", "process " + pid + " is not running");
+        }
+        process.pollsLeft = 0;
+        terminated.add(pid);
     }
 
     @Override

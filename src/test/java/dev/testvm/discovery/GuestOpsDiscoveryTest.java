@@ -136,6 +136,24 @@ class GuestOpsDiscoveryTest {
         assertThat(outcome).isInstanceOf(CommandFailed.class);
         assertThat(((CommandFailed) outcome).exitCode()).isNull();
         assertThat(((CommandFailed) outcome).message()).contains("timed out");
+        assertThat(vcenter.terminated).as("the process is stopped, not abandoned").containsExactly(4000L);
+        assertThat(vcenter.deleted).as("and its output file deleted").containsExactly(vcenter.started.get(0).outputPath());
+        assertThat(vcenter.running()).isZero();
+    }
+
+    @Test
+    void a_command_that_never_exits_runs_at_most_once_at_a_time_and_leaves_nothing_behind() {
+        for (int i = 0; i < 6; i++) {
+            vcenter.then(Run.printing("").runningFor(1_000_000));
+        }
+        for (int i = 0; i < 60; i++) {
+            linuxStep();
+            assertThat(vcenter.running()).as("discovery processes in the guest").isLessThanOrEqualTo(1);
+            clock.advance(Duration.ofSeconds(3));
+        }
+        assertThat(vcenter.started).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(vcenter.terminated).hasSize(vcenter.started.size() - (int) vcenter.running());
+        assertThat(vcenter.files).as("output files left in the guest").hasSizeLessThanOrEqualTo(1);
     }
 
     @Test

@@ -268,6 +268,11 @@ final class FakeVCenter implements VCenter {
     }
 
     @Override
+    public void terminateProcessInGuest(MoRef vm, GuestCredentials credentials, long pid) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void deleteFileInGuest(MoRef vm, GuestCredentials credentials, String guestPath) {
         throw new UnsupportedOperationException();
     }

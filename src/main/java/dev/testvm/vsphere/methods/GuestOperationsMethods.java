@@ -52,6 +52,15 @@ public final class GuestOperationsMethods {
         }).child("returnval").childText("url");
     }
 
+    /** {@code TerminateProcessInGuest(vm, auth, pid)}. */
+    public static void terminateProcessInGuest(SoapCaller soap, MoRef processManager, MoRef vm, GuestCredentials auth, long pid) {
+        soap.call("TerminateProcessInGuest", processManager, w -> {
+            w.moRef("vm", vm);
+            GuestAuth.write(w, auth);
+            w.element("pid", pid);
+        });
+    }
+
     /** {@code DeleteFileInGuest(vm, auth, filePath)}. */
     public static void deleteFileInGuest(SoapCaller soap, MoRef fileManager, MoRef vm, GuestCredentials auth, String filePath) {
         soap.call("DeleteFileInGuest", fileManager, w -> {

@@ -82,6 +82,10 @@ public final class GuestOperations {
         throw new VimFaultException("GuestFileTransfer", "guest file download of " + guestPath + " failed with HTTP " + status[0]);
     }
 
+    public void terminate(MoRef vm, GuestCredentials auth, long pid) {
+        GuestOperationsMethods.terminateProcessInGuest(session, processManager(), vm, auth, pid);
+    }
+
     public void delete(MoRef vm, GuestCredentials auth, String guestPath) {
         GuestOperationsMethods.deleteFileInGuest(session, fileManager(), vm, auth, guestPath);
     }

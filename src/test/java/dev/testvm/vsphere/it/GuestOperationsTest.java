@@ -163,4 +163,20 @@ class GuestOperationsTest {
             GuestVms.destroy(vc, vm);
         }
     }
+
+    @Test
+    void aProgramThatNeverExitsIsTerminated() {
+        MoRef vm = GuestVms.start(vc, LifecycleTest.UBUNTU, Map.of());
+        try {
+            GuestVms.awaitGuestOperationsReady(vc, vm);
+            long pid = vc.startProgramInGuest(vm, GUEST, "/bin/sh", "-c 'sleep 100000'");
+            assertThat(vc.listProcessesInGuest(vm, GUEST, List.of(pid))).singleElement().satisfies(p -> assertThat(p.finished()).isFalse());
+
+            vc.terminateProcessInGuest(vm, GUEST, pid);
+
+            assertThat(awaitExit(vm, pid).finished()).isTrue();
+        } finally {
+            GuestVms.destroy(vc, vm);
+        }
+    }
 }
