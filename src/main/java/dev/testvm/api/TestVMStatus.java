@@ -9,7 +9,7 @@ public class TestVMStatus {
     private Phase phase;
     private String ip;
     private List<String> ipAddresses;
-    /** GuestOperations or Tools: which discovery produced {@link #ip}. */
+    /** Tools, GuestOperations (through the ESXi host) or GuestOperationsViaTools (vCenter-only channel): which discovery produced {@link #ip}. */
     private String ipSource;
     private String guestOS;
     private VmStatus vm;
