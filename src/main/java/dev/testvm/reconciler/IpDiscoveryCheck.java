@@ -57,7 +57,7 @@ final class IpDiscoveryCheck {
 
     /** @return the port group key when the network is a distributed port group, else null */
     private String network(Pass pass, String network) {
-        String path = placement.networkPath(pass.testVM().getSpec(), network);
+        String path = placement.networkPath(pass.testVM().getSpec(), network, pass.vcenter());
         Optional<MoRef> found = pass.vcenter().findByInventoryPath(path);
         MoRef ref = found.orElseThrow(() -> TestVMProblem.terminal(Reasons.NETWORK_NOT_FOUND,
                 "spec.ipDiscovery.network: no network at inventory path '" + path + "'"));

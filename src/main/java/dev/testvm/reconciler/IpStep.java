@@ -47,7 +47,7 @@ final class IpStep {
                 || Conditions.isTrue(status, ConditionTypes.IP_ASSIGNED))) {
             // A Ready VM stays followed (costs nothing until it changes): a VM destroyed outside the
             // operator is reported by the watcher, and becomes VMNotFound without a vCenter read.
-            if (events.reportedGone(vm)) {
+            if (events.reportedGone(vm, pass.id())) {
                 throw VmLookup.notFound(pass, vm);
             }
             events.follow(vm, pass.id());
