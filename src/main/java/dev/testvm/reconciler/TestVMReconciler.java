@@ -126,6 +126,9 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         QueuedTaskStarts connection = null;
         try {
             ResourceID id = ResourceID.fromResource(testVM);
+            if (PoolMembers.poolOf(testVM).isPresent()) {
+                slots.background(testVM.getMetadata().getUid()); // a refill: claimants' clones go first
+            }
             connection = new QueuedTaskStarts(vcenter.get(), slots, testVM.getMetadata().getUid(), id);
             next = runSteps(new Pass(testVM, connection, now, id));
             failedAttempts.remove(testVM.getMetadata().getUid());
