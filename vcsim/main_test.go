@@ -27,6 +27,9 @@ func TestMain(m *testing.M) {
 	if builtBin != "" {
 		_ = os.RemoveAll(filepath.Dir(builtBin))
 	}
+	if govcBin != "" {
+		_ = os.RemoveAll(filepath.Dir(govcBin))
+	}
 	os.Exit(code)
 }
 

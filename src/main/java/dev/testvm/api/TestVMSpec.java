@@ -37,6 +37,10 @@ public class TestVMSpec {
 
     private Placement placement;
 
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    @JsonPropertyDescription("Name of the VCenter to clone in. Default: the VCenter marked default, else the operator's configured vCenter.")
+    private String vcenter;
+
     private Hardware hardware;
 
     @ValidationRule(value = "self.all(k, k.startsWith('guestinfo.'))", message = "spec.extraConfig keys must start with 'guestinfo.'")
@@ -141,6 +145,14 @@ public class TestVMSpec {
 
     public void setTtl(String ttl) {
         this.ttl = ttl;
+    }
+
+    public String getVcenter() {
+        return vcenter;
+    }
+
+    public void setVcenter(String vcenter) {
+        this.vcenter = vcenter;
     }
 
     public String getPoolRef() {

@@ -9,10 +9,15 @@ public class TestVMStatus {
     private Phase phase;
     private String ip;
     private List<String> ipAddresses;
-    /** GuestOperations or Tools: which discovery produced {@link #ip}. */
+    /** Tools, GuestOperations (through the ESXi host) or GuestOperationsViaTools (vCenter-only channel): which discovery produced {@link #ip}. */
     private String ipSource;
     private String guestOS;
     private VmStatus vm;
+    /**
+     * The vCenter chosen at the first pass (spec.vcenter, the default VCenter, or "(environment)"),
+     * fixed from then on so that marking another VCenter default never moves a TestVM.
+     */
+    private String vcenter;
     private String effectiveCloneType;
     /** The vSphere task in flight (Task:task-77), if any. */
     private String taskRef;
@@ -126,6 +131,14 @@ public class TestVMStatus {
 
     public void setExpiresAt(String expiresAt) {
         this.expiresAt = expiresAt;
+    }
+
+    public String getVcenter() {
+        return vcenter;
+    }
+
+    public void setVcenter(String vcenter) {
+        this.vcenter = vcenter;
     }
 
     public PoolClaim getPool() {

@@ -1,6 +1,7 @@
 package dev.testvm.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 public class VmStatus {
 
@@ -11,6 +12,17 @@ public class VmStatus {
     private String instanceUUID;
 
     private String host;
+
+    @JsonPropertyDescription("The vCenter this VM lives in: a VCenter resource's name, or (environment) for the operator's configured one.")
+    private String vcenter;
+
+    public String getVcenter() {
+        return vcenter;
+    }
+
+    public void setVcenter(String vcenter) {
+        this.vcenter = vcenter;
+    }
 
     public String getMoRef() {
         return moRef;

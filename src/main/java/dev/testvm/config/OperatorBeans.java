@@ -1,7 +1,7 @@
 package dev.testvm.config;
 
 import dev.testvm.reconciler.IpFinderFactory;
-import dev.testvm.reconciler.VCenterHolder;
+import dev.testvm.reconciler.VCenterRegistry;
 import dev.testvm.vsphere.ConnectionSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,14 +18,14 @@ public class OperatorBeans {
 
     @Produces
     @Singleton
-    VCenterHolder vcenter(OperatorConfig config) {
+    VCenterRegistry vcenter(OperatorConfig config) {
         OperatorConfig.VCenter vc = config.vcenter();
         ConnectionSettings settings = new ConnectionSettings(vc.url(), vc.username(), vc.password(),
                 vc.caBundle().orElse(null), vc.thumbprint().orElse(null), vc.insecure(), vc.maxConcurrentTasks(), vc.requestTimeout());
         if (vc.insecure()) {
             LOG.warnf("TLS verification of %s is OFF (testvm.vcenter.insecure=true)", vc.url());
         }
-        return new VCenterHolder(() -> VCenterConnector.connect(settings));
+        return VCenterRegistry.of(vc.datacenter(), () -> VCenterConnector.connect(settings));
     }
 
     @Produces
@@ -34,7 +34,7 @@ public class OperatorBeans {
         return IpFinders.factory(config.discovery());
     }
 
-    void logoutOnShutdown(@Observes ShutdownEvent event, VCenterHolder vcenter) {
+    void logoutOnShutdown(@Observes ShutdownEvent event, VCenterRegistry vcenter) {
         vcenter.close();
     }
 }

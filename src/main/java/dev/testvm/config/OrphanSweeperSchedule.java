@@ -2,7 +2,8 @@ package dev.testvm.config;
 
 import dev.testvm.reconciler.ClusterIdentity;
 import dev.testvm.reconciler.OrphanSweeper;
-import dev.testvm.reconciler.VCenterHolder;
+import dev.testvm.reconciler.VCenterConnection;
+import dev.testvm.reconciler.VCenterRegistry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,15 +14,18 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the {@link OrphanSweeper} every {@code testvm.sweeper.interval} on its own thread, on the
- * leader only: with leader election on, a replica sweeps while it holds the Lease; without it
- * (tests, dev mode, a single replica run by hand) the one operator sweeps.
+ * Runs one {@link OrphanSweeper} per vCenter served every {@code testvm.sweeper.interval} on its
+ * own thread, on the leader only: with leader election on, a replica sweeps while it holds the
+ * Lease; without it (tests, dev mode, a single replica run by hand) the one operator sweeps. A
+ * vCenter that cannot be reached skips its sweep; the others sweep as usual.
  */
 @ApplicationScoped
 public class OrphanSweeperSchedule {
@@ -31,7 +35,7 @@ public class OrphanSweeperSchedule {
     @Inject
     OperatorConfig config;
     @Inject
-    VCenterHolder vcenter;
+    VCenterRegistry vcenters;
     @Inject
     KubernetesClient client;
     @Inject
@@ -42,7 +46,7 @@ public class OrphanSweeperSchedule {
     Operator operator;
 
     private ScheduledExecutorService executor;
-    private OrphanSweeper sweeper;
+    private final Map<String, OrphanSweeper> sweepers = new ConcurrentHashMap<>();
 
     void start(@Observes StartupEvent event) {
         OperatorConfig.Sweeper settings = config.sweeper();
@@ -55,9 +59,10 @@ public class OrphanSweeperSchedule {
         if (settings.gracePeriod().isNegative()) {
             throw new IllegalArgumentException("testvm.sweeper.grace-period must not be negative, got " + settings.gracePeriod());
         }
-        sweeper = new OrphanSweeper(vcenter::get, OrphanSweeper.allTestVMs(client), ClusterIdentity.of(config.clusterId(), client),
-                config.vcenter().datacenter(),
-                settings.gracePeriod(), settings.taskTimeout(), Clock.systemUTC(), registry);
+        var clusterId = ClusterIdentity.of(config.clusterId(), client);
+        vcenters.addAddedListener(connection -> sweepers.put(connection.name(), new OrphanSweeper(connection.name(), connection::get,
+                OrphanSweeper.allTestVMs(client), clusterId, connection.defaultDatacenter(),
+                settings.gracePeriod(), settings.taskTimeout(), Clock.systemUTC(), registry)));
         executor = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "testvm-orphan-sweeper");
             thread.setDaemon(true);
@@ -69,16 +74,29 @@ public class OrphanSweeperSchedule {
     }
 
     private void sweepIfLeader() {
-        try {
-            if (!isLeader()) {
-                sweeper.forget();
-                return;
+        boolean leader = isLeader();
+        for (VCenterConnection connection : vcenters.all()) {
+            OrphanSweeper sweeper = sweepers.get(connection.name());
+            if (sweeper == null) {
+                continue;
             }
+            if (!leader) {
+                sweeper.forget();
+                continue;
+            }
+            sweep(connection.name(), sweeper);
+        }
+        sweepers.keySet().removeIf(name -> vcenters.find(name).isEmpty());
+    }
+
+    private static void sweep(String vcenter, OrphanSweeper sweeper) {
+        try {
             OrphanSweeper.Sweep sweep = sweeper.sweep();
-            LOG.debugf("orphan sweep: %d VMs carry our key, %d orphaned, destroyed %s", sweep.keyed(), sweep.orphans(), sweep.destroyed());
+            LOG.debugf("orphan sweep of %s: %d VMs carry our key, %d orphaned, destroyed %s",
+                    vcenter, sweep.keyed(), sweep.orphans(), sweep.destroyed());
         } catch (RuntimeException e) {
             // vCenter or the API server unreachable: nothing was destroyed; the next sweep tries again.
-            LOG.warnf("orphan sweep skipped: %s", e.getMessage());
+            LOG.warnf("orphan sweep of %s skipped: %s", vcenter, e.getMessage());
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.testvm.health;
 
 import dev.testvm.config.OperatorConfig;
-import dev.testvm.reconciler.VCenterHolder;
+import dev.testvm.reconciler.VCenterConnection;
+import dev.testvm.reconciler.VCenterRegistry;
+import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -18,6 +20,11 @@ import org.eclipse.microprofile.health.Readiness;
  * cheap call (an inventory-path lookup of the configured datacenter), at most every
  * {@link #MIN_INTERVAL}; in between it repeats the last answer. Not a liveness check: a vCenter
  * outage must not restart the operator.
+ *
+ * <p>Checks the vCenter of the operator's environment only: VCenter resources report their own
+ * health in their status (condition Connected), and one team's vCenter being down must not take
+ * the operator, and so every other team's TestVMs, out of service. With no environment vCenter
+ * configured the check is up.
  */
 @Readiness
 @ApplicationScoped
@@ -26,7 +33,7 @@ public class VCenterReadinessCheck implements HealthCheck {
     static final String NAME = "vCenter";
     static final Duration MIN_INTERVAL = Duration.ofSeconds(2);
 
-    private final VCenterHolder holder;
+    private final VCenterRegistry vcenters;
     private final String datacenter;
     private final String url;
     private final Clock clock;
@@ -35,12 +42,12 @@ public class VCenterReadinessCheck implements HealthCheck {
     private volatile HealthCheckResponse last;
 
     @Inject
-    public VCenterReadinessCheck(VCenterHolder holder, OperatorConfig config) {
-        this(holder, config.vcenter().datacenter(), config.vcenter().url().toString(), Clock.systemUTC());
+    public VCenterReadinessCheck(VCenterRegistry vcenters, OperatorConfig config) {
+        this(vcenters, config.vcenter().datacenter(), config.vcenter().url().toString(), Clock.systemUTC());
     }
 
-    VCenterReadinessCheck(VCenterHolder holder, String datacenter, String url, Clock clock) {
-        this.holder = holder;
+    VCenterReadinessCheck(VCenterRegistry vcenters, String datacenter, String url, Clock clock) {
+        this.vcenters = vcenters;
         this.datacenter = datacenter;
         this.url = url;
         this.clock = clock;
@@ -70,8 +77,11 @@ public class VCenterReadinessCheck implements HealthCheck {
             return last;
         }
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).withData("url", url);
+        Optional<VCenterConnection> environment = vcenters.find(VCenterRegistry.ENVIRONMENT);
         try {
-            holder.get().findByInventoryPath(datacenter);
+            if (environment.isPresent()) {
+                environment.get().get().findByInventoryPath(datacenter);
+            }
             response.up().withData("checkedAt", now.toString());
         } catch (RuntimeException e) {
             response.down().withData("reason", e.getClass().getSimpleName() + ": " + e.getMessage())

@@ -1,6 +1,7 @@
 package dev.testvm.metrics;
 
-import dev.testvm.reconciler.VCenterHolder;
+import dev.testvm.reconciler.VCenterConnection;
+import dev.testvm.reconciler.VCenterRegistry;
 import dev.testvm.vsphere.VimVCenter;
 import dev.testvm.vsphere.soap.RequestStats;
 import io.micrometer.core.instrument.Counter;
@@ -14,7 +15,7 @@ import jakarta.inject.Singleton;
  * vCenter metrics from the SOAP client's request listener:
  * {@code testvm_vcenter_requests_total} (tags {@code method}, {@code fault} = none, a vim25 fault
  * type, or Unreachable) and {@code testvm_vcenter_sessions_open} (the operator's logged-in
- * sessions: 0 or 1).
+ * sessions: 0 or 1), each tagged {@code vcenter} with the vCenter's name.
  */
 @Singleton
 public class VCenterMetrics {
@@ -22,20 +23,27 @@ public class VCenterMetrics {
     static final String REQUESTS = "testvm.vcenter.requests";
     static final String SESSIONS = "testvm.vcenter.sessions.open";
 
-    void register(@Observes StartupEvent event, VCenterHolder holder, MeterRegistry registry) {
-        Gauge.builder(SESSIONS, holder, h -> h.isConnected() ? 1 : 0)
+    void register(@Observes StartupEvent event, VCenterRegistry vcenters, MeterRegistry registry) {
+        vcenters.addAddedListener(connection -> Gauge.builder(SESSIONS, connection, c -> c.isConnected() ? 1 : 0)
                 .description("Open vCenter sessions of this operator")
-                .register(registry);
-        holder.addConnectionListener(vcenter -> {
+                .tag("vcenter", connection.name())
+                .register(registry));
+        vcenters.addConnectionListener((name, vcenter) -> {
             if (vcenter instanceof VimVCenter vim) {
-                vim.requestStats().addListener(listener(registry));
+                vim.requestStats().addListener(listener(registry, name));
             }
         });
     }
 
-    static RequestStats.Listener listener(MeterRegistry registry) {
+    /** Removes the gauges of a vCenter no longer served (its VCenter resource is gone). */
+    public static void unregister(MeterRegistry registry, VCenterConnection connection) {
+        registry.find(SESSIONS).tag("vcenter", connection.name()).meters().forEach(registry::remove);
+    }
+
+    static RequestStats.Listener listener(MeterRegistry registry, String vcenter) {
         return (method, fault) -> Counter.builder(REQUESTS)
                 .description("vCenter SOAP requests by method and outcome")
+                .tag("vcenter", vcenter)
                 .tag("method", method)
                 .tag("fault", fault == null ? "none" : fault)
                 .register(registry)

@@ -274,7 +274,7 @@ final class CloneStep {
         }
         switch (info.state()) {
             case SUCCESS -> {
-                events.unfollow(task);
+                events.unfollow(task, pass.id());
                 clonesStartedHere.remove(pass.uid());
                 pass.status().setTaskRef(null);
                 MoRef vm = info.result() != null ? info.result()
@@ -284,7 +284,7 @@ final class CloneStep {
                 return StepResult.PROCEED;
             }
             case ERROR -> {
-                events.unfollow(task);
+                events.unfollow(task, pass.id());
                 clonesStartedHere.remove(pass.uid());
                 pass.status().setTaskRef(null);
                 String why = info.error() == null ? "unknown error" : info.error().getMessage();

@@ -36,7 +36,7 @@ final class IpStep {
         if (status.getIp() != null && Conditions.isTrue(status, ConditionTypes.READY)) {
             // A Ready VM stays followed (costs nothing until it changes): a VM destroyed outside the
             // operator is reported by the watcher, and becomes VMNotFound without a vCenter read.
-            if (events.reportedGone(vm)) {
+            if (events.reportedGone(vm, pass.id())) {
                 throw VmLookup.notFound(pass, vm);
             }
             events.follow(vm, pass.id());

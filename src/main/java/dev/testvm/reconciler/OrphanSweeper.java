@@ -79,6 +79,15 @@ public final class OrphanSweeper {
      */
     public OrphanSweeper(Supplier<VCenter> vcenter, Supplier<List<TestVM>> testVMs, Supplier<String> clusterId, String defaultDatacenter,
             Duration gracePeriod, Duration taskTimeout, Clock clock, MeterRegistry registry) {
+        this(VCenterRegistry.ENVIRONMENT, vcenter, testVMs, clusterId, defaultDatacenter, gracePeriod, taskTimeout, clock, registry);
+    }
+
+    /**
+     * A sweeper scoped to one vCenter: its meters carry the tag {@code vcenter}. UIDs are unique
+     * across vCenters, so every TestVM in the cluster still counts as live.
+     */
+    public OrphanSweeper(String vcenterName, Supplier<VCenter> vcenter, Supplier<List<TestVM>> testVMs, Supplier<String> clusterId,
+            String defaultDatacenter, Duration gracePeriod, Duration taskTimeout, Clock clock, MeterRegistry registry) {
         this.vcenter = vcenter;
         this.testVMs = testVMs;
         this.clusterId = clusterId;
@@ -88,9 +97,11 @@ public final class OrphanSweeper {
         this.clock = clock;
         this.destroyedCounter = Counter.builder(DESTROYED)
                 .description("VMs carrying testvm.dev/uid of no existing TestVM, destroyed by the orphan sweeper")
+                .tag("vcenter", vcenterName)
                 .register(registry);
         Gauge.builder(PENDING, orphanedSince, Map::size)
                 .description("Orphaned VMs the sweeper has seen and will destroy once their grace period has passed")
+                .tag("vcenter", vcenterName)
                 .register(registry);
     }
 

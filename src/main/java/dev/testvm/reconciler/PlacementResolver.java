@@ -2,11 +2,17 @@ package dev.testvm.reconciler;
 
 import dev.testvm.api.Placement;
 import dev.testvm.api.TestVMSpec;
+import dev.testvm.policy.InventoryPath;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.VCenter;
 import java.util.Optional;
 
-/** Turns the TestVM's inventory names into managed object references, naming the field that is wrong. */
+/**
+ * Turns the TestVM's inventory names into managed object references, naming the field that is
+ * wrong. The datacenter of a TestVM that names none is its vCenter's default: the connection's when
+ * the pass's vCenter is a {@link QueuedTaskStarts}, else the one given here (the sweeper, which
+ * serves one vCenter).
+ */
 final class PlacementResolver {
 
     private final String defaultDatacenter;
@@ -19,8 +25,8 @@ final class PlacementResolver {
 
     Resolved resolve(TestVMSpec spec, VCenter vcenter) {
         Placement placement = spec.getPlacement() == null ? new Placement() : spec.getPlacement();
-        String datacenter = datacenter(placement);
-        String templatePath = templatePath(spec);
+        String datacenter = datacenter(placement, vcenter);
+        String templatePath = templatePath(spec, vcenter);
         MoRef template = template(spec, vcenter);
         MoRef folder = optional(vcenter, "spec.placement.folder", datacenter + "/vm/", placement.getFolder());
         MoRef host = optional(vcenter, "spec.placement.host", datacenter + "/host/", placement.getHost());
@@ -37,7 +43,7 @@ final class PlacementResolver {
 
     /** The clone source only (one lookup); a missing one is TemplateNotFound. */
     MoRef template(TestVMSpec spec, VCenter vcenter) {
-        String templatePath = templatePath(spec);
+        String templatePath = templatePath(spec, vcenter);
         return vcenter.findByInventoryPath(templatePath)
                 .orElseThrow(() -> TestVMProblem.terminal(Reasons.TEMPLATE_NOT_FOUND,
                         "spec.template: no VM or template at inventory path '" + templatePath + "'"));
@@ -45,19 +51,38 @@ final class PlacementResolver {
 
     /** The inventory path of the VM or template {@code spec} clones from. */
     String templatePath(TestVMSpec spec) {
-        Placement placement = spec.getPlacement() == null ? new Placement() : spec.getPlacement();
-        return datacenter(placement) + "/vm/" + trim(spec.getTemplate());
+        return templatePath(spec, null);
     }
 
-    private String datacenter(Placement placement) {
-        return placement.getDatacenter() != null ? placement.getDatacenter() : defaultDatacenter;
+    private String templatePath(TestVMSpec spec, VCenter vcenter) {
+        Placement placement = spec.getPlacement() == null ? new Placement() : spec.getPlacement();
+        return normalized("spec.template", datacenter(placement, vcenter) + "/vm/" + trim(spec.getTemplate()));
+    }
+
+    /**
+     * The one spelling of {@code path} ({@link InventoryPath}): the spelling a VCenter's rules were
+     * checked against is the one sent to vCenter.
+     */
+    private static String normalized(String field, String path) {
+        InventoryPath.Result names = InventoryPath.names(path);
+        if (!names.ok()) {
+            throw TestVMProblem.terminal(Reasons.NOT_ALLOWED, field + ": '" + path + "' " + names.problem());
+        }
+        return String.join("/", names.names());
+    }
+
+    private String datacenter(Placement placement, VCenter vcenter) {
+        if (placement.getDatacenter() != null) {
+            return placement.getDatacenter();
+        }
+        return vcenter instanceof QueuedTaskStarts pass ? pass.defaultDatacenter() : defaultDatacenter;
     }
 
     private static MoRef optional(VCenter vcenter, String field, String prefix, String name) {
         if (name == null || name.isBlank()) {
             return null;
         }
-        String path = prefix + trim(name);
+        String path = normalized(field, prefix + trim(name));
         Optional<MoRef> found = vcenter.findByInventoryPath(path);
         return found.orElseThrow(() -> TestVMProblem.terminal(Reasons.PLACEMENT_NOT_FOUND,
                 field + ": nothing at inventory path '" + path + "'"));

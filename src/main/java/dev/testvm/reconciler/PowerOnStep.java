@@ -57,7 +57,7 @@ final class PowerOnStep {
                 events.follow(task, pass.id());
                 return StepResult.requeue(taskPollInterval);
             }
-            events.unfollow(task);
+            events.unfollow(task, pass.id());
             status.setTaskRef(null);
             powerOnsStartedHere.remove(pass.uid());
             if (info.state() == TaskInfo.State.ERROR && VmLookup.read(pass, vm).powerState() != PowerState.POWERED_ON) {

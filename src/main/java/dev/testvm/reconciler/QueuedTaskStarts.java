@@ -29,14 +29,33 @@ final class QueuedTaskStarts implements VCenter {
     private final TaskSlotQueue queue;
     private final String uid;
     private final ResourceID id;
+    private final String defaultDatacenter;
+    private final String vcenterName;
     /** The pass ended refused a slot; only such a TestVM stays in line (see {@link #passEnded}). */
     private boolean waiting;
 
-    QueuedTaskStarts(VCenter delegate, TaskSlotQueue queue, String uid, ResourceID id) {
+    QueuedTaskStarts(VCenter delegate, TaskSlotQueue queue, String uid, ResourceID id, String defaultDatacenter, String vcenterName) {
         this.delegate = delegate;
         this.queue = queue;
         this.uid = uid;
         this.id = id;
+        this.defaultDatacenter = defaultDatacenter;
+        this.vcenterName = vcenterName;
+    }
+
+    /** The name of the vCenter this pass talks to. */
+    String vcenterName() {
+        return vcenterName;
+    }
+
+    /** The TestVM is gone: it leaves this vCenter's line and drops its ticket. */
+    void forgetInLine() {
+        queue.forget(uid);
+    }
+
+    /** The datacenter of this vCenter that TestVMs naming none use. */
+    String defaultDatacenter() {
+        return defaultDatacenter;
     }
 
     /**

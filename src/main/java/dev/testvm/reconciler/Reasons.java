@@ -13,6 +13,10 @@ public final class Reasons {
     public static final String VCENTER_UNREACHABLE = "VCenterUnreachable";
     public static final String VCENTER_LOGIN_FAILED = "VCenterLoginFailed";
     public static final String VCENTER_ERROR = "VCenterError";
+    /** spec.vcenter names no VCenter this operator serves, or none is named, marked default or configured. */
+    public static final String VCENTER_NOT_FOUND = "VCenterNotFound";
+    /** A VCenter's rules refuse the TestVM (namespace, source, placement, limit); the message names field and rule. */
+    public static final String NOT_ALLOWED = "NotAllowed";
     public static final String SECRET_NOT_FOUND = "GuestCredentialsSecretNotFound";
     public static final String SECRET_KEY_MISSING = "GuestCredentialsKeyMissing";
     public static final String GUEST_CREDENTIALS_REJECTED = "GuestCredentialsRejected";

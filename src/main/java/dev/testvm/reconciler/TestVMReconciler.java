@@ -51,7 +51,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
      */
     static final Duration CAPACITY_RETRY = Duration.ofSeconds(5);
 
-    private final VCenterHolder vcenter;
+    private final VCenterRegistry vcenters;
+    private final VCenterChoice choice;
     private final KubeEvents kubeEvents;
     private final VSphereEventSource events;
     private final PoolClaimStep poolClaim;
@@ -62,38 +63,37 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     private final ExpiryStep expiry;
     private final VmDeletion deletion;
     private final TaskSlotEventSource slotEvents = new TaskSlotEventSource();
-    private final TaskSlotQueue slots;
     private final Map<String, Integer> failedAttempts = new ConcurrentHashMap<>();
     private final TestVMObserver observer;
 
-    public TestVMReconciler(VCenterHolder vcenter, KubernetesClient client, OperatorConfig config, IpFinderFactory finders) {
-        this(vcenter, client, config, finders, TestVMObserver.NOOP);
+    public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, OperatorConfig config, IpFinderFactory finders) {
+        this(vcenters, client, config, finders, TestVMObserver.NOOP);
     }
 
     @Inject
-    public TestVMReconciler(VCenterHolder vcenter, KubernetesClient client, OperatorConfig config, IpFinderFactory finders,
+    public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, OperatorConfig config, IpFinderFactory finders,
             TestVMObserver observer) {
-        this.vcenter = vcenter;
+        this.vcenters = vcenters;
+        this.choice = new VCenterChoice(vcenters, Optional::empty);
         this.observer = observer;
         this.kubeEvents = new KubeEvents(client);
         this.client = client;
         this.poolClaim = new PoolClaimStep(client, kubeEvents, observer);
-        this.events = new VSphereEventSource(vcenter);
+        this.events = new VSphereEventSource(vcenters);
         Duration taskPoll = config.discovery().taskPollInterval();
-        PlacementResolver placement = new PlacementResolver(config.vcenter().datacenter());
+        // The default datacenter comes from each pass's vCenter (QueuedTaskStarts).
+        PlacementResolver placement = new PlacementResolver(null);
         this.clone = new CloneStep(placement, events, taskPoll, kubeEvents, ClusterIdentity.of(config.clusterId(), client));
         this.powerOn = new PowerOnStep(events, taskPoll, kubeEvents);
         this.ip = new IpStep(events, kubeEvents, finders.create(new GuestCredentialsReader(client)));
         this.expiry = new ExpiryStep(client, kubeEvents);
         this.deletion = new VmDeletion(placement, events, taskPoll, kubeEvents);
-        this.slots = new TaskSlotQueue(() -> vcenter.isConnected() ? vcenter.get().taskSlots().free() : 0, slotEvents::wake);
-        slotEvents.onDeleted(slots::forget);
-        vcenter.addConnectionListener(connection -> connection.addTaskSlotListener(slots::slotFreed));
+        slotEvents.onDeleted(uid -> vcenters.all().forEach(vcenter -> vcenter.forgetInLine(uid)));
     }
 
-    /** The task-slot line, for tests that check who is in it. */
+    /** The environment vCenter's task-slot line, for tests that check who is in it. */
     TaskSlotQueue taskSlotQueue() {
-        return slots;
+        return vcenters.find(VCenterRegistry.ENVIRONMENT).orElseThrow().taskLine(slotEvents::wake);
     }
 
     @Override
@@ -113,7 +113,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         }
         if (status.getPhase() == Phase.Failed) {
             // A failed TestVM waits for nothing (e.g. one failed by an operator that since restarted).
-            slots.leave(testVM.getMetadata().getUid());
+            vcenters.all().forEach(vcenter -> vcenter.leaveLine(testVM.getMetadata().getUid()));
             observer.reconciled(testVM, Phase.Failed);
             return UpdateControl.noUpdate();
         }
@@ -125,9 +125,9 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         Optional<Duration> next;
         QueuedTaskStarts connection = null;
         try {
-            ResourceID id = ResourceID.fromResource(testVM);
-            connection = new QueuedTaskStarts(vcenter.get(), slots, testVM.getMetadata().getUid(), id);
-            next = runSteps(new Pass(testVM, connection, now, id));
+            connection = open(testVM);
+            next = runSteps(new Pass(testVM, connection, now, ResourceID.fromResource(testVM)));
+            recordVCenter(status, connection);
             failedAttempts.remove(testVM.getMetadata().getUid());
         } catch (TestVMProblem problem) {
             next = report(testVM, problem, now);
@@ -146,6 +146,32 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         observer.reconciled(testVM, before);
         UpdateControl<TestVM> control = UpdateControl.patchStatus(testVM);
         return next.map(d -> control.rescheduleAfter(Math.max(1, d.toMillis()))).orElse(control);
+    }
+
+    /**
+     * This pass's view of the TestVM's vCenter: its session behind the vCenter's task line. Binds
+     * the TestVM's followed objects to that vCenter and pins the choice in status.
+     */
+    private QueuedTaskStarts open(TestVM testVM) {
+        VCenterConnection vcenter = choice.connectionFor(testVM);
+        ResourceID id = ResourceID.fromResource(testVM);
+        events.bind(id, vcenter.name());
+        if (testVM.getStatus() != null && testVM.getStatus().getVcenter() == null) {
+            testVM.getStatus().setVcenter(vcenter.name());
+        }
+        TaskSlotQueue line = vcenter.taskLine(slotEvents::wake);
+        if (PoolMembers.poolOf(testVM).isPresent()) {
+            line.background(testVM.getMetadata().getUid()); // a pool refill: other TestVMs' clones go first
+        }
+        return new QueuedTaskStarts(vcenter.get(), line, testVM.getMetadata().getUid(), id,
+                vcenter.defaultDatacenter(), vcenter.name());
+    }
+
+    /** {@code status.vm} says which vCenter the VM is in (moRef values repeat across vCenters). */
+    private static void recordVCenter(TestVMStatus status, QueuedTaskStarts connection) {
+        if (status.getVm() != null && status.getVm().getMoRef() != null) {
+            status.getVm().setVcenter(connection.vcenterName());
+        }
     }
 
     private Optional<Duration> runSteps(Pass pass) {
@@ -193,8 +219,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     private Optional<DeleteControl> releaseClaimedPoolVm(TestVM testVM) {
         switch (MemberRelease.decide(client, testVM)) {
             case KEEP_VM -> {
-                events.unfollowAll(ResourceID.fromResource(testVM));
-                slots.forget(testVM.getMetadata().getUid());
+                events.forget(ResourceID.fromResource(testVM));
+                vcenters.all().forEach(vcenter -> vcenter.forgetInLine(testVM.getMetadata().getUid()));
                 failedAttempts.remove(testVM.getMetadata().getUid());
                 observer.deleted(testVM);
                 return Optional.of(DeleteControl.defaultDelete());
@@ -285,10 +311,15 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         markDeleting(testVM, context);
         QueuedTaskStarts connection = null;
         try {
-            connection = new QueuedTaskStarts(vcenter.get(), slots, testVM.getMetadata().getUid(), ResourceID.fromResource(testVM));
+            if (choice.nameFor(testVM).isEmpty()) {
+                // No vCenter was ever chosen, so nothing was cloned for it.
+                return DeleteControl.defaultDelete();
+            }
+            connection = open(testVM);
             Optional<Duration> again = deletion.run(testVM, connection);
             if (again.isEmpty()) {
-                slots.forget(testVM.getMetadata().getUid());
+                connection.forgetInLine();
+                events.forget(ResourceID.fromResource(testVM));
                 failedAttempts.remove(testVM.getMetadata().getUid());
                 observer.deleted(testVM);
                 kubeEvents.normal(testVM, "Deleted", "no VM left for this TestVM; removing the finalizer");

@@ -92,7 +92,7 @@ final class VmDeletion {
             if (info.isPresent() && !info.get().state().done()) {
                 return Optional.of(taskPollInterval);
             }
-            events.unfollow(inFlight);
+            events.unfollow(inFlight, id);
             cleanupTasks.remove(uid);
         }
 

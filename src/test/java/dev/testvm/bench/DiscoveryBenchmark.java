@@ -10,7 +10,7 @@ import dev.testvm.api.TestVMSpec;
 import dev.testvm.api.Timings;
 import dev.testvm.config.IpFinders;
 import dev.testvm.reconciler.TestVMReconciler;
-import dev.testvm.reconciler.VCenterHolder;
+import dev.testvm.reconciler.VCenterRegistry;
 import dev.testvm.testsupport.Crds;
 import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.Simulator;
@@ -180,7 +180,7 @@ public final class DiscoveryBenchmark {
                     fmt(options.toolsPollSeconds), options.vcPropagationSeconds() == null ? "(simulator default)"
                             : options.vcPropagationSeconds()));
 
-            VCenterHolder vcenter = new VCenterHolder(() -> VimVCenter.connect(simulator.connectionSettings(8)));
+            VCenterRegistry vcenter = VCenterRegistry.of("DC0", () -> VimVCenter.connect(simulator.connectionSettings(8)));
             TestOperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(30),
                     options.initialBackoff, options.maxBackoff, MAX_TASKS);
             Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));

@@ -17,7 +17,7 @@ import dev.testvm.config.IpFinders;
 import dev.testvm.pool.PoolObserver;
 import dev.testvm.pool.TestVMPoolReconciler;
 import dev.testvm.reconciler.TestVMReconciler;
-import dev.testvm.reconciler.VCenterHolder;
+import dev.testvm.reconciler.VCenterRegistry;
 import dev.testvm.testsupport.Crds;
 import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.Simulator;
@@ -135,7 +135,7 @@ public final class PoolBenchmark {
                 .addToStringData("username", Simulator.GUEST_USER).addToStringData("password", Simulator.GUEST_PASSWORD).build())
                 .serverSideApply();
         simulator.addTemplate(RUNNING, "ubuntu-22.04", Map.of(), List.of(), true);
-        VCenterHolder vcenter = new VCenterHolder(() -> VimVCenter.connect(simulator.connectionSettings(MAX_TASKS)));
+        VCenterRegistry vcenter = VCenterRegistry.of("DC0", () -> VimVCenter.connect(simulator.connectionSettings(MAX_TASKS)));
         TestOperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(30),
                 Duration.ofMillis(250), Duration.ofMillis(500), MAX_TASKS);
         Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));

@@ -3,7 +3,8 @@ package dev.testvm.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.testvm.reconciler.VCenterHolder;
+import dev.testvm.reconciler.VCenterConnection;
+import dev.testvm.reconciler.VCenterRegistry;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
 import dev.testvm.vsphere.VCenterUnreachableException;
@@ -49,7 +50,8 @@ class VCenterTlsDefaultsTest {
         assertThat(config.vcenter().thumbprint()).isEmpty();
         assertThat(config.vcenter().caBundle()).isEmpty();
 
-        try (VCenterHolder vcenter = new OperatorBeans().vcenter(config)) {
+        try (VCenterRegistry vcenters = new OperatorBeans().vcenter(config)) {
+            VCenterConnection vcenter = vcenters.find(VCenterRegistry.ENVIRONMENT).orElseThrow();
             assertThatThrownBy(vcenter::get).isInstanceOf(VCenterUnreachableException.class)
                     .hasMessageContaining("PKIX");
         }
@@ -58,7 +60,8 @@ class VCenterTlsDefaultsTest {
     @Test
     void onlyAnExplicitInsecureTurnsVerificationOff() {
         OperatorConfig config = config(Map.of("testvm.vcenter.insecure", "true"));
-        try (VCenterHolder vcenter = new OperatorBeans().vcenter(config)) {
+        try (VCenterRegistry vcenters = new OperatorBeans().vcenter(config)) {
+            VCenterConnection vcenter = vcenters.find(VCenterRegistry.ENVIRONMENT).orElseThrow();
             assertThat(vcenter.get().findByInventoryPath("DC0/vm/DC0_H0_VM0")).isPresent();
         }
     }

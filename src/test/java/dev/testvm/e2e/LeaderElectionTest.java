@@ -4,6 +4,7 @@ import static dev.testvm.e2e.TestVMs.testVM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.testvm.reconciler.VCenterRegistry;
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.TestVM;
 import dev.testvm.config.LeaderElectionBeans;
@@ -62,8 +63,8 @@ class LeaderElectionTest {
         TestVM first = client.resource(testVM(NAMESPACE, "leader-1", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
         await().atMost(Duration.ofSeconds(90)).until(() -> get("leader-1"), TestVMs::isReady);
         assertThat(simulator.stats().requests("CloneVM_Task") - clonesBefore).isEqualTo(1);
-        assertThat(a.vcenter().isConnected()).isTrue();
-        assertThat(b.vcenter().isConnected()).as("the follower never talks to vCenter").isFalse();
+        assertThat(a.vcenter().find(VCenterRegistry.ENVIRONMENT).orElseThrow().isConnected()).isTrue();
+        assertThat(b.vcenter().find(VCenterRegistry.ENVIRONMENT).orElseThrow().isConnected()).as("the follower never talks to vCenter").isFalse();
         assertThat(holder()).isEqualTo("instance-a");
 
         a.stop();

@@ -59,7 +59,7 @@ class OperationsEndToEndTest {
         assertThat(text).contains("ip_source=\"" + readyVm.getStatus().getIpSource() + "\"");
         assertThat(count(text, "testvm_testvms", "phase=\"Ready\"")).isPositive();
         assertThat(count(text, "testvm_vcenter_requests_total", "method=\"CloneVM_Task\"", "fault=\"none\"")).isPositive();
-        assertThat(count(text, "testvm_vcenter_sessions_open")).isEqualTo(1.0);
+        assertThat(count(text, "testvm_vcenter_sessions_open", "vcenter=\"(environment)\"")).isEqualTo(1.0);
         // The orphan sweeper is scheduled at start-up (its first sweep is one interval later).
         assertThat(text).contains("testvm_orphans_destroyed_total ").contains("testvm_orphans_pending ");
 

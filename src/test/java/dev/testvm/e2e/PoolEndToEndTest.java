@@ -182,7 +182,7 @@ class PoolEndToEndTest {
     }
 
     private static OrphanSweeper.Sweep sweepOnce() {
-        return new OrphanSweeper(() -> operator.vcenter().get(), OrphanSweeper.allTestVMs(client), ClusterIdentity.of(Optional.empty(), client),
+        return new OrphanSweeper(() -> operator.vcenter().find(dev.testvm.reconciler.VCenterRegistry.ENVIRONMENT).orElseThrow().get(), OrphanSweeper.allTestVMs(client), ClusterIdentity.of(Optional.empty(), client),
                 "DC0", Duration.ZERO, Duration.ofSeconds(30), Clock.systemUTC(), new SimpleMeterRegistry()).sweep();
     }
 

@@ -2,7 +2,7 @@ package dev.testvm.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.testvm.reconciler.VCenterHolder;
+import dev.testvm.reconciler.VCenterRegistry;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import java.time.Clock;
@@ -36,7 +36,7 @@ class VCenterReadinessCheckTest {
     @Test
     void unreachableVCenterIsDownWithTheReasonAndChecksAreNotRepeatedWithinTheInterval() {
         AtomicInteger attempts = new AtomicInteger();
-        VCenterHolder holder = new VCenterHolder(() -> {
+        VCenterRegistry holder = VCenterRegistry.of("DC0", () -> {
             attempts.incrementAndGet();
             throw new VCenterUnreachableException("cannot reach vCenter at https://vc/sdk: connection refused", null);
         });
@@ -59,7 +59,7 @@ class VCenterReadinessCheckTest {
     void connectedVCenterIsUp() {
         VCenter vcenter = (VCenter) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {VCenter.class},
                 (proxy, method, args) -> method.getName().equals("findByInventoryPath") ? java.util.Optional.empty() : null);
-        VCenterReadinessCheck check = new VCenterReadinessCheck(new VCenterHolder(() -> vcenter), "DC0", "https://vc/sdk", clock);
+        VCenterReadinessCheck check = new VCenterReadinessCheck(VCenterRegistry.of("DC0", () -> vcenter), "DC0", "https://vc/sdk", clock);
         assertThat(check.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
     }
 }

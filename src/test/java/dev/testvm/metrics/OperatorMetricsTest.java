@@ -67,12 +67,12 @@ class OperatorMetricsTest {
 
     @Test
     void vCenterRequestsAreCountedByMethodAndFault() {
-        var listener = VCenterMetrics.listener(registry);
+        var listener = VCenterMetrics.listener(registry, "lab");
         listener.completed("CloneVM_Task", null);
         listener.completed("Login", "InvalidLogin");
         listener.completed("Login", "InvalidLogin");
-        assertThat(registry.get(VCenterMetrics.REQUESTS).tags("method", "CloneVM_Task", "fault", "none").counter().count()).isEqualTo(1);
-        assertThat(registry.get(VCenterMetrics.REQUESTS).tags("method", "Login", "fault", "InvalidLogin").counter().count()).isEqualTo(2);
+        assertThat(registry.get(VCenterMetrics.REQUESTS).tags("vcenter", "lab", "method", "CloneVM_Task", "fault", "none").counter().count()).isEqualTo(1);
+        assertThat(registry.get(VCenterMetrics.REQUESTS).tags("vcenter", "lab", "method", "Login", "fault", "InvalidLogin").counter().count()).isEqualTo(2);
     }
 
     private double gauge(Phase phase) {

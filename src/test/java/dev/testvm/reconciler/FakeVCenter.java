@@ -57,6 +57,9 @@ final class FakeVCenter implements VCenter {
     final List<String> calls = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger(100);
     private final List<Runnable> slotListeners = new CopyOnWriteArrayList<>();
+    /** What the watcher would follow now. */
+    final java.util.Set<MoRef> followed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final List<Consumer<PropertyChange>> changeListeners = new CopyOnWriteArrayList<>();
     /** Tasks that may run at once, as maxConcurrentTasks bounds VimVCenter's. */
     int taskLimit = 8;
 
@@ -278,17 +281,19 @@ final class FakeVCenter implements VCenter {
     }
 
     @Override
-    public void follow(MoRef object) {}
+    public void follow(MoRef object) {
+        followed.add(object);
+    }
 
     @Override
-    public void unfollow(MoRef object) {}
+    public void unfollow(MoRef object) {
+        followed.remove(object);
+    }
 
     @Override
     public void addChangeListener(Consumer<PropertyChange> listener) {
         changeListeners.add(listener);
     }
-
-    private final List<Consumer<PropertyChange>> changeListeners = new CopyOnWriteArrayList<>();
 
     /** Reports a change as the watcher would. */
     void report(PropertyChange change) {

@@ -38,10 +38,11 @@ class TestVMReconcilerTest {
     }
 
     static TestVMReconciler newReconciler(FakeVCenter vcenter) {
-        return newReconciler(new VCenterHolder(() -> vcenter));
+        return newReconciler(VCenterRegistry.of("DC0", () -> vcenter));
     }
 
-    static TestVMReconciler newReconciler(VCenterHolder vcenter) {
+    /** A reconciler serving every vCenter in {@code vcenters}. */
+    static TestVMReconciler newReconciler(VCenterRegistry vcenters) {
         IpFinder toolsOnly = new IpFinder() {
             @Override
             public Result find(Pass pass, MoRef vm, dev.testvm.vsphere.VmInfo info, dev.testvm.api.IpDiscoverySpec spec) {
@@ -53,7 +54,7 @@ class TestVMReconcilerTest {
             @Override
             public void forget(String uid) {}
         };
-        return new TestVMReconciler(vcenter, null, config(), credentials -> toolsOnly);
+        return new TestVMReconciler(vcenters, null, config(), credentials -> toolsOnly);
     }
 
     /** The two passes that record the clone intent and then start the clone. */
@@ -362,7 +363,7 @@ class TestVMReconcilerTest {
 
     @Test
     void anUnexpectedExceptionEndsAsAConditionAndDoesNotHoldTheFinalizerOutsideTheOperatorsRetry() {
-        TestVMReconciler broken = newReconciler(new VCenterHolder(() -> {
+        TestVMReconciler broken = newReconciler(VCenterRegistry.of("DC0", () -> {
             throw new IllegalStateException("a bug");
         }));
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);

@@ -19,12 +19,15 @@ class VSphereEventSourceTest {
     private final FakeVCenter vcenter = new FakeVCenter();
     private final List<ResourceID> events = new CopyOnWriteArrayList<>();
     private VSphereEventSource source;
+    private final FakeVCenter other = new FakeVCenter();
     private final ResourceID owner = new ResourceID("build-42", "ci");
+    private final ResourceID otherOwner = new ResourceID("build-42", "team-b");
     private final MoRef task = MoRef.task("task-7");
 
     @BeforeEach
     void setUp() {
-        VCenterHolder holder = new VCenterHolder(() -> vcenter);
+        VCenterRegistry holder = VCenterRegistry.of("DC0", () -> vcenter);
+        holder.put("other", "DC0", () -> other);
         source = new VSphereEventSource(holder);
         source.setEventHandler(new EventHandler() {
             @Override
@@ -33,7 +36,27 @@ class VSphereEventSourceTest {
             }
         });
         source.start();
-        holder.get();
+        holder.find(VCenterRegistry.ENVIRONMENT).orElseThrow().get();
+        holder.find("other").orElseThrow().get();
+        source.bind(owner, VCenterRegistry.ENVIRONMENT);
+        source.bind(otherOwner, "other");
+    }
+
+    @Test
+    void theSameMoRefInAnotherVCenterWakesOnlyItsOwnOwner() {
+        source.follow(task, owner);
+        source.follow(task, otherOwner);
+        assertThat(vcenter.followed).containsExactly(task);
+        assertThat(other.followed).containsExactly(task);
+
+        other.report(new PropertyChange(task, Set.of("info.state"), false));
+        assertThat(events).containsExactly(otherOwner);
+        vcenter.report(new PropertyChange(task, Set.of("info.state"), false));
+        assertThat(events).containsExactly(otherOwner, owner);
+
+        source.unfollow(task, otherOwner);
+        assertThat(other.followed).isEmpty();
+        assertThat(vcenter.followed).as("unfollowing in one vCenter leaves the other's alone").containsExactly(task);
     }
 
     @Test

@@ -5,7 +5,7 @@ import dev.testvm.config.OperatorConfig;
 import dev.testvm.pool.PoolObserver;
 import dev.testvm.pool.TestVMPoolReconciler;
 import dev.testvm.reconciler.TestVMReconciler;
-import dev.testvm.reconciler.VCenterHolder;
+import dev.testvm.reconciler.VCenterRegistry;
 import dev.testvm.vsphere.ConnectionSettings;
 import dev.testvm.vsphere.VimVCenter;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * one namespace, with its own vCenter session. Tests start and stop several of these to play
  * restarts and leader election; stopping one also logs its session out, as a terminating pod does.
  */
-public record LocalOperator(Operator operator, VCenterHolder vcenter) {
+public record LocalOperator(Operator operator, VCenterRegistry vcenter) {
 
     /** Installs the CRD and creates {@code namespace}, which the in-process Quarkus operator ignores. */
     public static void prepare(KubernetesClient client, String namespace) {
@@ -42,7 +42,7 @@ public record LocalOperator(Operator operator, VCenterHolder vcenter) {
     public static LocalOperator start(KubernetesClient client, ConnectionSettings vcenterSettings, String namespace,
             Consumer<ConfigurationServiceOverrider> overrides) {
         OperatorConfig config = new TestOperatorConfig(vcenterSettings.url(), "DC0", Duration.ofSeconds(2));
-        VCenterHolder vcenter = new VCenterHolder(() -> VimVCenter.connect(vcenterSettings));
+        VCenterRegistry vcenter = VCenterRegistry.of("DC0", () -> VimVCenter.connect(vcenterSettings));
         Operator operator = new Operator(o -> overrides.accept(o.withKubernetesClient(client).withCloseClientOnStop(false)));
         operator.register(new TestVMReconciler(vcenter, client, config, IpFinders.factory(config.discovery())),
                 o -> o.settingNamespaces(namespace));

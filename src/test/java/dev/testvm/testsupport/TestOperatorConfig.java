@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Operator configuration for code that builds the reconciler itself, outside Quarkus (tests and
- * benchmarks). The vCenter connection itself comes from the caller's own {@code VCenterHolder}.
+ * benchmarks). The vCenter connection itself comes from the caller's own {@code VCenterRegistry}.
  */
 public record TestOperatorConfig(URI url, String datacenter, Duration taskPollInterval, Duration initialBackoff,
         Duration maxBackoff, int maxConcurrentTasks) implements OperatorConfig {
