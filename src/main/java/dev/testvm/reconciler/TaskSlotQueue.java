@@ -19,6 +19,8 @@ import java.util.function.IntSupplier;
  * until {@link #forget} (the TestVM is gone), so its power-on ranks by when it first asked for its
  * clone: earlier TestVMs are finished before later ones are started, and a waiter that drops out
  * for a pass (e.g. vCenter unreachable) comes back at its old place.
+ * A warm pool's own TestVMs (refills, {@link #background}) draw tickets behind every other
+ * TestVM's, so a TestVM someone waits for is never queued behind a pool refill.
  *
  * <p>With N slots free, the first N waiters may take one ({@link #request}) and are woken; the
  * ones behind them wait for a slot to free up or for someone ahead to leave. Admitting only the
@@ -48,6 +50,10 @@ final class TaskSlotQueue {
     private final Map<String, Waiter> waitingByUid = new HashMap<>();
     private final TreeSet<Waiter> line = new TreeSet<>(ORDER);
     private long nextTicket;
+    /** TestVMs that only refill a warm pool: their setup tickets rank after every other TestVM's. */
+    private final java.util.Set<String> background = new java.util.HashSet<>();
+    /** Added to a background TestVM's ticket: on-demand clones are served before pool refills. */
+    private static final long BACKGROUND_OFFSET = Long.MAX_VALUE / 2;
 
     /**
      * @param freeSlots task slots free right now (read under the queue's lock)
@@ -102,6 +108,7 @@ final class TaskSlotQueue {
         leave(uid);
         synchronized (this) {
             tickets.remove(uid);
+            background.remove(uid);
         }
     }
 
@@ -124,8 +131,16 @@ final class TaskSlotQueue {
         return w == null ? Optional.empty() : Optional.of(line.headSet(w, true).size());
     }
 
+    /**
+     * Marks a pool's own TestVM (a refill): it waits behind every TestVM someone is waiting for.
+     * Call before its first request; forgotten with {@link #forget}.
+     */
+    synchronized void background(String uid) {
+        background.add(uid);
+    }
+
     private Waiter enter(String uid, ResourceID id, boolean teardown) {
-        long ticket = tickets.computeIfAbsent(uid, u -> nextTicket++);
+        long ticket = tickets.computeIfAbsent(uid, u -> background.contains(u) ? BACKGROUND_OFFSET + nextTicket++ : nextTicket++);
         Waiter existing = waitingByUid.get(uid);
         if (existing != null && existing.teardown() == teardown) {
             return existing;

@@ -159,7 +159,11 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         if (testVM.getStatus() != null && testVM.getStatus().getVcenter() == null) {
             testVM.getStatus().setVcenter(vcenter.name());
         }
-        return new QueuedTaskStarts(vcenter.get(), vcenter.taskLine(slotEvents::wake), testVM.getMetadata().getUid(), id,
+        TaskSlotQueue line = vcenter.taskLine(slotEvents::wake);
+        if (PoolMembers.poolOf(testVM).isPresent()) {
+            line.background(testVM.getMetadata().getUid()); // a pool refill: other TestVMs' clones go first
+        }
+        return new QueuedTaskStarts(vcenter.get(), line, testVM.getMetadata().getUid(), id,
                 vcenter.defaultDatacenter(), vcenter.name());
     }
 

@@ -56,6 +56,21 @@ class TaskSlotQueueTest {
     }
 
     @Test
+    void poolRefillsWaitBehindTestVMsThatAskedLater() {
+        queue.background("refill");
+        assertThat(setup("refill")).isEqualTo(new TaskSlotQueue.Turn(false, 1, 1));
+        assertThat(setup("user")).as("asked later, served first").isEqualTo(new TaskSlotQueue.Turn(false, 1, 2));
+        assertThat(queue.position("refill")).contains(2);
+        free.set(1);
+        queue.slotFreed();
+        assertThat(woken).containsExactly("user");
+        assertThat(setup("refill").admitted()).isFalse();
+        assertThat(setup("user").admitted()).isTrue();
+        queue.forget("refill");
+        assertThat(queue.position("refill")).isEmpty();
+    }
+
+    @Test
     void aNewcomerTakesAFreeSlotOnlyWhenNobodyWaits() {
         free.set(1);
         assertThat(setup("a").admitted()).isTrue();
