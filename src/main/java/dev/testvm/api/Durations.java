@@ -9,6 +9,12 @@ public final class Durations {
     /** Also the CRD pattern: positive, unit-suffixed parts only, so "-5m" or "ten" are refused at apply. */
     public static final String PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
 
+    /**
+     * Strings vCenter can carry: XML 1.0 has no control characters other than tab, LF and CR, and
+     * no U+FFFE/U+FFFF (a SOAP request with one fails late, without naming the field).
+     */
+    public static final String XML_TEXT = "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x{FFFE}\\x{FFFF}]*$";
+
     private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
 
     private Durations() {}

@@ -9,7 +9,9 @@ public class Hardware {
     @Max(768)
     private Integer cpus;
 
+    /** vSphere 8's maximum memory per VM: 24 TB. */
     @Min(4)
+    @Max(25_165_824)
     private Long memoryMiB;
 
     public Integer getCpus() {

@@ -3,6 +3,8 @@ package dev.testvm.api;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 public class IpDiscoverySpec {
 
@@ -10,6 +12,8 @@ public class IpDiscoverySpec {
     @JsonPropertyDescription("auto races guest operations and Tools when guest credentials are set, else uses Tools.")
     private IpDiscoveryStrategy strategy = IpDiscoveryStrategy.auto;
 
+    @Pattern(Durations.XML_TEXT)
+    @Size(max = 4096)
     @JsonPropertyDescription("Replaces the per-OS default command run in the guest; the first IP it prints wins.")
     private String command;
 
@@ -21,6 +25,9 @@ public class IpDiscoverySpec {
 
     @Default("10m")
     @Pattern(Durations.PATTERN)
+    @Size(max = 32)
+    @ValidationRule(value = "duration(self) >= duration('10s') && duration(self) <= duration('24h')",
+            message = "spec.ipDiscovery.timeout must be between 10s and 24h")
     @JsonPropertyDescription("Give up (Failed, reason IPDiscoveryTimeout) when no IP was found this long after power-on.")
     private String timeout = "10m";
 

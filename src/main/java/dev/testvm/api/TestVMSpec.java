@@ -13,12 +13,17 @@ import java.util.Map;
         message = "spec.snapshot is only allowed with cloneType 'linked'",
         fieldPath = ".snapshot")
 @ValidationRule(
+        value = "!(has(self.hardware) && self.cloneType == 'instant')",
+        message = "spec.hardware cannot be used with cloneType 'instant': an instant clone keeps its running source's CPUs and memory",
+        fieldPath = ".hardware")
+@ValidationRule(
         value = "self == oldSelf",
         message = "spec is immutable: delete the TestVM and create a new one")
 public class TestVMSpec {
 
     @Required
     @Size(min = 1)
+    @Pattern(Durations.XML_TEXT)
     @JsonPropertyDescription("Inventory path of the source VM or template below the datacenter's vm folder, e.g. Templates/ubuntu-22.04.")
     private String template;
 
@@ -26,6 +31,7 @@ public class TestVMSpec {
     @JsonPropertyDescription("full, linked (child disk on a snapshot of the template) or instant (from a running source VM).")
     private CloneTypeSpec cloneType = CloneTypeSpec.linked;
 
+    @Pattern(Durations.XML_TEXT)
     @JsonPropertyDescription("Linked clones only: the snapshot to clone from; default is the template's current snapshot.")
     private String snapshot;
 
@@ -50,7 +56,10 @@ public class TestVMSpec {
     private IpDiscoverySpec ipDiscovery;
 
     @Pattern(Durations.PATTERN)
-    @JsonPropertyDescription("Delete the TestVM this long after it became Ready, e.g. 2h or 90m.")
+    @Size(max = 32)
+    @ValidationRule(value = "duration(self) >= duration('1m') && duration(self) <= duration('8760h')",
+            message = "spec.ttl must be between 1m and 8760h (one year)")
+    @JsonPropertyDescription("Delete the TestVM this long after it became Ready, e.g. 2h or 90m; between 1m and 8760h.")
     private String ttl;
 
     @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")

@@ -167,6 +167,7 @@ final class CloneStep {
 
         Map<String, String> extraConfig = new HashMap<>();
         if (spec.getExtraConfig() != null) {
+            refuseWhatXmlCannotCarry(spec.getExtraConfig());
             extraConfig.putAll(spec.getExtraConfig());
         }
         extraConfig.put(VmIdentity.UID_KEY, pass.uid());
@@ -223,6 +224,20 @@ final class CloneStep {
         kubeEvents.normal(testVM, "Cloning", type + " clone of " + where.templatePath() + " started (" + task.value() + ")");
         events.follow(task, pass.id());
         return StepResult.requeue(taskPollInterval);
+    }
+
+    /**
+     * The schema cannot check map values cheaply enough for the API server's CEL budget, so this
+     * does: a character XML 1.0 cannot carry would fail the clone call without naming the field.
+     */
+    private static void refuseWhatXmlCannotCarry(Map<String, String> extraConfig) {
+        java.util.regex.Pattern allowed = java.util.regex.Pattern.compile("[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x{FFFE}\\x{FFFF}]*");
+        extraConfig.forEach((key, value) -> {
+            if (!allowed.matcher(key).matches() || value != null && !allowed.matcher(value).matches()) {
+                throw TestVMProblem.terminal(Reasons.INVALID_SPEC, "spec.extraConfig['" + key.replaceAll("\\p{Cntrl}", "?")
+                        + "']: control characters other than tab, LF and CR cannot be sent to vCenter (XML 1.0 cannot carry them)");
+            }
+        });
     }
 
     private static boolean isInstant(Pass pass) {

@@ -28,6 +28,8 @@ public final class Reasons {
     public static final String IP_FOUND = "IPFound";
     /** Not a failure: the operator's bound on concurrent vCenter tasks is reached; retried shortly. */
     public static final String WAITING_FOR_CAPACITY = "WaitingForCapacity";
+    /** A spec value the schema could not refuse but vCenter cannot take; the message names the field. */
+    public static final String INVALID_SPEC = "InvalidSpec";
     /** An exception the operator did not expect; retried with backoff, details in the operator log. */
     public static final String RECONCILE_ERROR = "ReconcileError";
     public static final String CLUSTER_IDENTITY_UNKNOWN = "ClusterIdentityUnknown";

@@ -35,6 +35,16 @@ class TestVMSchemaTest {
             unknown guest os       | {"template":"Templates/ubuntu-22.04","guest":{"os":"plan9"}}             | spec.guest.os: Unsupported value: "plan9"
             secret ref without name | {"template":"Templates/ubuntu-22.04","guest":{"credentialsSecretRef":{}}} | spec.guest.credentialsSecretRef.name: Required value
             zero cpus              | {"template":"Templates/ubuntu-22.04","hardware":{"cpus":0}}              | spec.hardware.cpus: Invalid value: 0
+            instant with hardware  | {"template":"Templates/ubuntu-22.04","cloneType":"instant","hardware":{"cpus":2}} | spec.hardware cannot be used with cloneType 'instant'
+            memory beyond vSphere  | {"template":"Templates/ubuntu-22.04","hardware":{"memoryMiB":4611686018427387904}} | spec.hardware.memoryMiB: Invalid value
+            control char in command | {"template":"Templates/ubuntu-22.04","ipDiscovery":{"command":"ip a\\u001b"}} | spec.ipDiscovery.command in body should match
+            control char in template | {"template":"Templates/ubuntu\\u0000"}                                  | spec.template in body should match
+            control char in snapshot | {"template":"Templates/ubuntu-22.04","snapshot":"base\\u0007"}         | spec.snapshot in body should match
+            ttl of zero            | {"template":"Templates/ubuntu-22.04","ttl":"0s"}                         | spec.ttl must be between 1m and 8760h
+            ttl beyond a timestamp | {"template":"Templates/ubuntu-22.04","ttl":"9999999999999h"}             | spec.ttl
+            ttl over a year        | {"template":"Templates/ubuntu-22.04","ttl":"8761h"}                      | spec.ttl must be between 1m and 8760h
+            timeout too short      | {"template":"Templates/ubuntu-22.04","ipDiscovery":{"timeout":"1s"}}     | spec.ipDiscovery.timeout must be between 10s and 24h
+            timeout over a day     | {"template":"Templates/ubuntu-22.04","ipDiscovery":{"timeout":"25h"}}    | spec.ipDiscovery.timeout must be between 10s and 24h
             """)
     void refusedAtApply(String name, String spec, String expectedMessage) {
         String manifest = "{\"apiVersion\":\"testvm.dev/v1alpha1\",\"kind\":\"TestVM\",\"metadata\":{\"name\":\"bad\",\"namespace\":\"schema\"}"
@@ -47,6 +57,7 @@ class TestVMSchemaTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             minimal       | {"template":"Templates/ubuntu-22.04"}
+            tab and newline in extraconfig | {"template":"Templates/ubuntu-22.04","extraConfig":{"guestinfo.key":"line1\\nline2\\tend\\r"},"hardware":{"cpus":2,"memoryMiB":25165824}}
             full options  | {"template":"Templates/ubuntu-22.04","cloneType":"linked","snapshot":"base","ttl":"1h30m","ipDiscovery":{"strategy":"guestOperations","family":"any","timeout":"90s"},"extraConfig":{"guestinfo.ci":"1"},"guest":{"os":"linux","credentialsSecretRef":{"name":"creds"}}}
             """)
     void acceptedAtApply(String name, String spec) {

@@ -386,6 +386,18 @@ class TestVMReconcilerTest {
         assertThat(Conditions.find(testVM.getStatus(), ConditionTypes.READY).orElseThrow().getMessage()).contains("IOException");
     }
 
+    @Test
+    void aControlCharacterInAnExtraConfigValueFailsNamingTheFieldBeforeAnyClone() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        testVM.getSpec().setExtraConfig(java.util.Map.of("guestinfo.token", "ab\u0001cd"));
+        startClone(testVM);
+        assertThat(testVM.getStatus().getPhase()).isEqualTo(Phase.Failed);
+        var failed = Conditions.find(testVM.getStatus(), ConditionTypes.FAILED).orElseThrow();
+        assertThat(failed.getReason()).isEqualTo("InvalidSpec");
+        assertThat(failed.getMessage()).startsWith("spec.extraConfig['guestinfo.token']").doesNotContain("ab\u0001cd");
+        assertThat(vcenter.clones).isEmpty();
+    }
+
     private static TestVM named(TestVM testVM, String name) {
         testVM.getMetadata().setName(name);
         return testVM;
