@@ -61,7 +61,8 @@ class OperationsEndToEndTest {
         assertThat(count(text, "testvm_vcenter_requests_total", "method=\"CloneVM_Task\"", "fault=\"none\"")).isPositive();
         assertThat(count(text, "testvm_vcenter_sessions_open", "vcenter=\"(environment)\"")).isEqualTo(1.0);
         // The orphan sweeper is scheduled at start-up (its first sweep is one interval later).
-        assertThat(text).contains("testvm_orphans_destroyed_total ").contains("testvm_orphans_pending ");
+        assertThat(text).contains("testvm_orphans_destroyed_total{vcenter=\"(environment)\"")
+                .contains("testvm_orphans_pending{vcenter=\"(environment)\"");
 
         client.resource(created).delete();
         await().atMost(TIMEOUT).until(() -> client.resources(TestVM.class).inNamespace(NAMESPACE).withName("ops-metrics").get() == null);
