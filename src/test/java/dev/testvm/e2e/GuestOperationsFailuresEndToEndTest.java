@@ -160,7 +160,7 @@ class GuestOperationsFailuresEndToEndTest {
         TestVM failed = createAndAwait("no-ip-only-" + os, DiscoveryTemplates.path(os, "fallback"), d -> {
             d.setStrategy(IpDiscoveryStrategy.guestOperations);
             d.setCommand("echo hello from the guest");
-            d.setTimeout("8s");
+            d.setTimeout("10s"); // the schema's minimum
         }, t -> TestVMs.failed(t).isPresent());
 
         assertThat(failed.getStatus().getPhase()).isEqualTo(Phase.Failed);
@@ -168,7 +168,7 @@ class GuestOperationsFailuresEndToEndTest {
         assertThat(reason(failed, ConditionTypes.FAILED)).isEqualTo("IPDiscoveryTimeout");
         // The message carries the last discovery state: usually "no IP address reported yet", but on a
         // loaded machine the timeout can fall while a guest command runs ("... command started").
-        assertThat(message(failed, ConditionTypes.FAILED)).contains("spec.ipDiscovery.timeout: no IP found within 8s")
+        assertThat(message(failed, ConditionTypes.FAILED)).contains("spec.ipDiscovery.timeout: no IP found within 10s")
                 .containsPattern("\\(last: (.*no IP address reported yet.*|.*command started.*)\\)$");
     }
 

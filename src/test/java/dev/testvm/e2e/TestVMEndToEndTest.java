@@ -75,14 +75,14 @@ class TestVMEndToEndTest {
     @Test
     void ttlDeletesTheTestVmAndItsVm() {
         TestVM testVM = testVM(NAMESPACE, "e2e-ttl", "Templates/ubuntu-22.04", CloneTypeSpec.linked);
-        testVM.getSpec().setTtl("3s");
+        testVM.getSpec().setTtl("1m"); // the schema's minimum: a shorter ttl would delete the VM as it is handed out
         client.resource(testVM).create();
 
         TestVM ready = await().atMost(READY_TIMEOUT).until(() -> get("e2e-ttl"), TestVMs::isReady);
         assertThat(ready.getStatus().getExpiresAt()).isNotBlank();
         assertThat(java.time.Instant.parse(ready.getStatus().getExpiresAt()))
                 .isAfter(java.time.Instant.parse(ready.getStatus().getMilestones().getIpAssignedAt()));
-        await().atMost(READY_TIMEOUT).until(() -> get("e2e-ttl") == null);
+        await().atMost(READY_TIMEOUT.plusMinutes(1)).until(() -> get("e2e-ttl") == null);
         assertThat(TestVMs.simulatorVms(OperatorTestEnvironment.simulator(), ready)).isEmpty();
     }
 
