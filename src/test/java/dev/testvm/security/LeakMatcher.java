@@ -42,6 +42,7 @@ final class LeakMatcher {
             String hint = hint(password);
             needles.add(new Needle(password, "plain", hint));
             encodedForms(password).forEach((text, form) -> needles.add(new Needle(text, form, hint)));
+            escapedForms(password).forEach((text, form) -> needles.add(new Needle(text, form, hint)));
         }
     }
 
@@ -61,6 +62,47 @@ final class LeakMatcher {
             forms.putIfAbsent(Base64.getUrlEncoder().withoutPadding().encodeToString(aligned), "base64url, from byte " + skip);
         }
         return forms;
+    }
+
+    /**
+     * The password as XML, JSON and URLs escape it, where that differs from the plain text: a log line
+     * quoting a SOAP body, a JSON log record or a query string shows a password with {@code &}, quotes or
+     * spaces only in its escaped spelling.
+     */
+    static Map<String, String> escapedForms(String password) {
+        Map<String, String> forms = new LinkedHashMap<>();
+        forms.put(xmlEscaped(password, false), "XML-escaped");
+        forms.putIfAbsent(xmlEscaped(password, true), "XML-escaped, numeric references");
+        forms.putIfAbsent(jsonEscaped(password), "JSON-escaped");
+        forms.putIfAbsent(java.net.URLEncoder.encode(password, StandardCharsets.UTF_8), "URL-encoded");
+        forms.putIfAbsent(java.net.URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20"), "URL-encoded, %20");
+        forms.remove(password);
+        return forms;
+    }
+
+    private static String xmlEscaped(String text, boolean numeric) {
+        StringBuilder out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            String named = switch (c) {
+                case '&' -> "&amp;";
+                case '<' -> "&lt;";
+                case '>' -> "&gt;";
+                case '"' -> "&quot;";
+                case '\'' -> "&apos;";
+                default -> null;
+            };
+            out.append(named == null ? String.valueOf(c) : numeric ? "&#" + (int) c + ";" : named);
+        }
+        return out.toString();
+    }
+
+    private static String jsonEscaped(String text) {
+        try {
+            String quoted = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(text);
+            return quoted.substring(1, quoted.length() - 1);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String hint(String password) {

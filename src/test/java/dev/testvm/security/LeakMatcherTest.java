@@ -43,6 +43,21 @@ class LeakMatcherTest {
     }
 
     @Test
+    void findsXmlJsonAndUrlEscapedSpellings() throws IOException {
+        LeakMatcher special = new LeakMatcher(List.of("Pw&<\"quoted\"> x'9"));
+        String[] lines = {
+            "<value xsi:type=\"xsd:string\">Pw&amp;&lt;&quot;quoted&quot;&gt; x&apos;9</value>",
+            "<value>Pw&#38;&#60;&#34;quoted&#34;&#62; x&#39;9</value>",
+            "{\"password\":\"Pw&<\\\"quoted\\\"> x'9\"}",
+            "GET /login?pw=Pw%26%3C%22quoted%22%3E+x%279",
+            "GET /login?pw=Pw%26%3C%22quoted%22%3E%20x%279",
+        };
+        for (String line : lines) {
+            assertThat(special.scan("log", new BufferedReader(new StringReader(line)))).as(line).isNotEmpty();
+        }
+    }
+
+    @Test
     void cleanTextAndMaskedPasswordsPass() throws IOException {
         assertThat(scan("vim25 request Login: <password>***</password>\nPlanted-Pw-471 is not it\n")).isEmpty();
     }

@@ -111,8 +111,8 @@ public final class SoapClient implements SoapCaller {
             HttpResponse<byte[]> response = send(request.build(), method);
             rememberCookie(response);
             if (LOG.isDebugEnabled()) {
-                LOG.debugf("vim25 response %s: HTTP %d %s", method, response.statusCode(),
-                        new String(response.body(), StandardCharsets.UTF_8));
+                // Size only: property reads return whole extraConfig maps, where guest secrets often live.
+                LOG.debugf("vim25 response %s: HTTP %d, %d bytes", method, response.statusCode(), response.body().length);
             }
             XmlElement result = unwrap(url, method, response.statusCode(), response.body());
             stats.completed(method, null);

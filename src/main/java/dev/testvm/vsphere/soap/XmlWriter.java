@@ -72,6 +72,15 @@ public final class XmlWriter {
         return this;
     }
 
+    /** Like {@link #element(String, String, String)} but the log copy shows {@value #MASK} instead of the value. */
+    public XmlWriter secret(String name, String xsiType, String text) {
+        String open = "<" + name + " xsi:type=\"" + xsiType + "\">";
+        String close = "</" + name + ">";
+        wire.append(open).append(escape(text)).append(close);
+        log.append(open).append(MASK).append(close);
+        return this;
+    }
+
     private XmlWriter text(String text) {
         String escaped = escape(text);
         wire.append(escaped);

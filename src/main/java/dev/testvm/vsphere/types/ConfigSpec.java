@@ -35,7 +35,8 @@ public record ConfigSpec(String instanceUuid, String annotation, Integer numCPUs
     static void writeOptionValues(XmlWriter w, String name, Map<String, String> options) {
         new TreeMap<>(options).forEach((key, value) -> w.start(name, "OptionValue")
                 .element("key", key)
-                .element("value", "xsd:string", value)
+                // Masked in the DEBUG log: guestinfo values carry cloud-init user data and often secrets.
+                .secret("value", "xsd:string", value)
                 .end(name));
     }
 }

@@ -142,6 +142,15 @@ class RequestWritingTest {
     }
 
     @Test
+    void extraConfigValuesAreMaskedInTheLogCopyButSentInFull() {
+        XmlWriter w = new XmlWriter();
+        new ConfigSpec(null, null, null, null, Map.of("guestinfo.userdata", "cGFzc3dvcmQ6IGh1bnRlcjI=")).write(w, "config");
+        assertThat(w.wireText()).contains("cGFzc3dvcmQ6IGh1bnRlcjI=");
+        assertThat(w.logText()).doesNotContain("cGFzc3dvcmQ6IGh1bnRlcjI=").contains("guestinfo.userdata")
+                .contains("<value xsi:type=\"xsd:string\">***</value>");
+    }
+
+    @Test
     void loginMasksPasswordInLogCopy() {
         Capture soap = new Capture();
         soap.returnval = "<returnval><key>k</key></returnval>";
