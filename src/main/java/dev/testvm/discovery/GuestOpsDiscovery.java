@@ -9,8 +9,10 @@ import dev.testvm.discovery.GuestProgramRunner.RunStep;
 import dev.testvm.discovery.GuestProgramRunner.Slot;
 import dev.testvm.vsphere.fault.GuestFileTooLargeException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -50,6 +52,10 @@ public final class GuestOpsDiscovery {
         String command = GuestCommands.discoveryCommand(os, commandOverride);
         Slot slot = slots.computeIfAbsent(target.key(), key -> runner.newSlot());
         synchronized (slot) {
+            Optional<NotYet> pause = pauseAfterFailure(slot);
+            if (pause.isPresent()) {
+                return pause.get();
+            }
             RunStep step = runner.step(slot, target, WHAT, id -> GuestCommands.wrap(os, command, id));
             if (step instanceof RunStep.Exited exited && exited.exitCode() == 0) {
                 IpChoice choice = filter.choose(IpScanner.scan(exited.output()),
@@ -60,8 +66,36 @@ public final class GuestOpsDiscovery {
                 }
                 return new NotYet(slot.retry.next(), "guest command output: " + choice.whyNot());
             }
-            return translate(step, WHAT, target);
+            return spaceFailures(slot, translate(step, WHAT, target));
         }
+    }
+
+    /**
+     * A command that fails (non-zero exit, timeout, output too large) is not re-run at once: the next
+     * attempt waits 1 s, doubling per consecutive failure up to 30 s (VMware Tools' own poll, beyond
+     * which active discovery gains nothing). Without this a failing custom command ran every few
+     * hundred milliseconds, writing status and Events each time.
+     */
+    private DiscoveryOutcome spaceFailures(Slot slot, DiscoveryOutcome outcome) {
+        if (outcome instanceof CommandFailed) {
+            slot.nextAttemptAfterFailure = runner.now().plus(slot.failures.next());
+        } else if (!(outcome instanceof NotYet)) {
+            slot.failures.reset();
+            slot.nextAttemptAfterFailure = null;
+        }
+        return outcome;
+    }
+
+    private Optional<NotYet> pauseAfterFailure(Slot slot) {
+        if (slot.attempt != null || slot.nextAttemptAfterFailure == null) {
+            return Optional.empty();
+        }
+        Duration left = Duration.between(runner.now(), slot.nextAttemptAfterFailure);
+        if (left.isNegative() || left.isZero()) {
+            return Optional.empty();
+        }
+        return Optional.of(new NotYet(left, WHAT + " failed on its last attempt; the next one starts in "
+                + Math.max(1, (left.toMillis() + 999) / 1000) + " s"));
     }
 
     /** Forgets the attempt in flight and remembered credentials of {@code key}. */

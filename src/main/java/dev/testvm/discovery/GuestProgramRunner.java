@@ -46,11 +46,20 @@ final class GuestProgramRunner {
         Attempt attempt;
         final Backoff poll;
         final Backoff retry;
+        /** Spacing of attempts after failed ones (see {@link GuestOpsDiscovery}). */
+        final Backoff failures = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        /** No new attempt before this, after a failed one; null when the last attempt did not fail. */
+        Instant nextAttemptAfterFailure;
 
         Slot(Duration initial, Duration max) {
             this.poll = new Backoff(initial, max);
             this.retry = new Backoff(initial, max);
         }
+    }
+
+    /** This runner's clock, for callers that space attempts. */
+    Instant now() {
+        return clock.instant();
     }
 
     sealed interface RunStep {

@@ -68,7 +68,7 @@ final class IpStep {
         if (result.guestOS() != null) {
             status.setGuestOS(result.guestOS());
         }
-        recordGuestOperations(pass, result.problem());
+        recordGuestOperations(pass, result);
         if (result.ip() == null) {
             Conditions.set(testVM, ConditionTypes.IP_ASSIGNED, false, result.reason(), result.message(), pass.now());
             Conditions.set(testVM, ConditionTypes.READY, false, result.reason(), result.message(), pass.now());
@@ -124,7 +124,8 @@ final class IpStep {
      * Guest-operation trouble gets its own condition (Tools may still deliver the IP meanwhile) and
      * a Warning event when it starts or changes its reason.
      */
-    private void recordGuestOperations(Pass pass, IpFinder.GuestProblem problem) {
+    private void recordGuestOperations(Pass pass, IpFinder.Result result) {
+        IpFinder.GuestProblem problem = result.problem();
         if (problem != null) {
             boolean news = Conditions.find(pass.status(), ConditionTypes.GUEST_OPERATIONS)
                     .map(c -> !"False".equals(c.getStatus()) || !problem.reason().equals(c.getReason())).orElse(true);
@@ -132,10 +133,17 @@ final class IpStep {
             if (news) {
                 kubeEvents.warning(pass.testVM(), problem.reason(), problem.message());
             }
-        } else if (Conditions.find(pass.status(), ConditionTypes.GUEST_OPERATIONS).isPresent()) {
+        } else if (deliveredByGuestOperations(result) && Conditions.find(pass.status(), ConditionTypes.GUEST_OPERATIONS).isPresent()) {
+            // Only an answer proves guest operations work again: a pass between two failing attempts
+            // has no problem to report either, and flipping on it made the condition (and its Events)
+            // alternate with every attempt.
             Conditions.set(pass.testVM(), ConditionTypes.GUEST_OPERATIONS, true, "GuestOperationsWorking",
                     "guest operations no longer fail", pass.now());
         }
+    }
+
+    private static boolean deliveredByGuestOperations(IpFinder.Result result) {
+        return result.ip() != null && result.source() != null && result.source().startsWith("GuestOperations");
     }
 
     private void recordIp(Pass pass, String ip, List<String> addresses, String source) {

@@ -170,6 +170,30 @@ class GuestOpsDiscoveryTest {
     }
 
     @Test
+    void a_failing_command_is_rerun_only_after_a_growing_pause() {
+        for (int i = 0; i < 5; i++) {
+            vcenter.then(Run.failing(3, "no network yet"));
+        }
+        vcenter.then(Run.printing("10.0.0.7"));
+        java.util.List<Duration> pauses = new java.util.ArrayList<>();
+        for (int failure = 0; failure < 5; failure++) {
+            linuxStep();
+            assertThat(linuxStep()).isInstanceOf(CommandFailed.class);
+            int startedAfterFailure = vcenter.started.size();
+            Duration pause = delay(linuxStep());
+            pauses.add(pause);
+            assertThat(linuxStep()).as("still pausing").isInstanceOf(NotYet.class);
+            assertThat(vcenter.started).as("no new attempt during the pause").hasSize(startedAfterFailure);
+            clock.advance(pause);
+        }
+        assertThat(pauses).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
+                Duration.ofSeconds(8), Duration.ofSeconds(16));
+        linuxStep();
+        assertThat(linuxStep()).isInstanceOf(Found.class);
+        assertThat(vcenter.started).hasSize(6);
+    }
+
+    @Test
     void output_over_the_limit_is_a_command_failure_naming_the_limit_and_its_file_is_deleted() {
         vcenter.then(Run.printing("10.99.9.9\n" + "a".repeat(2_000_000)));
         linuxStep();
@@ -294,6 +318,7 @@ class GuestOpsDiscoveryTest {
         CommandFailed failed = (CommandFailed) linuxStep();
         assertThat(failed.firstLine()).doesNotContain(password).contains("***");
         assertThat(failed.message()).doesNotContain(password);
+        clock.advance(Duration.ofSeconds(1)); // the pause after a failed command
 
         vcenter.startFaults.add(new VimFaultException("GuestComponentsOutOfDate", "cannot run with " + password));
         GuestOperationsError error = (GuestOperationsError) linuxStep();

@@ -20,8 +20,9 @@ class IpDiscoveryCoordinatorTest {
 
     private final FakeGuestVCenter vcenter = new FakeGuestVCenter();
     private final AtomicInteger ids = new AtomicInteger();
+    private final MutableClock clock = new MutableClock();
     private final IpDiscoveryCoordinator coordinator =
-            new IpDiscoveryCoordinator(DiscoverySettings.defaults(), new MutableClock(), () -> "c" + ids.incrementAndGet());
+            new IpDiscoveryCoordinator(DiscoverySettings.defaults(), clock, () -> "c" + ids.incrementAndGet());
 
     private DiscoveryRequest.Builder request(VmInfo info) {
         return DiscoveryRequest.builder("uid-42", vcenter, Vms.VM, info);
@@ -149,7 +150,11 @@ class IpDiscoveryCoordinatorTest {
         assertThat(((CommandFailed) failed.outcome()).exitCode()).isEqualTo(2);
         assertThat(failed.guestOpsProblem().orElseThrow().reason()).isEqualTo("GuestCommandFailed");
         assertThat(failed.retryAfter()).isEqualTo(Duration.ofMillis(500));
+        assertThat(coordinator.step(request).outcome()).as("a failed command is not re-run at once")
+                .isInstanceOf(NotYet.class);
+        assertThat(vcenter.started).hasSize(1);
 
+        clock.advance(Duration.ofSeconds(1));
         coordinator.step(request);
         DiscoveryResult found = coordinator.step(request);
         assertThat(found.outcome()).isEqualTo(new Found("10.0.0.5", List.of("10.0.0.5"), IpSource.GUEST_OPERATIONS));

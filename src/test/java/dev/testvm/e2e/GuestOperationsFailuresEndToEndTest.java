@@ -27,6 +27,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -181,6 +182,32 @@ class GuestOperationsFailuresEndToEndTest {
 
     private TestVM get(String name) {
         return client.resources(TestVM.class).inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    /**
+     * A command that keeps failing is reported once: one Warning Event and a GuestOperations condition
+     * that stays False, while the retries are spaced out (1 s doubling to 30 s) instead of re-running
+     * the command on every pass.
+     */
+    @Test
+    void aCommandThatKeepsFailingIsReportedOnceAndRetriedWithPauses() {
+        client.resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, Simulator.GUEST_PASSWORD)).serverSideApply();
+        String name = "exit-3";
+        createAndAwait(name, DiscoveryTemplates.path("linux", "fallback"), d -> {
+            d.setStrategy(IpDiscoveryStrategy.guestOperations);
+            d.setCommand("echo no address here; exit 3");
+        }, t -> reason(t, ConditionTypes.GUEST_OPERATIONS).equals("GuestCommandFailed"));
+
+        await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10))
+                .until(() -> commandFailedWarnings(name), count -> count == 1);
+        assertThat(recorder.anyMatch(name, t -> TestVMs.condition(t, ConditionTypes.GUEST_OPERATIONS)
+                .map(c -> "True".equals(c.getStatus())).orElse(false))).as("GuestOperations never flipped to True").isFalse();
+    }
+
+    private long commandFailedWarnings(String name) {
+        return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> name.equals(e.getInvolvedObject().getName()) && "GuestCommandFailed".equals(e.getReason()))
+                .count();
     }
 
     /** The wrong password is in no status version, Event or log line. */
