@@ -4,6 +4,7 @@ import static dev.testvm.e2e.TestVMs.message;
 import static dev.testvm.e2e.TestVMs.millis;
 import static dev.testvm.testsupport.OperatorTestEnvironment.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.testvm.api.CloneTypeSpec;
@@ -191,13 +192,17 @@ class ActiveDiscoveryEndToEndTest {
         Milestones m = ready.getStatus().getMilestones();
         Timings t = ready.getStatus().getTimings();
 
-        // The operator notes each milestone when an event tells it, a few ms to a few hundred ms late.
-        assertThat(epochMillis(m.getPoweredOnAt()) - millis(vm, "poweredOnAt")).isBetween(-50L, 1000L);
-        assertThat(epochMillis(m.getToolsRunningAt()) - millis(vm, "toolsRunningAt")).isBetween(-50L, 1000L);
-        assertThat(epochMillis(m.getIpAssignedAt()) - millis(vm, "ipAssignedAt")).isBetween(-50L, 2000L);
-        // Simulated: Tools 50 s and IP 75 s after power-on, at time-scale 0.02 -> 1.0 s and +0.5 s.
-        assertThat(t.getToolsSeconds()).isBetween(0.9, 2.0);
-        assertThat(t.getIpSeconds()).isBetween(0.4, 2.5);
+        // Each milestone is noted when an event tells of it, so never before the simulator's own record
+        // of it (same host clock; 50 ms for rounding). How late it comes is a benchmark figure
+        // (discovery latency in hack/bench-discovery.sh, docs/benchmarks.md), not a test bound.
+        assertThat(epochMillis(m.getPoweredOnAt())).isGreaterThanOrEqualTo(millis(vm, "poweredOnAt") - 50);
+        assertThat(epochMillis(m.getToolsRunningAt())).isGreaterThanOrEqualTo(millis(vm, "toolsRunningAt") - 50);
+        assertThat(epochMillis(m.getIpAssignedAt())).isGreaterThanOrEqualTo(millis(vm, "ipAssignedAt") - 50);
+        // The timings are the seed's phases, derived from those milestones.
+        assertThat(t.getToolsSeconds()).isCloseTo(
+                (epochMillis(m.getToolsRunningAt()) - epochMillis(m.getPoweredOnAt())) / 1000.0, within(0.002));
+        assertThat(t.getIpSeconds()).isCloseTo(
+                (epochMillis(m.getIpAssignedAt()) - epochMillis(m.getToolsRunningAt())) / 1000.0, within(0.002));
         assertThat(t.getCloneSeconds()).isPositive();
         assertThat(t.getTotalSeconds()).isGreaterThanOrEqualTo(t.getCloneSeconds() + t.getToolsSeconds() + t.getIpSeconds());
     }
