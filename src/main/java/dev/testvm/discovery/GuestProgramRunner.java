@@ -5,6 +5,7 @@ import dev.testvm.vsphere.GuestProcess;
 import dev.testvm.vsphere.PowerState;
 import dev.testvm.vsphere.VimFaultException;
 import dev.testvm.vsphere.fault.GuestFileTooLargeException;
+import dev.testvm.vsphere.transfer.GuestFileTransferException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,11 +49,16 @@ final class GuestProgramRunner {
         final Backoff retry;
         /** Spacing of attempts after failed ones (see {@link GuestOpsDiscovery}). */
         final Backoff failures = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        /** Answers without an address since the last one with (see {@link GuestOpsDiscovery}). */
+        int emptyAnswers;
         /** No new attempt before this, after a failed one; null when the last attempt did not fail. */
         Instant nextAttemptAfterFailure;
 
-        Slot(Duration initial, Duration max) {
-            this.poll = new Backoff(initial, max);
+        Slot(Duration firstPoll, Duration initial, Duration max) {
+            // Polls of a running program start at the first-poll delay and double: most programs
+            // end within the first second, and each poll skipped there is latency added.
+            Duration pollStart = firstPoll.compareTo(initial) < 0 ? firstPoll : initial;
+            this.poll = new Backoff(pollStart, max);
             this.retry = new Backoff(initial, max);
         }
     }
@@ -91,7 +97,7 @@ final class GuestProgramRunner {
     }
 
     Slot newSlot() {
-        return new Slot(settings.initialBackoff(), settings.maxBackoff());
+        return new Slot(settings.firstPollDelay(), settings.initialBackoff(), settings.maxBackoff());
     }
 
     /** Drops what is remembered about {@code key}'s credentials. */
@@ -191,6 +197,11 @@ final class GuestProgramRunner {
             bytes = target.vcenter().downloadFileFromGuest(target.vm(), target.credentials(), attempt.outputPath());
         } catch (GuestFileTooLargeException e) {
             return tooLarge(slot, target, attempt, 0, e);
+        } catch (GuestFileTransferException e) {
+            // The ESXi host would not serve the file, but deleting it goes through vCenter: the
+            // file must not stay behind in the guest because another channel takes over.
+            deleteQuietly(target, attempt);
+            return onFault(slot, target, e, "downloading the output of the " + what);
         } catch (VimFaultException e) {
             return onFault(slot, target, e, "downloading the output of the " + what);
         }

@@ -6,12 +6,14 @@ import dev.testvm.discovery.DiscoveryOutcome.Found;
 import dev.testvm.discovery.DiscoveryOutcome.GuestOperationsError;
 import dev.testvm.discovery.DiscoveryOutcome.Misconfigured;
 import dev.testvm.discovery.DiscoveryOutcome.NotYet;
+import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.transfer.GuestFileTransferException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -47,6 +49,9 @@ public final class IpDiscoveryCoordinator {
     /** Auto strategy only: keys whose guest command failed, so Tools alone answer from now on. */
     private final Map<String, GuestOpsProblem> gaveUp = new ConcurrentHashMap<>();
     private final Map<String, GuestOpsProblem> refreshProblems = new ConcurrentHashMap<>();
+    private final EsxiHostChannels hosts;
+    /** Keys whose discovery command also asked Tools to publish (the host was not known good). */
+    private final Set<String> askedTools = ConcurrentHashMap.newKeySet();
 
     public IpDiscoveryCoordinator() {
         this(DiscoverySettings.defaults());
@@ -63,6 +68,7 @@ public final class IpDiscoveryCoordinator {
         this.guestOps = new GuestOpsDiscovery(runner);
         this.refresh = new NetworkRefresh(runner);
         this.viaTools = new ToolsNetworkUpdate(runner, clock);
+        this.hosts = new EsxiHostChannels(clock);
     }
 
     public DiscoveryResult step(DiscoveryRequest request) {
@@ -118,7 +124,7 @@ public final class IpDiscoveryCoordinator {
         }
         Optional<GuestOpsProblem> refreshProblem = Optional.ofNullable(refreshProblems.get(key));
 
-        GuestOpsProblem hostProblem = hostProblems.get(key);
+        GuestOpsProblem hostProblem = hostProblem(key, request.vmInfo().host());
         if (hostProblem != null) {
             return viaVCenterOnly(request, target, os, tools, hostProblem);
         }
@@ -131,7 +137,12 @@ public final class IpDiscoveryCoordinator {
                     .map(message -> problemFor(new CredentialsRejected(message), request, GuestOpsDiscovery.WHAT));
             return found(tools, os, rejected.or(() -> refreshProblem));
         }
-        DiscoveryOutcome outcome = guestOps.step(target, os.get(), request.commandOverride(), filter);
+        MoRef host = request.vmInfo().host();
+        boolean askTools = host != null && hosts.state(host) == EsxiHostChannels.State.UNKNOWN;
+        if (askTools && !guestOps.inFlight(key)) {
+            askedTools.add(key);
+        }
+        DiscoveryOutcome outcome = guestOps.step(target, os.get(), request.commandOverride(), filter, askTools);
         if (outcome instanceof GuestOperationsError error && isHostFault(error.faultType())) {
             GuestOpsProblem problem = new GuestOpsProblem(
                     GuestFileTransferException.HOST_UNREACHABLE.equals(error.faultType())
@@ -139,10 +150,15 @@ public final class IpDiscoveryCoordinator {
                     error.message() + "; IP discovery goes on through vCenter only (" + ToolsNetworkUpdate.WHAT
                             + ", VMware Tools 10.1 or later)");
             hostProblems.put(key, problem);
+            hosts.failed(host, problem);
             guestOps.dropAttempt(key);
+            if (askedTools.contains(key)) {
+                viaTools.alreadyAsked(key);
+            }
             return viaVCenterOnly(request, target, os, tools, problem);
         }
         if (outcome instanceof Found) {
+            hosts.served(host);
             return new DiscoveryResult(outcome, refreshProblem, os, Duration.ZERO);
         }
         if (outcome instanceof NotYet notYet) {
@@ -175,6 +191,20 @@ public final class IpDiscoveryCoordinator {
                 hostProblem.message() + "; the vCenter-only channel failed too: " + failed.message()));
     }
 
+    /**
+     * The problem of {@code key}'s ESXi host: its own download failed, or (between attempts) a
+     * download for another TestVM on the same host did, so this one need not fail too.
+     */
+    private GuestOpsProblem hostProblem(String key, MoRef host) {
+        GuestOpsProblem own = hostProblems.get(key);
+        if (own != null || guestOps.inFlight(key)) {
+            return own;
+        }
+        Optional<GuestOpsProblem> known = hosts.problem(host);
+        known.ifPresent(problem -> hostProblems.put(key, problem));
+        return known.orElse(null);
+    }
+
     private static boolean isHostFault(String faultType) {
         return GuestFileTransferException.HOST_UNREACHABLE.equals(faultType)
                 || GuestFileTransferException.HOST_CERTIFICATE_REFUSED.equals(faultType);
@@ -183,6 +213,7 @@ public final class IpDiscoveryCoordinator {
     /** Drops everything remembered about {@code key}: call when the TestVM is Ready or deleted. */
     public void forget(String key) {
         hostProblems.remove(key);
+        askedTools.remove(key);
         viaTools.forget(key);
         guestOps.forget(key);
         refresh.forget(key);
