@@ -117,7 +117,7 @@ class GuestOpsDiscoveryTest {
 
     @Test
     void answers_without_an_address_restart_at_once_eight_times_then_back_off() {
-        for (int i = 0; i < GuestOpsDiscovery.BACK_TO_BACK_ATTEMPTS + 2; i++) {
+        for (int i = 0; i <= GuestOpsDiscovery.BACK_TO_BACK_ATTEMPTS; i++) {
             vcenter.then(Run.printing("lo: 127.0.0.1\n"));
         }
         linuxStep();
