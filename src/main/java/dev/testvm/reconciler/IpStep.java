@@ -25,6 +25,7 @@ final class IpStep {
     private final IpFinder finder;
     private final IpDiscoveryCheck check;
     private final IpSettle settle = new IpSettle();
+    private final Ipv6OnlyGuest ipv6Only = new Ipv6OnlyGuest();
 
     IpStep(VSphereEventSource events, KubeEvents kubeEvents, IpFinder finder, PlacementResolver placement) {
         this.events = events;
@@ -37,6 +38,7 @@ final class IpStep {
         finder.forget(uid);
         check.forget(uid);
         settle.forget(uid);
+        ipv6Only.forget(uid);
     }
 
     StepResult run(Pass pass) {
@@ -70,9 +72,7 @@ final class IpStep {
         }
         recordGuestOperations(pass, result);
         if (result.ip() == null) {
-            Conditions.set(testVM, ConditionTypes.IP_ASSIGNED, false, result.reason(), result.message(), pass.now());
-            Conditions.set(testVM, ConditionTypes.READY, false, result.reason(), result.message(), pass.now());
-            return StepResult.requeue(result.retryAfter());
+            return notYet(pass, discovery, info, result);
         }
         Duration settleTime = discovery.getSettle() == null ? Duration.ZERO : Durations.parse(discovery.getSettle());
         Optional<Duration> left = settle.remaining(pass.uid(), result.ip(), settleTime, pass.now());
@@ -86,7 +86,33 @@ final class IpStep {
         recordIp(pass, result.ip(), result.addresses(), result.source());
         finder.forget(pass.uid());
         settle.forget(pass.uid());
+        ipv6Only.forget(pass.uid());
         return StepResult.PROCEED;
+    }
+
+    private StepResult notYet(Pass pass, IpDiscoverySpec discovery, VmInfo info, IpFinder.Result result) {
+        String message = result.message();
+        Duration retry = result.retryAfter();
+        Optional<Ipv6OnlyGuest.Seen> v6 = discovery.getFamily() == null || discovery.getFamily() == dev.testvm.api.IpFamily.IPv4
+                ? ipv6Only.observe(pass.uid(), info, pass.now()) : Optional.empty();
+        if (v6.isPresent()) {
+            Ipv6OnlyGuest.Seen seen = v6.get();
+            String why = "the guest has had only IPv6 addresses " + seen.addresses() + " since " + seen.since()
+                    + " (VMware Tools and discovery agree) but spec.ipDiscovery.family is IPv4";
+            String fix = "set spec.ipDiscovery.family to IPv6 or Any to use them, or give the guest an IPv4 address";
+            Duration left = Duration.between(pass.now(), seen.failsAt());
+            if (left.isNegative() || left.isZero()) {
+                forget(pass.uid());
+                throw TestVMProblem.terminal(Reasons.NO_IPV4_ADDRESS, why + " for " + Ipv6OnlyGuest.GRACE.toSeconds()
+                        + " s; " + fix);
+            }
+            message = message + "; " + why + ": unless an IPv4 address appears, this TestVM fails at " + seen.failsAt()
+                    + "; " + fix;
+            retry = min(retry, left);
+        }
+        Conditions.set(pass.testVM(), ConditionTypes.IP_ASSIGNED, false, result.reason(), message, pass.now());
+        Conditions.set(pass.testVM(), ConditionTypes.READY, false, result.reason(), message, pass.now());
+        return StepResult.requeue(retry);
     }
 
     private static void recordTools(Pass pass, VmInfo info) {
