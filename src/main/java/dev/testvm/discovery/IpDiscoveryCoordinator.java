@@ -58,13 +58,17 @@ public final class IpDiscoveryCoordinator {
     }
 
     public IpDiscoveryCoordinator(DiscoverySettings settings) {
-        this(settings, Clock.systemUTC(), new AttemptIds());
+        this(settings, new GuestProgramRunner(settings, Clock.systemUTC(), new AttemptIds(), GuestProgramRunner.BACKGROUND),
+                Clock.systemUTC());
     }
 
-    /** For tests: a controllable clock and predictable guest file names. */
+    /** For tests: a controllable clock and predictable guest file names; output files deleted at once. */
     public IpDiscoveryCoordinator(DiscoverySettings settings, Clock clock, Supplier<String> attemptIds) {
+        this(settings, new GuestProgramRunner(settings, clock, attemptIds), clock);
+    }
+
+    private IpDiscoveryCoordinator(DiscoverySettings settings, GuestProgramRunner runner, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        GuestProgramRunner runner = new GuestProgramRunner(settings, clock, attemptIds);
         this.guestOps = new GuestOpsDiscovery(runner);
         this.refresh = new NetworkRefresh(runner);
         this.viaTools = new ToolsNetworkUpdate(runner, clock);
