@@ -60,22 +60,6 @@ public final class GuestCommands {
         return new GuestCommand(os == GuestOs.WINDOWS ? WINDOWS_TOOLBOX_CMD : LINUX_TOOLBOX_CMD, TOOLS_NETWORK_UPDATE_ARGS, null);
     }
 
-    /**
-     * {@code command} preceded by the Tools network update ({@link #toolsNetworkUpdate}), whose
-     * output and failure are ignored: the exit code and output stay the command's. Used while it
-     * is not known whether the output file can be downloaded from the VM's ESXi host, so that the
-     * one process start also feeds the vCenter-only channel. The update runs first because the
-     * listing's exit code must be the attempt's; both see the guest within moments of each other.
-     */
-    public static String withToolsUpdate(GuestOs os, String command) {
-        Objects.requireNonNull(command, "command");
-        if (os == GuestOs.WINDOWS) {
-            // The redirection of the wrapped command binds to the last part of the & chain: ours.
-            return "\"" + WINDOWS_TOOLBOX_CMD + "\" " + TOOLS_NETWORK_UPDATE_ARGS + " > NUL 2>&1 & " + command;
-        }
-        return LINUX_TOOLBOX_CMD + " " + TOOLS_NETWORK_UPDATE_ARGS + " >/dev/null 2>&1; " + command;
-    }
-
     public static String networkRefreshCommand(GuestOs os) {
         return os == GuestOs.WINDOWS ? WINDOWS_NETWORK_REFRESH : LINUX_NETWORK_REFRESH;
     }

@@ -49,26 +49,18 @@ public final class GuestOpsDiscovery {
      */
     static final int BACK_TO_BACK_ATTEMPTS = 8;
 
-    /** One step of discovery for {@code target}, without asking Tools to publish. */
-    public DiscoveryOutcome step(GuestTarget target, GuestOs os, String commandOverride, IpFilter filter) {
-        return step(target, os, commandOverride, filter, false);
-    }
-
     /**
      * One step of discovery for {@code target}.
      *
      * @param commandOverride replaces the OS default command when not blank
-     * @param askTools an attempt started by this step also makes Tools publish the guest's network
-     *     ({@link GuestCommands#withToolsUpdate}), for when the output file may not be downloadable
      * @return {@link Found}, {@link NotYet}, {@link CredentialsRejected}, {@link CommandFailed}
      *     or {@link GuestOperationsError}; after anything but NotYet the next step starts a new
      *     attempt (except for rejected credentials, which stay rejected until their version changes)
      */
-    public DiscoveryOutcome step(GuestTarget target, GuestOs os, String commandOverride, IpFilter filter, boolean askTools) {
+    public DiscoveryOutcome step(GuestTarget target, GuestOs os, String commandOverride, IpFilter filter) {
         Objects.requireNonNull(os, "os");
         Objects.requireNonNull(filter, "filter");
-        String plain = GuestCommands.discoveryCommand(os, commandOverride);
-        String command = askTools ? GuestCommands.withToolsUpdate(os, plain) : plain;
+        String command = GuestCommands.discoveryCommand(os, commandOverride);
         Function<String, GuestCommand> commandFor = id -> GuestCommands.wrap(os, command, id);
         Slot slot = slots.computeIfAbsent(target.key(), key -> runner.newSlot());
         synchronized (slot) {

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -50,8 +49,6 @@ public final class IpDiscoveryCoordinator {
     private final Map<String, GuestOpsProblem> gaveUp = new ConcurrentHashMap<>();
     private final Map<String, GuestOpsProblem> refreshProblems = new ConcurrentHashMap<>();
     private final EsxiHostChannels hosts;
-    /** Keys whose discovery command also asked Tools to publish (the host was not known good). */
-    private final Set<String> askedTools = ConcurrentHashMap.newKeySet();
 
     public IpDiscoveryCoordinator() {
         this(DiscoverySettings.defaults());
@@ -142,11 +139,7 @@ public final class IpDiscoveryCoordinator {
             return found(tools, os, rejected.or(() -> refreshProblem));
         }
         MoRef host = request.vmInfo().host();
-        boolean askTools = host != null && hosts.state(host) == EsxiHostChannels.State.UNKNOWN;
-        if (askTools && !guestOps.inFlight(key)) {
-            askedTools.add(key);
-        }
-        DiscoveryOutcome outcome = guestOps.step(target, os.get(), request.commandOverride(), filter, askTools);
+        DiscoveryOutcome outcome = guestOps.step(target, os.get(), request.commandOverride(), filter);
         if (outcome instanceof GuestOperationsError error && isHostFault(error.faultType())) {
             GuestOpsProblem problem = new GuestOpsProblem(
                     GuestFileTransferException.HOST_UNREACHABLE.equals(error.faultType())
@@ -156,9 +149,6 @@ public final class IpDiscoveryCoordinator {
             hostProblems.put(key, problem);
             hosts.failed(host, problem);
             guestOps.dropAttempt(key);
-            if (askedTools.contains(key)) {
-                viaTools.alreadyAsked(key);
-            }
             return viaVCenterOnly(request, target, os, tools, problem);
         }
         if (outcome instanceof Found) {
@@ -217,7 +207,6 @@ public final class IpDiscoveryCoordinator {
     /** Drops everything remembered about {@code key}: call when the TestVM is Ready or deleted. */
     public void forget(String key) {
         hostProblems.remove(key);
-        askedTools.remove(key);
         viaTools.forget(key);
         guestOps.forget(key);
         refresh.forget(key);

@@ -68,18 +68,6 @@ final class ToolsNetworkUpdate {
         }
     }
 
-    /**
-     * The discovery command of {@code key} already ran the update ({@link GuestCommands#withToolsUpdate}):
-     * count it as started and give Tools' report a moment before running it again.
-     */
-    void alreadyAsked(String key) {
-        Slot slot = slots.computeIfAbsent(key, k -> runner.newSlot());
-        synchronized (slot) {
-            started.add(key);
-            nextRun.put(key, clock.instant().plus(slot.retry.next()));
-        }
-    }
-
     /** Whether the update was started for {@code key}: an address Tools publish after that is this channel's. */
     boolean started(String key) {
         return started.contains(key);

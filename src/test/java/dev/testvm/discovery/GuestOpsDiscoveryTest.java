@@ -137,16 +137,6 @@ class GuestOpsDiscoveryTest {
     }
 
     @Test
-    void asking_tools_puts_the_update_before_the_listing_and_keeps_the_listings_exit_code() {
-        vcenter.then(Run.printing("10.0.0.5"));
-        GuestTarget linux = target(Vms.linuxBooted(), Vms.GOOD, "1");
-        discovery.step(linux, GuestOs.LINUX, null, ipv4, true);
-        assertThat(vcenter.started.get(0).arguments()).isEqualTo("-c '(/usr/bin/vmware-toolbox-cmd info update network"
-                + " >/dev/null 2>&1; " + GuestCommands.LINUX_DISCOVERY + ") > /tmp/testvm-t1.out 2>&1'");
-        assertThat(discovery.step(linux, GuestOs.LINUX, null, ipv4, true)).isInstanceOf(Found.class);
-    }
-
-    @Test
     void a_running_process_is_polled_at_100_200_400_ms_then_every_500() {
         vcenter.then(Run.printing("10.0.0.5").runningFor(4));
         assertThat(delay(linuxStep())).isEqualTo(Duration.ofMillis(100));

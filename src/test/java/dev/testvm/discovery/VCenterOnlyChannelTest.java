@@ -127,34 +127,29 @@ class VCenterOnlyChannelTest {
     }
 
     @Test
-    void aHostNotKnownYetGetsTheToolsUpdateFoldedIntoTheCommandSoTheFailedDownloadNeedsNoSecondStart() {
-        vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT));
+    void theOutputFileIsDeletedWhenTheHostRefusesTheDownload() {
+        vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT)).then(Run.printing(""));
         vcenter.downloadFaults.add(unreachable());
 
         stepOf("uid-a", onHost(Vms.linuxBooted()));
-        assertThat(vcenter.started.get(0).arguments()).startsWith("-c '(" + GuestCommands.LINUX_TOOLBOX_CMD
-                + " info update network >/dev/null 2>&1; " + GuestCommands.LINUX_DISCOVERY + ") > /tmp/testvm-c1.out");
         DiscoveryResult switched = stepOf("uid-a", onHost(Vms.linuxBooted()));
         assertThat(switched.guestOpsProblem()).map(GuestOpsProblem::reason).contains(GuestOpsProblem.HOST_UNREACHABLE);
-        assertThat(((NotYet) switched.outcome()).why()).contains("waiting for VMware Tools to publish");
-        assertThat(vcenter.started).as("the folded update counts: no second process yet").hasSize(1);
-        assertThat(vcenter.deleted).as("the output file does not stay behind").containsExactly("/tmp/testvm-c1.out");
+        assertThat(vcenter.deleted).as("deleting goes through vCenter").containsExactly("/tmp/testvm-c1.out");
         assertThat(vcenter.files).isEmpty();
-
-        DiscoveryResult found = stepOf("uid-a", onHost(Vms.linuxWithToolsIp("10.77.0.5", "VM Network")));
-        assertThat(found.found()).map(Found::source).contains(IpSource.GUEST_OPERATIONS_VIA_TOOLS);
     }
 
     @Test
     void anotherTestVMOnAHostKnownUnreachableSkipsTheDownloadAndSaysWhy() {
-        vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT)).then(Run.printing(""));
+        vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT)).then(Run.printing("")).then(Run.printing(""));
         vcenter.downloadFaults.add(unreachable());
         stepOf("uid-a", onHost(Vms.linuxBooted()));
         stepOf("uid-a", onHost(Vms.linuxBooted()));
         int downloads = count("download");
+        assertThat(vcenter.started).hasSize(2);
 
         DiscoveryResult other = stepOf("uid-b", onHost(Vms.linuxBooted()));
-        assertThat(vcenter.started.get(1).program()).as("straight to the Tools update")
+        assertThat(vcenter.started).hasSize(3);
+        assertThat(vcenter.started.get(2).program()).as("straight to the Tools update")
                 .isEqualTo(GuestCommands.LINUX_TOOLBOX_CMD);
         assertThat(other.guestOpsProblem()).hasValueSatisfying(problem -> {
             assertThat(problem.reason()).isEqualTo(GuestOpsProblem.HOST_UNREACHABLE);
@@ -168,27 +163,17 @@ class VCenterOnlyChannelTest {
 
     @Test
     void aHostKnownUnreachableIsTriedAgainAfterFiveMinutes() {
-        vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT)).then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT));
+        vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT)).then(Run.printing(""))
+                .then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT));
         vcenter.downloadFaults.add(unreachable());
         stepOf("uid-a", onHost(Vms.linuxBooted()));
         stepOf("uid-a", onHost(Vms.linuxBooted()));
 
         clock.advance(EsxiHostChannels.BAD_MEMORY);
         stepOf("uid-b", onHost(Vms.linuxBooted()));
-        assertThat(vcenter.started.get(1).arguments()).as("the discovery command again, still asking Tools")
-                .contains(GuestCommands.LINUX_TOOLBOX_CMD, GuestCommands.LINUX_DISCOVERY);
+        assertThat(vcenter.started.get(2).arguments()).as("the discovery command again")
+                .isEqualTo("-c '(" + GuestCommands.LINUX_DISCOVERY + ") > /tmp/testvm-c3.out 2>&1'");
         assertThat(stepOf("uid-b", onHost(Vms.linuxBooted())).found()).map(Found::source).contains(IpSource.GUEST_OPERATIONS);
-    }
-
-    @Test
-    void onAHostKnownGoodTheCommandNoLongerAsksTools() {
-        vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT)).then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT));
-        stepOf("uid-a", onHost(Vms.linuxBooted()));
-        assertThat(stepOf("uid-a", onHost(Vms.linuxBooted())).found()).isPresent();
-
-        stepOf("uid-b", onHost(Vms.linuxBooted()));
-        assertThat(vcenter.started.get(1).arguments())
-                .isEqualTo("-c '(" + GuestCommands.LINUX_DISCOVERY + ") > /tmp/testvm-c2.out 2>&1'");
     }
 
     private int count(String call) {
