@@ -33,10 +33,16 @@ final class IpStep {
         this.check = new IpDiscoveryCheck(placement);
     }
 
-    void forget(String uid) {
-        finder.forget(uid);
-        check.forget(uid);
-        settle.forget(uid);
+    /** The discovery behind this step (its attempts in flight are forgotten with the TestVM). */
+    IpFinder finder() {
+        return finder;
+    }
+
+    /** Discovery done or given up: its attempts in flight and the settling address go. */
+    private void forget(Pass pass) {
+        finder.forget(pass.uid());
+        pass.memory().ipDiscoveryChecked = null;
+        settle.forget(pass.memory());
     }
 
     StepResult run(Pass pass) {
@@ -75,17 +81,17 @@ final class IpStep {
             return StepResult.requeue(result.retryAfter());
         }
         Duration settleTime = discovery.getSettle() == null ? Duration.ZERO : Durations.parse(discovery.getSettle());
-        Optional<Duration> left = settle.remaining(pass.uid(), result.ip(), settleTime, pass.now());
+        Optional<Duration> left = settle.remaining(pass.memory(), result.ip(), settleTime, pass.now());
         if (left.isPresent()) {
             String message = "IP " + result.ip() + " from " + result.source() + " unchanged since "
-                    + settle.since(pass.uid(), result.ip()) + "; spec.ipDiscovery.settle wants " + discovery.getSettle();
+                    + settle.since(pass.memory(), result.ip()) + "; spec.ipDiscovery.settle wants " + discovery.getSettle();
             Conditions.set(testVM, ConditionTypes.IP_ASSIGNED, false, Reasons.IP_SETTLING, message, pass.now());
             Conditions.set(testVM, ConditionTypes.READY, false, Reasons.IP_SETTLING, message, pass.now());
             return StepResult.requeue(min(left.get(), SETTLE_RECHECK));
         }
         recordIp(pass, result.ip(), result.addresses(), result.source());
         finder.forget(pass.uid());
-        settle.forget(pass.uid());
+        settle.forget(pass.memory());
         return StepResult.PROCEED;
     }
 
@@ -110,7 +116,7 @@ final class IpStep {
         Instant poweredOn = Milestone.parse(Milestone.of(pass.status()).getPoweredOnAt());
         Duration timeout = Durations.parse(discovery.getTimeout() == null ? "10m" : discovery.getTimeout());
         if (poweredOn != null && pass.now().isAfter(poweredOn.plus(timeout))) {
-            forget(pass.uid());
+            forget(pass);
             // The last pass said why there was no address yet; that is what the user needs to see.
             String last = Conditions.find(pass.status(), ConditionTypes.IP_ASSIGNED)
                     .filter(c -> "False".equals(c.getStatus()) && c.getMessage() != null && !c.getMessage().isBlank())

@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code spec.poolRef}: before any clone, take a Ready VM of the pool (see {@link PoolMembers} for
@@ -36,21 +34,12 @@ final class PoolClaimStep {
     private final KubeEvents kubeEvents;
     private final TestVMObserver observer;
     private final PoolHandover handover;
-    /**
-     * UIDs this process let go on to clone. A pass may be handed a resource older than the patch
-     * that recorded the decision (the informer lags); it must not claim on top of the clone.
-     */
-    private final Set<String> decidedToClone = ConcurrentHashMap.newKeySet();
 
     PoolClaimStep(KubernetesClient client, KubeEvents kubeEvents, TestVMObserver observer) {
         this.client = client;
         this.kubeEvents = kubeEvents;
         this.observer = observer;
         this.handover = new PoolHandover(kubeEvents, observer);
-    }
-
-    void forget(String uid) {
-        decidedToClone.remove(uid);
     }
 
     StepResult run(Pass pass) {
@@ -80,7 +69,7 @@ final class PoolClaimStep {
         TestVMStatus status = pass.status();
         boolean cloning = status.getTaskRef() != null || CloneStep.hasCloneIntent(status)
                 || (status.getPool() != null && PoolClaim.CLONED.equals(status.getPool().getOutcome()));
-        return (status.getVm() != null && status.getVm().getMoRef() != null) || cloning || decidedToClone.contains(pass.uid());
+        return (status.getVm() != null && status.getVm().getMoRef() != null) || cloning || pass.memory().decidedToClone;
     }
 
     /**
@@ -114,7 +103,9 @@ final class PoolClaimStep {
                         + " TestVMs already clone on demand (burstLimit " + burst + "); waiting for a pool VM", WAIT_RETRY);
             }
         }
-        decidedToClone.add(pass.uid());
+        // A pass may be handed a resource older than the patch that records this decision (the
+        // informer lags); it must not claim on top of the clone.
+        pass.memory().decidedToClone = true;
         PoolClaim claim = claim(pass, poolName, PoolClaim.CLONED);
         claim.setMember(null);
         Conditions.set(pass.testVM(), ConditionTypes.CLONED, false, POOL_EMPTY,

@@ -17,8 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * WaitingForGuest: after the IP, {@code spec.readiness}'s checks (guest command, guestinfo key,
@@ -35,7 +33,6 @@ final class ReadinessStep {
     private final GuestCredentialsReader credentials;
     private final GuestCommandProbe probe;
     private final PortProbe ports;
-    private final Map<String, Integer> streaks = new ConcurrentHashMap<>();
 
     ReadinessStep(KubeEvents kubeEvents, GuestCredentialsReader credentials, GuestCommandProbe probe, PortProbe ports) {
         this.kubeEvents = kubeEvents;
@@ -44,9 +41,14 @@ final class ReadinessStep {
         this.ports = ports;
     }
 
+    /** The guest command probe's run in flight for a TestVM this process forgets. */
     void forget(String uid) {
-        streaks.remove(uid);
         probe.forget(uid);
+    }
+
+    private void forget(Pass pass) {
+        pass.memory().readinessStreak = 0;
+        probe.forget(pass.uid());
     }
 
     StepResult run(Pass pass) {
@@ -59,7 +61,7 @@ final class ReadinessStep {
         failOnTimeout(pass, spec);
         Round round = round(pass, spec);
         int needed = spec.getSuccessThreshold() == null ? 1 : spec.getSuccessThreshold();
-        int streak = round.passed() ? streaks.merge(pass.uid(), 1, Integer::sum) : reset(pass.uid(), round);
+        int streak = round.passed() ? ++pass.memory().readinessStreak : reset(pass.memory(), round);
         if (round.passed() && streak >= needed) {
             ready(pass, round);
             return StepResult.PROCEED;
@@ -72,11 +74,11 @@ final class ReadinessStep {
     }
 
     /** A running command neither passes nor breaks the streak: the round is simply not over. */
-    private int reset(String uid, Round round) {
+    private int reset(TestVMMemory memory, Round round) {
         if (round.running()) {
-            return streaks.getOrDefault(uid, 0);
+            return memory.readinessStreak;
         }
-        streaks.remove(uid);
+        memory.readinessStreak = 0;
         return 0;
     }
 
@@ -134,7 +136,7 @@ final class ReadinessStep {
         Instant since = Milestone.parse(Milestone.of(pass.status()).getIpAssignedAt());
         Duration timeout = Durations.parse(spec.getTimeout() == null ? "10m" : spec.getTimeout());
         if (since != null && pass.now().isAfter(since.plus(timeout))) {
-            forget(pass.uid());
+            forget(pass);
             String last = Conditions.find(pass.status(), ConditionTypes.GUEST_READY)
                     .filter(c -> "False".equals(c.getStatus()) && c.getMessage() != null)
                     .map(c -> " (last: " + c.getMessage() + ")").orElse("");
@@ -146,7 +148,7 @@ final class ReadinessStep {
     }
 
     private void ready(Pass pass, Round round) {
-        forget(pass.uid());
+        forget(pass);
         TestVM testVM = pass.testVM();
         TestVMStatus status = pass.status();
         status.setPhase(Phase.Ready);

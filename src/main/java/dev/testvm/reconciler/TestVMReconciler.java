@@ -31,10 +31,8 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -66,7 +64,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     private final ExpiryStep expiry;
     private final VmDeletion deletion;
     private final TaskSlotEventSource slotEvents = new TaskSlotEventSource();
-    private final Map<String, Integer> failedAttempts = new ConcurrentHashMap<>();
+    private final TestVMMemories memories = new TestVMMemories();
     private final TestVMObserver observer;
 
     public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, OperatorConfig config, IpFinderFactory finders) {
@@ -86,9 +84,10 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         Duration taskPoll = config.discovery().taskPollInterval();
         // The default datacenter comes from each pass's vCenter (QueuedTaskStarts).
         PlacementResolver placement = new PlacementResolver(null);
-        this.clone = new CloneStep(placement, events, taskPoll, kubeEvents, ClusterIdentity.of(config.clusterId(), client),
+        TaskInFlight tasks = new TaskInFlight(events);
+        this.clone = new CloneStep(placement, events, tasks, taskPoll, kubeEvents, ClusterIdentity.of(config.clusterId(), client),
                 new CloudInitData(client));
-        this.powerOn = new PowerOnStep(events, taskPoll, kubeEvents);
+        this.powerOn = new PowerOnStep(events, tasks, taskPoll, kubeEvents);
         GuestCredentialsReader credentials = new GuestCredentialsReader(client);
         this.ip = new IpStep(events, kubeEvents, finders.create(credentials), placement);
         DiscoverySettings defaults = DiscoverySettings.defaults();
@@ -96,8 +95,28 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
                 config.discovery().initialBackoff(), config.discovery().maxBackoff(), defaults.firstPollDelay(),
                 defaults.commandTimeout(), defaults.toolsRecheck(), defaults.failureRecheck())), new PortProbe(Duration.ofSeconds(1)));
         this.expiry = new ExpiryStep(client, kubeEvents);
-        this.deletion = new VmDeletion(placement, events, taskPoll, kubeEvents);
-        slotEvents.onDeleted(uid -> vcenters.all().forEach(vcenter -> vcenter.forgetInLine(uid)));
+        this.deletion = new VmDeletion(placement, events, tasks, taskPoll, kubeEvents);
+        IpFinder finder = ip.finder();
+        memories.alsoForget((uid, id) -> finder.forget(uid));
+        memories.alsoForget((uid, id) -> readiness.forget(uid));
+        memories.alsoForget((uid, id) -> events.forget(id));
+        memories.alsoForget((uid, id) -> vcenters.all().forEach(vcenter -> vcenter.forgetInLine(uid)));
+        // Also when the TestVM went without a last cleanup pass (its finalizer removed by hand).
+        slotEvents.onDeleted(testVM -> memories.forget(testVM.getMetadata().getUid(), ResourceID.fromResource(testVM)));
+    }
+
+    /** What this process remembers per TestVM, for tests that check it is forgotten. */
+    TestVMMemories memories() {
+        return memories;
+    }
+
+    private TestVMMemory memoryOf(TestVM testVM) {
+        return memories.of(testVM.getMetadata().getUid(), ResourceID.fromResource(testVM));
+    }
+
+    /** The TestVM is gone (or handed over): this process forgets it everywhere at once. */
+    private void forget(TestVM testVM) {
+        memories.forget(testVM.getMetadata().getUid(), ResourceID.fromResource(testVM));
     }
 
     /** The environment vCenter's task-slot line, for tests that check who is in it. */
@@ -135,9 +154,9 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         QueuedTaskStarts connection = null;
         try {
             connection = open(testVM);
-            next = runSteps(new Pass(testVM, connection, now, ResourceID.fromResource(testVM)));
+            next = runSteps(new Pass(testVM, connection, now, memoryOf(testVM)));
             recordVCenter(status, connection);
-            failedAttempts.remove(testVM.getMetadata().getUid());
+            memoryOf(testVM).failedAttempts = 0;
         } catch (TestVMProblem problem) {
             next = report(testVM, problem, now);
         } catch (TaskCapacityExceededException e) {
@@ -219,9 +238,13 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         if (!Objects.equals(previousReason, problem.reason())) {
             kubeEvents.warning(testVM, problem.reason(), problem.getMessage());
         }
-        int attempt = failedAttempts.merge(testVM.getMetadata().getUid(), 1, Integer::sum);
-        long millis = Math.min(MAX_RETRY.toMillis(), 1000L << Math.min(attempt - 1, 10));
-        return Optional.of(Duration.ofMillis(millis));
+        return Optional.of(backoff(testVM));
+    }
+
+    /** 1 s doubling to {@link #MAX_RETRY} with each failed pass in a row. */
+    private Duration backoff(TestVM testVM) {
+        int attempt = ++memoryOf(testVM).failedAttempts;
+        return Duration.ofMillis(Math.min(MAX_RETRY.toMillis(), 1000L << Math.min(attempt - 1, 10)));
     }
 
     /**
@@ -231,9 +254,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     private Optional<DeleteControl> releaseClaimedPoolVm(TestVM testVM) {
         switch (MemberRelease.decide(client, testVM)) {
             case KEEP_VM -> {
-                events.forget(ResourceID.fromResource(testVM));
-                vcenters.all().forEach(vcenter -> vcenter.forgetInLine(testVM.getMetadata().getUid()));
-                failedAttempts.remove(testVM.getMetadata().getUid());
+                forget(testVM);
                 observer.deleted(testVM);
                 return Optional.of(DeleteControl.defaultDelete());
             }
@@ -312,11 +333,6 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
     @Override
     public DeleteControl cleanup(TestVM testVM, Context<TestVM> context) {
-        ip.forget(testVM.getMetadata().getUid());
-        readiness.forget(testVM.getMetadata().getUid());
-        clone.forget(testVM.getMetadata().getUid());
-        powerOn.forget(testVM.getMetadata().getUid());
-        poolClaim.forget(testVM.getMetadata().getUid());
         Optional<DeleteControl> handedOver = releaseClaimedPoolVm(testVM);
         if (handedOver.isPresent()) {
             return handedOver.get();
@@ -326,14 +342,13 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         try {
             if (choice.nameFor(testVM).isEmpty()) {
                 // No vCenter was ever chosen, so nothing was cloned for it.
+                forget(testVM);
                 return DeleteControl.defaultDelete();
             }
             connection = open(testVM);
-            Optional<Duration> again = deletion.run(testVM, connection);
+            Optional<Duration> again = deletion.run(testVM, connection, memoryOf(testVM));
             if (again.isEmpty()) {
-                connection.forgetInLine();
-                events.forget(ResourceID.fromResource(testVM));
-                failedAttempts.remove(testVM.getMetadata().getUid());
+                forget(testVM);
                 observer.deleted(testVM);
                 kubeEvents.normal(testVM, "Deleted", "no VM left for this TestVM; removing the finalizer");
                 return DeleteControl.defaultDelete();
@@ -344,8 +359,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         } catch (RuntimeException e) {
             TestVMProblem problem = classify(e);
             kubeEvents.warning(testVM, problem.reason(), "deleting: " + problem.getMessage());
-            int attempt = failedAttempts.merge(testVM.getMetadata().getUid(), 1, Integer::sum);
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.min(MAX_RETRY.toMillis(), 1000L << Math.min(attempt - 1, 10)));
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(backoff(testVM).toMillis());
         } finally {
             if (connection != null) {
                 connection.passEnded();
