@@ -106,10 +106,9 @@ final class CloneStep {
     /** Records the intent; the reconciler patches it into status and comes back at once to clone. */
     private StepResult recordIntent(Pass pass) {
         TestVMStatus status = pass.status();
-        status.setPhase(Phase.Cloning);
         Milestone.of(status).setCloneStartedAt(pass.now().toString());
-        Conditions.set(pass.testVM(), ConditionTypes.CLONED, false, Reasons.CLONING,
-                "starting the clone of " + pass.testVM().getSpec().getTemplate(), pass.now());
+        pass.report().condition(ConditionTypes.CLONED, false, Reasons.CLONING,
+                "starting the clone of " + pass.testVM().getSpec().getTemplate());
         pass.memory().intentClearToClone = true;
         return StepResult.requeue(Duration.ZERO);
     }
@@ -123,10 +122,9 @@ final class CloneStep {
         MoRef source = placement.template(pass.testVM().getSpec(), pass.vcenter());
         List<MoRef> running = pass.vcenter().activeCloneTasks(source);
         if (!running.isEmpty()) {
-            Conditions.set(pass.testVM(), ConditionTypes.CLONED, false, Reasons.CLONING,
+            pass.report().condition(ConditionTypes.CLONED, false, Reasons.CLONING,
                     "waiting for clone task(s) " + running.stream().map(MoRef::value).toList() + " of "
-                            + pass.testVM().getSpec().getTemplate() + ", which may have been started for this TestVM before the operator restarted",
-                    pass.now());
+                            + pass.testVM().getSpec().getTemplate() + ", which may have been started for this TestVM before the operator restarted");
             running.forEach(task -> events.follow(task, pass.id()));
             return Optional.of(StepResult.requeue(taskPollInterval));
         }
@@ -207,9 +205,8 @@ final class CloneStep {
         TestVMStatus status = pass.status();
         status.setTaskRef(task.toString());
         status.setEffectiveCloneType(type.name());
-        status.setPhase(Phase.Cloning);
-        Conditions.set(testVM, ConditionTypes.CLONED, false, Reasons.CLONING,
-                type + " clone of " + where.templatePath() + " running as " + task.value(), pass.now());
+        pass.report().condition(ConditionTypes.CLONED, false, Reasons.CLONING,
+                type + " clone of " + where.templatePath() + " running as " + task.value());
         kubeEvents.normal(testVM, "Cloning", type + " clone of " + where.templatePath() + " started (" + task.value() + ")");
         return StepResult.requeue(taskPollInterval);
     }
@@ -278,7 +275,6 @@ final class CloneStep {
             default -> {
                 // Restores the taskRef when this pass was handed a resource older than our last patch.
                 pass.status().setTaskRef(task.toString());
-                pass.status().setPhase(Phase.Cloning);
                 return StepResult.requeue(taskPollInterval);
             }
         }
@@ -300,7 +296,7 @@ final class CloneStep {
         if (milestones.getClonedAt() == null) {
             milestones.setClonedAt(pass.now().toString());
         }
-        Conditions.set(pass.testVM(), ConditionTypes.CLONED, true, "Cloned", "VM " + info.name() + " (" + vm.value() + ")", pass.now());
+        pass.report().condition(ConditionTypes.CLONED, true, "Cloned", "VM " + info.name() + " (" + vm.value() + ")");
         kubeEvents.normal(pass.testVM(), "Cloned", "VM " + info.name() + " (" + vm.value() + ") exists");
     }
 }

@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Sets {@code metav1.Condition}s, moving lastTransitionTime only when the status flips. */
+/**
+ * Sets {@code metav1.Condition}s, moving lastTransitionTime only when the status flips. Only
+ * {@link StatusReport} sets them; anyone may read them.
+ */
 final class Conditions {
 
     private Conditions() {}
@@ -36,9 +39,5 @@ final class Conditions {
 
     static boolean isTrue(TestVMStatus status, String type) {
         return find(status, type).map(c -> "True".equals(c.getStatus())).orElse(false);
-    }
-
-    static void remove(TestVMStatus status, String type) {
-        status.getConditions().removeIf(c -> Objects.equals(c.getType(), type));
     }
 }

@@ -11,14 +11,16 @@ import java.util.Map;
 
 /**
  * One reconcile pass over one TestVM: the resource, its status being built, the clock, the vCenter
- * behind the TestVM's task line, and what this process remembers about the TestVM.
+ * behind the TestVM's task line, what this process remembers about the TestVM, and where the steps
+ * report what status should say ({@link StatusReport}).
  *
  * @param vmInfos VMs already read in this pass (see {@link VmLookup}); a pass runs on one thread
  */
-record Pass(TestVM testVM, QueuedTaskStarts vcenter, Instant now, ResourceID id, TestVMMemory memory, Map<MoRef, VmInfo> vmInfos) {
+record Pass(TestVM testVM, QueuedTaskStarts vcenter, Instant now, ResourceID id, TestVMMemory memory, StatusReport report,
+        Map<MoRef, VmInfo> vmInfos) {
 
     Pass(TestVM testVM, QueuedTaskStarts vcenter, Instant now, TestVMMemory memory) {
-        this(testVM, vcenter, now, memory.id(), memory, new HashMap<>());
+        this(testVM, vcenter, now, memory.id(), memory, new StatusReport(testVM, now), new HashMap<>());
     }
 
     TestVMStatus status() {

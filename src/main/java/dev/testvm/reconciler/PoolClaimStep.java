@@ -108,8 +108,8 @@ final class PoolClaimStep {
         pass.memory().decidedToClone = true;
         PoolClaim claim = claim(pass, poolName, PoolClaim.CLONED);
         claim.setMember(null);
-        Conditions.set(pass.testVM(), ConditionTypes.CLONED, false, POOL_EMPTY,
-                "pool " + poolName + " has no Ready VM; cloning as usual (whenEmpty: Clone)", pass.now());
+        pass.report().condition(ConditionTypes.CLONED, false, POOL_EMPTY,
+                "pool " + poolName + " has no Ready VM; cloning as usual (whenEmpty: Clone)");
         kubeEvents.normal(pass.testVM(), POOL_EMPTY, "pool " + poolName + " has no Ready VM; cloning instead");
         observer.claimed(pass.testVM(), poolName, PoolClaim.CLONED, null);
         return StepResult.PROCEED;
@@ -129,7 +129,7 @@ final class PoolClaimStep {
     private StepResult waiting(Pass pass, String poolName, String reason, String message, Duration retry) {
         String previous = Conditions.find(pass.status(), ConditionTypes.READY).map(c -> c.getReason()).orElse(null);
         claim(pass, poolName, PoolClaim.WAITING);
-        Conditions.set(pass.testVM(), ConditionTypes.READY, false, reason, message, pass.now());
+        pass.report().notReady(reason, message);
         if (!reason.equals(previous)) {
             kubeEvents.normal(pass.testVM(), reason, message);
         }

@@ -29,9 +29,8 @@ final class PowerOnStep {
     StepResult run(Pass pass) {
         TestVMStatus status = pass.status();
         if (Boolean.FALSE.equals(pass.testVM().getSpec().getPowerOn())) {
-            status.setPhase(Phase.Cloned);
-            Conditions.set(pass.testVM(), ConditionTypes.READY, false, Reasons.POWER_ON_DISABLED,
-                    "spec.powerOn is false: the VM stays powered off and gets no IP", pass.now());
+            pass.report().notReady(Reasons.POWER_ON_DISABLED,
+                    "spec.powerOn is false: the VM stays powered off and gets no IP");
             return StepResult.STOP;
         }
         MoRef vm = MoRef.parse(status.getVm().getMoRef());
@@ -51,16 +50,15 @@ final class PowerOnStep {
                 }
                 kubeEvents.normal(pass.testVM(), "PoweredOn", "VM " + info.name() + " is powered on");
             }
-            Conditions.set(pass.testVM(), ConditionTypes.POWERED_ON, true, "PoweredOn", "VM is powered on", pass.now());
+            pass.report().condition(ConditionTypes.POWERED_ON, true, "PoweredOn", "VM is powered on");
             return StepResult.PROCEED;
         }
         MoRef task = pass.vcenter().startPowerOn(vm);
         tasks.started(pass.memory(), TaskInFlight.Kind.POWER_ON, task);
         status.setTaskRef(task.toString());
-        status.setPhase(Phase.PoweringOn);
         milestones.setPowerOnStartedAt(pass.now().toString());
         milestones.setPoweredOnAt(null);
-        Conditions.set(pass.testVM(), ConditionTypes.POWERED_ON, false, Reasons.POWERING_ON, "power-on task " + task.value() + " running", pass.now());
+        pass.report().condition(ConditionTypes.POWERED_ON, false, Reasons.POWERING_ON, "power-on task " + task.value() + " running");
         events.follow(vm, pass.id());
         return StepResult.requeue(taskPollInterval);
     }

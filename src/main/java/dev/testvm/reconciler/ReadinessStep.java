@@ -57,7 +57,6 @@ final class ReadinessStep {
         if (spec == null || !spec.hasChecks() || Conditions.isTrue(status, ConditionTypes.READY)) {
             return StepResult.PROCEED;
         }
-        status.setPhase(Phase.WaitingForGuest);
         failOnTimeout(pass, spec);
         Round round = round(pass, spec);
         int needed = spec.getSuccessThreshold() == null ? 1 : spec.getSuccessThreshold();
@@ -68,8 +67,8 @@ final class ReadinessStep {
         }
         String progress = needed > 1 ? " (" + streak + " of " + needed + " passing rounds in a row)" : "";
         String message = round.message() + progress;
-        Conditions.set(pass.testVM(), ConditionTypes.GUEST_READY, false, Reasons.GUEST_NOT_READY, message, pass.now());
-        Conditions.set(pass.testVM(), ConditionTypes.READY, false, Reasons.GUEST_NOT_READY, message, pass.now());
+        pass.report().condition(ConditionTypes.GUEST_READY, false, Reasons.GUEST_NOT_READY, message);
+        pass.report().notReady(Reasons.GUEST_NOT_READY, message);
         return StepResult.requeue(round.passed() ? ROUND : round.retryAfter());
     }
 
@@ -140,8 +139,8 @@ final class ReadinessStep {
             String last = Conditions.find(pass.status(), ConditionTypes.GUEST_READY)
                     .filter(c -> "False".equals(c.getStatus()) && c.getMessage() != null)
                     .map(c -> " (last: " + c.getMessage() + ")").orElse("");
-            Conditions.set(pass.testVM(), ConditionTypes.GUEST_READY, false, Reasons.GUEST_READINESS_TIMEOUT,
-                    "not ready within spec.readiness.timeout " + spec.getTimeout() + last, pass.now());
+            pass.report().condition(ConditionTypes.GUEST_READY, false, Reasons.GUEST_READINESS_TIMEOUT,
+                    "not ready within spec.readiness.timeout " + spec.getTimeout() + last);
             throw TestVMProblem.terminal(Reasons.GUEST_READINESS_TIMEOUT, "spec.readiness.timeout: the guest did not pass its"
                     + " readiness checks within " + spec.getTimeout() + " of getting its IP" + last);
         }
@@ -151,13 +150,12 @@ final class ReadinessStep {
         forget(pass);
         TestVM testVM = pass.testVM();
         TestVMStatus status = pass.status();
-        status.setPhase(Phase.Ready);
         Milestone.of(status).setGuestReadyAt(pass.now().toString());
         Milestone.recomputeTimings(status, testVM.getMetadata().getCreationTimestamp() == null ? null
                 : Instant.parse(testVM.getMetadata().getCreationTimestamp()));
         String message = "IP " + status.getIp() + ", readiness passed: " + round.message();
-        Conditions.set(testVM, ConditionTypes.GUEST_READY, true, Reasons.GUEST_READY, round.message(), pass.now());
-        Conditions.set(testVM, ConditionTypes.READY, true, Reasons.GUEST_READY, message, pass.now());
+        pass.report().condition(ConditionTypes.GUEST_READY, true, Reasons.GUEST_READY, round.message());
+        pass.report().ready(Reasons.GUEST_READY, message);
         var t = status.getTimings();
         kubeEvents.normal(testVM, "Ready", message + String.format(Locale.ROOT,
                 " (clone %ss, power-on %ss, booting %ss, getting IP %ss, readiness %ss, total %ss)", t.getCloneSeconds(),

@@ -146,9 +146,6 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
             return UpdateControl.noUpdate();
         }
         Phase before = status.getPhase();
-        if (before == null) {
-            status.setPhase(Phase.Pending);
-        }
         Instant now = Instant.now();
         Optional<Duration> next;
         QueuedTaskStarts connection = null;
@@ -170,6 +167,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
                 connection.passEnded();
             }
         }
+        new StatusReport(testVM, now).finish();
         status.setObservedGeneration(testVM.getMetadata().getGeneration());
         observer.reconciled(testVM, before);
         UpdateControl<TestVM> control = UpdateControl.patchStatus(testVM);
@@ -225,16 +223,15 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     private Optional<Duration> report(TestVM testVM, TestVMProblem problem, Instant now) {
         TestVMStatus status = testVM.getStatus();
         String previousReason = Conditions.find(status, ConditionTypes.READY).map(c -> c.getReason()).orElse(null);
-        Conditions.set(testVM, ConditionTypes.READY, false, problem.reason(), problem.getMessage(), now);
+        StatusReport statusReport = new StatusReport(testVM, now);
         observer.problem(testVM, problem.reason(), problem.terminal());
         if (problem.terminal()) {
-            status.setPhase(Phase.Failed);
-            status.setTaskRef(null);
-            Conditions.set(testVM, ConditionTypes.FAILED, true, problem.reason(), problem.getMessage(), now);
+            statusReport.failed(problem.reason(), problem.getMessage());
             kubeEvents.warning(testVM, problem.reason(), problem.getMessage());
             events.unfollowAll(ResourceID.fromResource(testVM));
             return Optional.empty();
         }
+        statusReport.notReady(problem.reason(), problem.getMessage());
         if (!Objects.equals(previousReason, problem.reason())) {
             kubeEvents.warning(testVM, problem.reason(), problem.getMessage());
         }
@@ -275,7 +272,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         try {
             context.getClient().resources(TestVM.class).inNamespace(testVM.getMetadata().getNamespace())
                     .withName(testVM.getMetadata().getName()).subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Deleting\"}}");
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), StatusReport.DELETING_PATCH);
             kubeEvents.normal(testVM, "Deleting", "powering off and destroying the VM");
         } catch (RuntimeException e) {
             // Not worth failing the cleanup over a cosmetic status field.
@@ -286,7 +283,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         String previousReason = Conditions.find(testVM.getStatus(), ConditionTypes.READY).map(c -> c.getReason()).orElse(null);
         String message = e instanceof WaitingForTaskSlotException ? e.getMessage()
                 : "waiting for a free vCenter task slot: " + e.getMessage();
-        Conditions.set(testVM, ConditionTypes.READY, false, Reasons.WAITING_FOR_CAPACITY, message, now);
+        new StatusReport(testVM, now).notReady(Reasons.WAITING_FOR_CAPACITY, message);
         if (!Reasons.WAITING_FOR_CAPACITY.equals(previousReason)) {
             kubeEvents.normal(testVM, Reasons.WAITING_FOR_CAPACITY, message);
         }
@@ -323,11 +320,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
      */
     @Override
     public ErrorStatusUpdateControl<TestVM> updateErrorStatus(TestVM testVM, Context<TestVM> context, Exception e) {
-        if (testVM.getStatus() == null) {
-            testVM.setStatus(new TestVMStatus());
-        }
-        Conditions.set(testVM, ConditionTypes.READY, false, Reasons.RECONCILE_ERROR,
-                "reconcile failed with " + e.getClass().getSimpleName() + "; retrying (details in the operator log)", Instant.now());
+        new StatusReport(testVM, Instant.now()).notReady(Reasons.RECONCILE_ERROR,
+                "reconcile failed with " + e.getClass().getSimpleName() + "; retrying (details in the operator log)");
         return ErrorStatusUpdateControl.patchStatus(testVM);
     }
 
