@@ -9,7 +9,7 @@ import dev.testvm.api.TestVMStatus;
 import dev.testvm.api.VmStatus;
 import dev.testvm.vsphere.CloneRequest;
 import dev.testvm.vsphere.CloneType;
-import dev.testvm.vsphere.FaultKind;
+import dev.testvm.vsphere.fault.FaultKind;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.TaskInfo;
 import dev.testvm.vsphere.VCenter;

@@ -3,7 +3,7 @@ package dev.testvm.reconciler;
 import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVMStatus;
-import dev.testvm.vsphere.FaultKind;
+import dev.testvm.vsphere.fault.FaultKind;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PowerState;
 import dev.testvm.vsphere.TaskInfo;

@@ -13,6 +13,8 @@ import dev.testvm.pool.PoolMembers;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import dev.testvm.vsphere.VimFaultException;
+import dev.testvm.vsphere.fault.InvalidLoginException;
+import dev.testvm.vsphere.fault.NoPermissionException;
 import dev.testvm.vsphere.fault.TaskCapacityExceededException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -303,7 +305,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
             return TestVMProblem.retryable(Reasons.VCENTER_UNREACHABLE, "vCenter unreachable: " + e.getMessage(), e);
         }
         if (e instanceof VimFaultException fault) {
-            if ("InvalidLogin".equals(fault.faultType()) || "NoPermission".equals(fault.faultType())) {
+            if (fault instanceof InvalidLoginException || fault instanceof NoPermissionException) {
                 return TestVMProblem.retryable(Reasons.VCENTER_LOGIN_FAILED,
                         "vCenter refused the operator's login (check the vCenter credentials Secret): " + fault.faultType(), e);
             }

@@ -9,6 +9,8 @@ import dev.testvm.vsphere.PowerState;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VimFaultException;
 import dev.testvm.vsphere.VmInfo;
+import dev.testvm.vsphere.fault.InvalidStateException;
+import dev.testvm.vsphere.fault.TaskInProgressException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -121,8 +123,7 @@ final class VmDeletion {
             if (ManagedObjects.isNotFound(e)) {
                 return Optional.of(Duration.ZERO);
             }
-            if (!"InvalidPowerState".equals(e.faultType()) && !"TaskInProgress".equals(e.faultType())
-                    && !"InvalidState".equals(e.faultType())) {
+            if (!(e instanceof InvalidStateException) && !(e instanceof TaskInProgressException)) {
                 throw e;
             }
             // Another task (e.g. a power-on we started) is still running on the VM: try again shortly.
