@@ -6,7 +6,6 @@ import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMPool;
 import dev.testvm.api.TestVMStatus;
 import dev.testvm.api.WhenPoolEmpty;
-import dev.testvm.metrics.TestVMObserver;
 import dev.testvm.pool.PoolMembers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;

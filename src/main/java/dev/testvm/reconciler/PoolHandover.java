@@ -7,7 +7,6 @@ import dev.testvm.api.PoolClaim;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMStatus;
 import dev.testvm.api.VmStatus;
-import dev.testvm.metrics.TestVMObserver;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -4,10 +4,8 @@ import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMStatus;
-import dev.testvm.config.OperatorConfig;
 import dev.testvm.discovery.DiscoverySettings;
 import dev.testvm.discovery.GuestCommandProbe;
-import dev.testvm.metrics.TestVMObserver;
 import dev.testvm.pool.MemberRelease;
 import dev.testvm.pool.PoolMembers;
 import dev.testvm.vsphere.VCenter;
@@ -69,12 +67,12 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     private final TestVMMemories memories = new TestVMMemories();
     private final TestVMObserver observer;
 
-    public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, OperatorConfig config, IpFinderFactory finders) {
+    public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, ReconcilerSettings config, IpFinderFactory finders) {
         this(vcenters, client, config, finders, TestVMObserver.NOOP);
     }
 
     @Inject
-    public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, OperatorConfig config, IpFinderFactory finders,
+    public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, ReconcilerSettings config, IpFinderFactory finders,
             TestVMObserver observer) {
         this.vcenters = vcenters;
         this.choice = new VCenterChoice(vcenters, Optional::empty);
@@ -83,7 +81,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         this.client = client;
         this.poolClaim = new PoolClaimStep(client, kubeEvents, observer);
         this.events = new VSphereEventSource(vcenters);
-        Duration taskPoll = config.discovery().taskPollInterval();
+        Duration taskPoll = config.taskPollInterval();
         // The default datacenter comes from each pass's vCenter (QueuedTaskStarts).
         PlacementResolver placement = new PlacementResolver(null);
         TaskInFlight tasks = new TaskInFlight(events);
@@ -94,7 +92,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         this.ip = new IpStep(events, kubeEvents, finders.create(credentials), placement);
         DiscoverySettings defaults = DiscoverySettings.defaults();
         this.readiness = new ReadinessStep(kubeEvents, credentials, new GuestCommandProbe(new DiscoverySettings(
-                config.discovery().initialBackoff(), config.discovery().maxBackoff(), defaults.firstPollDelay(),
+                config.guestRetryInitial(), config.guestRetryMax(), defaults.firstPollDelay(),
                 defaults.commandTimeout(), defaults.toolsRecheck(), defaults.failureRecheck())), new PortProbe(Duration.ofSeconds(1)));
         this.expiry = new ExpiryStep(client, kubeEvents);
         this.deletion = new VmDeletion(placement, events, tasks, taskPoll, kubeEvents);

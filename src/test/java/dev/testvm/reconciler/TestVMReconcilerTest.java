@@ -56,7 +56,7 @@ class TestVMReconcilerTest {
             @Override
             public void forget(String uid) {}
         };
-        return new TestVMReconciler(vcenters, null, config(), credentials -> toolsOnly);
+        return new TestVMReconciler(vcenters, null, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config()), credentials -> toolsOnly);
     }
 
     /** The two passes that record the clone intent and then start the clone. */
