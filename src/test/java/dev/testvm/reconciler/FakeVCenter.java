@@ -150,9 +150,15 @@ final class FakeVCenter implements VCenter {
         return Optional.ofNullable(vmByUuid(instanceUuid)).map(v -> v.moRef);
     }
 
+    /** Reads of VMs fail as when the connection to vCenter breaks (e.g. a stopping operator's calls are interrupted). */
+    volatile boolean unreachable;
+
     @Override
     public synchronized VmInfo vmInfo(MoRef vm) {
         calls.add("vmInfo " + vm.value());
+        if (unreachable) {
+            throw new dev.testvm.vsphere.VCenterUnreachableException("interrupted while calling vCenter (RetrievePropertiesEx)", null);
+        }
         return vm(vm).info();
     }
 
