@@ -9,7 +9,8 @@ import dev.testvm.discovery.DiscoveryOutcome.CredentialsRejected;
 import dev.testvm.discovery.DiscoveryOutcome.Found;
 import dev.testvm.discovery.DiscoveryOutcome.GuestOperationsError;
 import dev.testvm.discovery.DiscoveryOutcome.NotYet;
-import dev.testvm.discovery.FakeGuestVCenter.Run;
+import dev.testvm.testsupport.FakeVCenter;
+import dev.testvm.testsupport.FakeVCenter.Run;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import dev.testvm.vsphere.VimFaultException;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class GuestOpsDiscoveryTest {
 
-    private final FakeGuestVCenter vcenter = new FakeGuestVCenter();
+    private final FakeVCenter vcenter = FakeVCenter.guestOnly();
     private final MutableClock clock = new MutableClock();
     private final AtomicInteger ids = new AtomicInteger();
     private final GuestOpsDiscovery discovery = new GuestOpsDiscovery(new GuestProgramRunner(
@@ -296,7 +297,7 @@ class GuestOpsDiscoveryTest {
     @Test
     void a_failed_delete_is_not_fatal() {
         vcenter.then(Run.printing("10.0.0.5"));
-        vcenter.deleteFault = new VimFaultException("GuestPermissionDenied", "cannot delete");
+        vcenter.deleteFault(new VimFaultException("GuestPermissionDenied", "cannot delete"));
         linuxStep();
         assertThat(linuxStep()).isInstanceOf(Found.class);
     }

@@ -6,6 +6,7 @@ import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
+import dev.testvm.testsupport.FakeVCenter;
 import dev.testvm.vsphere.FaultKind;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.VCenterUnreachableException;

@@ -15,6 +15,7 @@ import dev.testvm.config.OperatorConfig;
 import dev.testvm.pool.MemberRelease;
 import dev.testvm.pool.PoolMembers;
 import dev.testvm.testsupport.Crds;
+import dev.testvm.testsupport.FakeVCenter;
 import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PowerState;

@@ -8,6 +8,7 @@ import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMSpec;
 import dev.testvm.config.OperatorConfig;
+import dev.testvm.testsupport.FakeVCenter;
 import dev.testvm.testsupport.TestOperatorConfig;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PowerState;

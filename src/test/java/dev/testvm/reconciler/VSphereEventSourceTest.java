@@ -2,6 +2,7 @@ package dev.testvm.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.testvm.testsupport.FakeVCenter;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PropertyChange;
 import io.javaoperatorsdk.operator.processing.event.Event;

@@ -1,73 +1,48 @@
-package dev.testvm.discovery;
+package dev.testvm.testsupport;
 
-import dev.testvm.testsupport.TestPasswords;
-import dev.testvm.vsphere.CloneRequest;
+import dev.testvm.discovery.GuestCommands;
+import dev.testvm.testsupport.FakeVCenter.Run;
+import dev.testvm.testsupport.FakeVCenter.Started;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.GuestProcess;
-import dev.testvm.vsphere.MoRef;
-import dev.testvm.vsphere.PropertyChange;
-import dev.testvm.vsphere.TaskInfo;
-import dev.testvm.vsphere.TaskSlots;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VimFaultException;
-import dev.testvm.vsphere.VmInfo;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A scripted guest behind our own {@link VCenter} interface: each started program takes the next
- * {@link Run} from the script, runs for a number of polls, then leaves its output in the file the
- * wrapper redirected to.
+ * The guest-operations half of {@link FakeVCenter}: a scripted guest. Each started program takes
+ * the next {@link FakeVCenter.Run} from the script, runs for a number of polls, then leaves its output in the
+ * file the wrapper redirected to.
  */
-final class FakeGuestVCenter implements VCenter {
+final class FakeGuest {
 
     private static final Pattern OUTPUT_PATH =
             Pattern.compile("(/tmp/testvm-[A-Za-z0-9-]+\\.out|C:\\\\Windows\\\\TEMP\\\\testvm-[A-Za-z0-9-]+\\.out)");
 
-    /** One scripted program run. */
-    record Run(int pollsRunning, int exitCode, byte[] output) {
-        static Run printing(String output) {
-            return new Run(0, 0, output.getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Run failing(int exitCode, String output) {
-            return new Run(0, exitCode, output.getBytes(StandardCharsets.UTF_8));
-        }
-
-        Run runningFor(int polls) {
-            return new Run(polls, exitCode, output);
-        }
-    }
-
-    record Started(String program, String arguments, String outputPath, GuestCredentials credentials) {}
-
-    private final class Process {
-        final long pid;
+    private static final class Process {
         final Run run;
         final String outputPath;
         int pollsLeft;
 
-        Process(long pid, Run run, String outputPath) {
-            this.pid = pid;
+        Process(Run run, String outputPath) {
             this.run = run;
             this.outputPath = outputPath;
             this.pollsLeft = run.pollsRunning();
         }
     }
 
-    final List<String> calls = new ArrayList<>();
+    final List<String> calls;
     final List<Started> started = new ArrayList<>();
     final Map<String, byte[]> files = new HashMap<>();
     final List<String> deleted = new ArrayList<>();
+    final List<Long> terminated = new ArrayList<>();
     final Deque<Run> script = new ArrayDeque<>();
     final Deque<VimFaultException> startFaults = new ArrayDeque<>();
     final Deque<VimFaultException> downloadFaults = new ArrayDeque<>();
@@ -77,17 +52,11 @@ final class FakeGuestVCenter implements VCenter {
     private final Map<Long, Process> processes = new HashMap<>();
     private long nextPid = 4000;
 
-    FakeGuestVCenter then(Run run) {
-        script.add(run);
-        return this;
+    FakeGuest(List<String> calls) {
+        this.calls = calls;
     }
 
-    int guestCalls() {
-        return calls.size();
-    }
-
-    @Override
-    public long startProgramInGuest(MoRef vm, GuestCredentials credentials, String programPath, String arguments) {
+    synchronized long start(GuestCredentials credentials, String programPath, String arguments) {
         calls.add("start");
         checkLogin(credentials);
         if (!startFaults.isEmpty()) {
@@ -102,7 +71,7 @@ final class FakeGuestVCenter implements VCenter {
         String outputPath = runForEffect ? null : matcher.group(1);
         Run run = script.isEmpty() ? Run.printing("") : script.poll();
         long pid = nextPid++;
-        processes.put(pid, new Process(pid, run, outputPath));
+        processes.put(pid, new Process(run, outputPath));
         if (outputPath != null && run.pollsRunning() > 0) {
             files.put(outputPath, new byte[0]); // the shell's redirection creates the file at once
         }
@@ -110,8 +79,7 @@ final class FakeGuestVCenter implements VCenter {
         return pid;
     }
 
-    @Override
-    public List<GuestProcess> listProcessesInGuest(MoRef vm, GuestCredentials credentials, List<Long> pids) {
+    synchronized List<GuestProcess> list(GuestCredentials credentials, List<Long> pids) {
         calls.add("list");
         checkLogin(credentials);
         if (!listFaults.isEmpty()) {
@@ -128,10 +96,8 @@ final class FakeGuestVCenter implements VCenter {
                 result.add(new GuestProcess(pid, "sh", false, null));
                 continue;
             }
-            if (process.outputPath != null) {
-                if (!terminated.contains(pid)) {
-                    files.put(process.outputPath, process.run.output());
-                }
+            if (process.outputPath != null && !terminated.contains(pid)) {
+                files.put(process.outputPath, process.run.output());
             }
             // Like vCenter: a zero exit code is omitted.
             Integer exitCode = process.run.exitCode() == 0 ? null : process.run.exitCode();
@@ -140,8 +106,7 @@ final class FakeGuestVCenter implements VCenter {
         return result;
     }
 
-    @Override
-    public byte[] downloadFileFromGuest(MoRef vm, GuestCredentials credentials, String guestPath) {
+    synchronized byte[] download(GuestCredentials credentials, String guestPath) {
         calls.add("download");
         checkLogin(credentials);
         if (!downloadFaults.isEmpty()) {
@@ -151,22 +116,19 @@ final class FakeGuestVCenter implements VCenter {
         if (content == null) {
             throw new VimFaultException("FileNotFound", "File " + guestPath + " was not found");
         }
-        if (content.length > GUEST_FILE_MAX_BYTES) {
+        if (content.length > VCenter.GUEST_FILE_MAX_BYTES) {
             // The interface's contract, as VimVCenter keeps it (proven against the simulator).
-            throw new dev.testvm.vsphere.fault.GuestFileTooLargeException(guestPath, GUEST_FILE_MAX_BYTES);
+            throw new dev.testvm.vsphere.fault.GuestFileTooLargeException(guestPath, VCenter.GUEST_FILE_MAX_BYTES);
         }
         return content;
     }
 
-    final List<Long> terminated = new ArrayList<>();
-
     /** Processes started and neither finished nor terminated. */
-    long running() {
+    synchronized long running() {
         return processes.values().stream().filter(p -> p.pollsLeft > 0).count();
     }
 
-    @Override
-    public void terminateProcessInGuest(MoRef vm, GuestCredentials credentials, long pid) {
+    synchronized void terminate(GuestCredentials credentials, long pid) {
         calls.add("terminate");
         checkLogin(credentials);
         Process process = processes.get(pid);
@@ -177,8 +139,7 @@ final class FakeGuestVCenter implements VCenter {
         terminated.add(pid);
     }
 
-    @Override
-    public void deleteFileInGuest(MoRef vm, GuestCredentials credentials, String guestPath) {
+    synchronized void delete(GuestCredentials credentials, String guestPath) {
         calls.add("delete");
         checkLogin(credentials);
         if (deleteFault != null) {
@@ -197,90 +158,4 @@ final class FakeGuestVCenter implements VCenter {
                     "Failed to authenticate with the guest operating system using the supplied credentials.");
         }
     }
-
-    @Override
-    public Optional<MoRef> findByInventoryPath(String inventoryPath) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Optional<MoRef> findVmByInstanceUuid(String instanceUuid) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public VmInfo vmInfo(MoRef vm) {
-        throw new UnsupportedOperationException("discovery must use the VmInfo it is given");
-    }
-
-    @Override
-    public Optional<MoRef> moRefProperty(MoRef object, String propertyPath) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Optional<MoRef> findSnapshot(MoRef vm, String name) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<VmInfo> vmsWithExtraConfigKey(String key) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public MoRef startClone(CloneRequest request) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<MoRef> activeCloneTasks(MoRef source) {
-        throw new UnsupportedOperationException("discovery does not clone");
-    }
-
-    @Override
-    public MoRef startPowerOn(MoRef vm) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public MoRef startPowerOff(MoRef vm) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public MoRef startDestroy(MoRef vm) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public TaskInfo taskInfo(MoRef task) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public TaskSlots taskSlots() {
-        return new TaskSlots(8, 0);
-    }
-
-    @Override
-    public void addTaskSlotListener(Runnable listener) {}
-
-    @Override
-    public void follow(MoRef object) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void unfollow(MoRef object) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void addChangeListener(Consumer<PropertyChange> listener) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void close() {}
 }
