@@ -151,7 +151,9 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         QueuedTaskStarts connection = null;
         try {
             connection = open(testVM);
-            next = runSteps(new Pass(testVM, connection, now, memoryOf(testVM)));
+            Pass pass = new Pass(testVM, connection, now, memoryOf(testVM));
+            next = runSteps(pass);
+            ReadyAgain.afterCleanPass(testVM, pass.report());
             recordVCenter(status, connection);
             memoryOf(testVM).failedAttempts = 0;
         } catch (TestVMProblem problem) {

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,9 +48,6 @@ class PoolLeaderFailoverTest {
     }
 
     @Test
-    @Disabled("Known bug, open in issue 15: when the leader stops in the middle of a claimant's pass, after"
-            + " the claim label was written but before the claimant's status recorded the VM, the new leader"
-            + " never finishes that claimant (seen 2026-12-02: burst-1 stuck while the other five became Ready)")
     void theFollowerFinishesClaimsTheLeaderLeftMidway() {
         LocalOperator a = start("pool-a");
         await().atMost(Duration.ofSeconds(60)).until(PoolLeaderFailoverTest::holder, "pool-a"::equals);

@@ -97,6 +97,8 @@ public final class FakeVCenter implements VCenter {
     public final Set<MoRef> followed = ConcurrentHashMap.newKeySet();
     /** Faults the next clone calls answer with, before any task is made. */
     public final Deque<RuntimeException> cloneCallFaults = new ArrayDeque<>();
+    /** VM reads fail as when the connection to vCenter breaks (e.g. a stopping operator's calls are interrupted). */
+    public volatile boolean unreachable;
     /** Tasks that may run at once, as maxConcurrentTasks bounds VimVCenter's. */
     public int taskLimit = 8;
     /** The next clone starts its task but its answer is lost (the connection broke), as after a network cut. */
@@ -235,6 +237,9 @@ public final class FakeVCenter implements VCenter {
     @Override
     public synchronized VmInfo vmInfo(MoRef vm) {
         inventory("vmInfo " + vm.value());
+        if (unreachable) {
+            throw new VCenterUnreachableException("interrupted while calling vCenter (RetrievePropertiesEx)", null);
+        }
         return vm(vm).info();
     }
 
