@@ -111,6 +111,11 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
         return this;
     }
 
+    /** Whether the simulator runs (between beforeAll and afterAll). */
+    public boolean running() {
+        return simulator != null;
+    }
+
     /** The running simulator (between beforeAll and afterAll). */
     public Simulator simulator() {
         if (simulator == null) {
