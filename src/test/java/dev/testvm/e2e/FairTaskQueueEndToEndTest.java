@@ -37,7 +37,7 @@ class FairTaskQueueEndToEndTest {
     static final String TEMPLATE = "slow-linked-clone";
     static final Pattern POSITION = Pattern.compile("waiting for a vCenter task slot: position \\d+ of \\d+, limit " + LIMIT);
 
-    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05);
+    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05).shared();
 
     @RegisterExtension
     static final EndToEnd E2E = EndToEnd.namespace(NAMESPACE, SIM);

@@ -27,7 +27,7 @@ class LeaderElectionTest {
 
     static final String NAMESPACE = "leader";
 
-    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05);
+    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05).shared();
 
     @RegisterExtension
     static final EndToEnd E2E = EndToEnd.namespace(NAMESPACE, SIM);

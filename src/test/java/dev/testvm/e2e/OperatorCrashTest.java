@@ -48,7 +48,7 @@ class OperatorCrashTest {
     static final Path LOGS = Path.of("target", "operator-crash");
 
     /** Linked clone 0.05 s, full 0.5 s, IP about 2.5 s after power-on. */
-    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05);
+    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05).shared();
 
     @RegisterExtension
     static final EndToEnd E2E = EndToEnd.namespace(NAMESPACE, SIM);

@@ -42,7 +42,7 @@ class OrphanSweeperEndToEndTest {
     static final String NAMESPACE = "sweeper";
     static final Duration GRACE = Duration.ofMinutes(15);
 
-    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05);
+    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05).shared();
 
     @RegisterExtension
     static final EndToEnd E2E = EndToEnd.namespace(NAMESPACE, SIM);

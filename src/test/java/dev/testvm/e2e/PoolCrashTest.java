@@ -36,7 +36,7 @@ class PoolCrashTest {
     static final int MAX_KILLS = 10;
     static final Path LOGS = Path.of("target", "pool-crash");
 
-    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05);
+    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05).shared();
 
     @RegisterExtension
     static final EndToEnd E2E = EndToEnd.namespace(NAMESPACE, SIM);

@@ -38,7 +38,7 @@ class PoolEndToEndTest {
     static final String TEMPLATE = "Templates/ubuntu-22.04";
     static final Duration TIMEOUT = Duration.ofSeconds(120);
 
-    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05);
+    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05).shared();
 
     @RegisterExtension
     static final EndToEnd E2E = EndToEnd.namespace(NAMESPACE, SIM).withOperator(o -> {}, 16)

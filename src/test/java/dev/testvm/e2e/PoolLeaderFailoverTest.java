@@ -28,7 +28,7 @@ class PoolLeaderFailoverTest {
     static final String NAMESPACE = "pool-leader";
     static final String TEMPLATE = "Templates/ubuntu-22.04";
 
-    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05);
+    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05).shared();
 
     @RegisterExtension
     static final EndToEnd E2E = EndToEnd.namespace(NAMESPACE, SIM);

@@ -38,7 +38,7 @@ class VCenterFaultsEndToEndTest {
     /** Reasons that would mean a slow vCenter was taken for a broken one. */
     static final Set<String> SPURIOUS = Set.of("VCenterUnreachable", "VCenterError", "VCenterLoginFailed");
 
-    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(TIME_SCALE);
+    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(TIME_SCALE).shared();
 
     @RegisterExtension
     static final EndToEnd E2E = EndToEnd.namespace(NAMESPACE, SIM).timeout(TIMEOUT).cleanUpAfterEach()

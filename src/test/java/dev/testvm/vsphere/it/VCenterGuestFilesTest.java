@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class VCenterGuestFilesTest {
 
     @RegisterExtension
-    static final SimulatorExtension SIM = new SimulatorExtension().guestFileMode("vcenter");
+    static final SimulatorExtension SIM = new SimulatorExtension().guestFileMode("vcenter").shared();
 
     static final GuestCredentials GUEST = new GuestCredentials(Simulator.GUEST_USER, Simulator.GUEST_PASSWORD);
     static final String ESX01 = "esx-01.testvm-sim.invalid"; // CA-signed, SAN = FQDN

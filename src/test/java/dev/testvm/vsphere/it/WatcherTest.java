@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WatcherTest {
 
     @RegisterExtension
-    static final SimulatorExtension SIM = new SimulatorExtension();
+    static final SimulatorExtension SIM = new SimulatorExtension().shared();
 
     private VimVCenter vc;
     private final List<PropertyChange> changes = new CopyOnWriteArrayList<>();
