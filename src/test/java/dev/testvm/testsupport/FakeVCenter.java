@@ -104,6 +104,8 @@ public final class FakeVCenter implements VCenter {
     public int refuseTasks;
     /** Tasks succeed as they start (for code that waits on its tasks, e.g. the orphan sweeper). */
     public boolean completeTasksAtOnce;
+    /** Every inventory and task call fails as if vCenter could not be reached. */
+    public volatile boolean unreachable;
 
     // --- the scripted guest (aliases of FakeGuest's state, so tests read them here)
     private final FakeGuest guest = new FakeGuest(calls);
@@ -389,6 +391,9 @@ public final class FakeVCenter implements VCenter {
             throw new UnsupportedOperationException(call + ": this fake is a guest only (discovery must use the VmInfo it is given)");
         }
         calls.add(call);
+        if (unreachable) {
+            throw new VCenterUnreachableException("connection refused (FakeVCenter.unreachable)", null);
+        }
     }
 
     private void watcher(String call) {
