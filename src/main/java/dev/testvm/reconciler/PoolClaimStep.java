@@ -67,7 +67,7 @@ final class PoolClaimStep {
             return StepResult.PROCEED;
         }
         for (TestVM candidate : inClaimOrder(members, pass.uid())) {
-            Optional<TestVM> won = PoolMembers.tryClaim(client, candidate, pass.testVM());
+            Optional<TestVM> won = PoolMembers.tryClaim(client, candidate, pass.testVM(), pass.now());
             if (won.isPresent()) {
                 handover.takeOver(pass, poolName, won.get());
                 return StepResult.PROCEED;

@@ -136,6 +136,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         try {
             connection = open(testVM);
             next = runSteps(new Pass(testVM, connection, now, ResourceID.fromResource(testVM)));
+            ReadyAgain.afterCleanPass(testVM, now);
             recordVCenter(status, connection);
             failedAttempts.remove(testVM.getMetadata().getUid());
         } catch (TestVMProblem problem) {

@@ -14,7 +14,6 @@ import dev.testvm.testsupport.SimulatorExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,9 +33,6 @@ class PoolLeaderFailoverTest {
     static final EndToEnd E2E = EndToEnd.namespace(NAMESPACE, SIM);
 
     @Test
-    @Disabled("Known bug, open in issue 15: when the leader stops in the middle of a claimant's pass, after"
-            + " the claim label was written but before the claimant's status recorded the VM, the new leader"
-            + " never finishes that claimant (seen 2026-12-02: burst-1 stuck while the other five became Ready)")
     void theFollowerFinishesClaimsTheLeaderLeftMidway() {
         LocalOperator a = LeaderCandidates.start(E2E, "pool-a");
         await().atMost(Duration.ofSeconds(60)).until(() -> LeaderCandidates.holder(E2E), "pool-a"::equals);

@@ -591,7 +591,7 @@ class TestVMReconcilerTest {
     void unreachableVCenterIsRetriedWithADoublingPause() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
         reconciler.reconcile(testVM, null); // records the clone intent
-        vcenter.unreachable = true;
+        vcenter.down = true;
         List<Long> pauses = new java.util.ArrayList<>();
         for (int pass = 0; pass < 8; pass++) {
             pauses.add(reconciler.reconcile(testVM, null).getScheduleDelay().orElseThrow());
@@ -600,7 +600,7 @@ class TestVMReconcilerTest {
         assertThat(pauses).containsExactly(1000L, 2000L, 4000L, 8000L, 16000L, 32000L, 60000L, 60000L);
         assertThat(vcenter.clones).as("no clone while vCenter is away").isEmpty();
 
-        vcenter.unreachable = false;
+        vcenter.down = false;
         reconciler.reconcile(testVM, null);
         assertThat(vcenter.clones).as("the clone starts once vCenter is back").hasSize(1);
     }

@@ -96,6 +96,8 @@ public final class FakeVCenter implements VCenter {
     public final Set<MoRef> followed = ConcurrentHashMap.newKeySet();
     /** Faults the next clone calls answer with, before any task is made. */
     public final Deque<RuntimeException> cloneCallFaults = new ArrayDeque<>();
+    /** VM reads fail as when the connection to vCenter breaks (e.g. a stopping operator's calls are interrupted). */
+    public volatile boolean unreachable;
     /** Tasks that may run at once, as maxConcurrentTasks bounds VimVCenter's. */
     public int taskLimit = 8;
     /** The next clone starts its task but its answer is lost (the connection broke), as after a network cut. */
@@ -104,8 +106,8 @@ public final class FakeVCenter implements VCenter {
     public int refuseTasks;
     /** Tasks succeed as they start (for code that waits on its tasks, e.g. the orphan sweeper). */
     public boolean completeTasksAtOnce;
-    /** Every inventory and task call fails as if vCenter could not be reached. */
-    public volatile boolean unreachable;
+    /** Every inventory and task call fails as when vCenter is down ({@link #unreachable}: VM reads only). */
+    public volatile boolean down;
 
     // --- the scripted guest (aliases of FakeGuest's state, so tests read them here)
     private final FakeGuest guest = new FakeGuest(calls);
@@ -236,6 +238,9 @@ public final class FakeVCenter implements VCenter {
     @Override
     public synchronized VmInfo vmInfo(MoRef vm) {
         inventory("vmInfo " + vm.value());
+        if (unreachable) {
+            throw new VCenterUnreachableException("interrupted while calling vCenter (RetrievePropertiesEx)", null);
+        }
         return vm(vm).info();
     }
 
@@ -391,8 +396,8 @@ public final class FakeVCenter implements VCenter {
             throw new UnsupportedOperationException(call + ": this fake is a guest only (discovery must use the VmInfo it is given)");
         }
         calls.add(call);
-        if (unreachable) {
-            throw new VCenterUnreachableException("connection refused (FakeVCenter.unreachable)", null);
+        if (down) {
+            throw new VCenterUnreachableException("connection refused (FakeVCenter.down)", null);
         }
     }
 
