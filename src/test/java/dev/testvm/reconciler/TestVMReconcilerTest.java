@@ -637,4 +637,27 @@ class TestVMReconcilerTest {
         assertThat(vcenter.calls.stream().filter(c -> c.startsWith("startPowerOn"))).as("power-on tasks").hasSize(1);
         assertThat(vcenter.clones).hasSize(1);
     }
+
+    /**
+     * While vCenter cannot be reached, each pass comes back after twice the pause of the one before,
+     * up to a minute: what keeps an outage from becoming a hot loop. (VCenterFaultsEndToEndTest
+     * prints how many requests an outage then costs; that figure is a measurement, not a bound.)
+     */
+    @Test
+    void unreachableVCenterIsRetriedWithADoublingPause() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        reconciler.reconcile(testVM, null); // records the clone intent
+        vcenter.down = true;
+        List<Long> pauses = new java.util.ArrayList<>();
+        for (int pass = 0; pass < 8; pass++) {
+            pauses.add(reconciler.reconcile(testVM, null).getScheduleDelay().orElseThrow());
+            assertThat(Conditions.find(testVM.getStatus(), ConditionTypes.READY).orElseThrow().getReason()).isEqualTo("VCenterUnreachable");
+        }
+        assertThat(pauses).containsExactly(1000L, 2000L, 4000L, 8000L, 16000L, 32000L, 60000L, 60000L);
+        assertThat(vcenter.clones).as("no clone while vCenter is away").isEmpty();
+
+        vcenter.down = false;
+        reconciler.reconcile(testVM, null);
+        assertThat(vcenter.clones).as("the clone starts once vCenter is back").hasSize(1);
+    }
 }

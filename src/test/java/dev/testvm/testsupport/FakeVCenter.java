@@ -107,6 +107,8 @@ public final class FakeVCenter implements VCenter {
     public int refuseTasks;
     /** Tasks succeed as they start (for code that waits on its tasks, e.g. the orphan sweeper). */
     public boolean completeTasksAtOnce;
+    /** Every inventory and task call fails as when vCenter is down ({@link #unreachable}: VM reads only). */
+    public volatile boolean down;
 
     // --- the scripted guest (aliases of FakeGuest's state, so tests read them here)
     private final FakeGuest guest = new FakeGuest(calls);
@@ -395,6 +397,9 @@ public final class FakeVCenter implements VCenter {
             throw new UnsupportedOperationException(call + ": this fake is a guest only (discovery must use the VmInfo it is given)");
         }
         calls.add(call);
+        if (down) {
+            throw new VCenterUnreachableException("connection refused (FakeVCenter.down)", null);
+        }
     }
 
     private void watcher(String call) {

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FaultMappingTest {
 
     @RegisterExtension
-    static final SimulatorExtension SIM = new SimulatorExtension();
+    static final SimulatorExtension SIM = new SimulatorExtension().shared();
 
     static VimVCenter vc;
 

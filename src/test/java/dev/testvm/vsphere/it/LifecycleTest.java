@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LifecycleTest {
 
     @RegisterExtension
-    static final SimulatorExtension SIM = new SimulatorExtension();
+    static final SimulatorExtension SIM = new SimulatorExtension().shared();
 
     static final String UBUNTU = "DC0/vm/Templates/ubuntu-22.04";
     static final String NO_SNAPSHOT = "DC0/vm/Templates/no-snapshot";
