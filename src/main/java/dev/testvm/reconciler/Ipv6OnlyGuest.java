@@ -9,10 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code spec.ipDiscovery.family: IPv4} (the default) on a guest that has only IPv6 addresses:
@@ -38,20 +36,21 @@ final class Ipv6OnlyGuest {
         }
     }
 
-    private final Map<String, Instant> since = new ConcurrentHashMap<>();
-
     /** Empty (and the clock reset) unless Tools show the guest IPv6-only now. */
-    Optional<Seen> observe(String uid, VmInfo info, Instant now) {
+    Optional<Seen> observe(TestVMMemory memory, VmInfo info, Instant now) {
         List<String> addresses = ipv6Only(info);
         if (addresses.isEmpty()) {
-            since.remove(uid);
+            memory.ipv6OnlySince = null;
             return Optional.empty();
         }
-        return Optional.of(new Seen(addresses, since.computeIfAbsent(uid, key -> now)));
+        if (memory.ipv6OnlySince == null) {
+            memory.ipv6OnlySince = now;
+        }
+        return Optional.of(new Seen(addresses, memory.ipv6OnlySince));
     }
 
-    void forget(String uid) {
-        since.remove(uid);
+    void forget(TestVMMemory memory) {
+        memory.ipv6OnlySince = null;
     }
 
     /** Tools' global IPv6 addresses when they list no IPv4 address; otherwise empty. */

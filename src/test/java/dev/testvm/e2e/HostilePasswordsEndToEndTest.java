@@ -11,6 +11,7 @@ import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.LocalOperator;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
+import dev.testvm.testsupport.StatusRecorder;
 import dev.testvm.testsupport.TestPasswords;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -43,13 +43,14 @@ class Ipv6OnlyGuestTest {
     @Test
     void theClockRunsWhileIpv6OnlyHoldsAndRestartsAfterABreak() {
         Ipv6OnlyGuest watch = new Ipv6OnlyGuest();
-        assertThat(watch.observe("uid", tools(null, "fd00:77::5"), T0)).hasValueSatisfying(
+        TestVMMemory memory = new TestVMMemory("uid", new io.javaoperatorsdk.operator.processing.event.ResourceID("t", "ns"));
+        assertThat(watch.observe(memory, tools(null, "fd00:77::5"), T0)).hasValueSatisfying(
                 seen -> assertThat(seen.failsAt()).isEqualTo(T0.plus(Ipv6OnlyGuest.GRACE)));
-        assertThat(watch.observe("uid", tools(null, "fd00:77::5"), T0.plusSeconds(30)).orElseThrow().since()).isEqualTo(T0);
+        assertThat(watch.observe(memory, tools(null, "fd00:77::5"), T0.plusSeconds(30)).orElseThrow().since()).isEqualTo(T0);
 
-        assertThat(watch.observe("uid", tools(null, "fd00:77::5", "169.254.3.3"), T0.plusSeconds(40))).isEmpty();
+        assertThat(watch.observe(memory, tools(null, "fd00:77::5", "169.254.3.3"), T0.plusSeconds(40))).isEmpty();
         Instant later = T0.plusSeconds(50);
-        assertThat(watch.observe("uid", tools(null, "fd00:77::5"), later).orElseThrow().since()).isEqualTo(later);
+        assertThat(watch.observe(memory, tools(null, "fd00:77::5"), later).orElseThrow().since()).isEqualTo(later);
         assertThat(Ipv6OnlyGuest.GRACE).isEqualTo(Duration.ofSeconds(60));
     }
 }

@@ -1,5 +1,6 @@
 package dev.testvm.testsupport;
 
+import dev.testvm.vsphere.soap.FaultMapper;
 import dev.testvm.vsphere.CloneRequest;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.GuestNic;
@@ -96,6 +97,8 @@ public final class FakeVCenter implements VCenter {
     public final Set<MoRef> followed = ConcurrentHashMap.newKeySet();
     /** Faults the next clone calls answer with, before any task is made. */
     public final Deque<RuntimeException> cloneCallFaults = new ArrayDeque<>();
+    /** VM reads fail as when the connection to vCenter breaks (e.g. a stopping operator's calls are interrupted). */
+    public volatile boolean unreachable;
     /** Tasks that may run at once, as maxConcurrentTasks bounds VimVCenter's. */
     public int taskLimit = 8;
     /** The next clone starts its task but its answer is lost (the connection broke), as after a network cut. */
@@ -104,6 +107,8 @@ public final class FakeVCenter implements VCenter {
     public int refuseTasks;
     /** Tasks succeed as they start (for code that waits on its tasks, e.g. the orphan sweeper). */
     public boolean completeTasksAtOnce;
+    /** Every inventory and task call fails as when vCenter is down ({@link #unreachable}: VM reads only). */
+    public volatile boolean down;
 
     // --- the scripted guest (aliases of FakeGuest's state, so tests read them here)
     private final FakeGuest guest = new FakeGuest(calls);
@@ -177,7 +182,7 @@ public final class FakeVCenter implements VCenter {
 
     public synchronized void fail(MoRef task, String faultType, String message) {
         pending.remove(task);
-        tasks.put(task, new TaskInfo(task, TaskInfo.State.ERROR, null, new VimFaultException(faultType, message)));
+        tasks.put(task, new TaskInfo(task, TaskInfo.State.ERROR, null, FaultMapper.exception(faultType, message)));
         slotListeners.forEach(Runnable::run);
     }
 
@@ -234,6 +239,9 @@ public final class FakeVCenter implements VCenter {
     @Override
     public synchronized VmInfo vmInfo(MoRef vm) {
         inventory("vmInfo " + vm.value());
+        if (unreachable) {
+            throw new VCenterUnreachableException("interrupted while calling vCenter (RetrievePropertiesEx)", null);
+        }
         return vm(vm).info();
     }
 
@@ -312,7 +320,7 @@ public final class FakeVCenter implements VCenter {
         inventory("taskInfo " + task.value());
         TaskInfo info = tasks.get(task);
         if (info == null) {
-            throw new VimFaultException("ManagedObjectNotFound", "no task " + task);
+            throw FaultMapper.exception("ManagedObjectNotFound", "no task " + task);
         }
         return info;
     }
@@ -389,6 +397,9 @@ public final class FakeVCenter implements VCenter {
             throw new UnsupportedOperationException(call + ": this fake is a guest only (discovery must use the VmInfo it is given)");
         }
         calls.add(call);
+        if (down) {
+            throw new VCenterUnreachableException("connection refused (FakeVCenter.down)", null);
+        }
     }
 
     private void watcher(String call) {
@@ -423,7 +434,7 @@ public final class FakeVCenter implements VCenter {
     private Vm vm(MoRef ref) {
         Vm vm = vms.get(ref);
         if (vm == null) {
-            throw new VimFaultException("ManagedObjectNotFound", "The object '" + ref + "' has already been deleted");
+            throw FaultMapper.exception("ManagedObjectNotFound", "The object '" + ref + "' has already been deleted");
         }
         return vm;
     }
