@@ -107,7 +107,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
     @Override
     public List<EventSource<?, TestVM>> prepareEventSources(EventSourceContext<TestVM> context) {
-        return List.of(events, slotEvents);
+        return List.of(events, slotEvents, PoolWaiters.eventSource(context));
     }
 
     @Override
