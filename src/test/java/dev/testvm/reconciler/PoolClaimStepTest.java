@@ -178,7 +178,7 @@ class PoolClaimStepTest {
 
     private TestVMReconciler reconciler() {
         OperatorConfig config = TestVMReconcilerTest.config();
-        return new TestVMReconciler(VCenterRegistry.of("DC0", () -> vcenter), client, config, IpFinders.factory(config.discovery()));
+        return new TestVMReconciler(VCenterRegistry.of("DC0", () -> vcenter), client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config), IpFinders.factory(config.discovery()));
     }
 
     /** A pool TestVM that is Ready: in the API server with its status, and its VM running in the fake vCenter. */

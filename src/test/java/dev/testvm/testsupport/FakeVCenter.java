@@ -1,5 +1,6 @@
 package dev.testvm.testsupport;
 
+import dev.testvm.vsphere.soap.FaultMapper;
 import dev.testvm.vsphere.CloneRequest;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.GuestNic;
@@ -106,6 +107,8 @@ public final class FakeVCenter implements VCenter {
     public int refuseTasks;
     /** Tasks succeed as they start (for code that waits on its tasks, e.g. the orphan sweeper). */
     public boolean completeTasksAtOnce;
+    /** Every inventory and task call fails as when vCenter is down ({@link #unreachable}: VM reads only). */
+    public volatile boolean down;
 
     // --- the scripted guest (aliases of FakeGuest's state, so tests read them here)
     private final FakeGuest guest = new FakeGuest(calls);
@@ -179,7 +182,7 @@ public final class FakeVCenter implements VCenter {
 
     public synchronized void fail(MoRef task, String faultType, String message) {
         pending.remove(task);
-        tasks.put(task, new TaskInfo(task, TaskInfo.State.ERROR, null, new VimFaultException(faultType, message)));
+        tasks.put(task, new TaskInfo(task, TaskInfo.State.ERROR, null, FaultMapper.exception(faultType, message)));
         slotListeners.forEach(Runnable::run);
     }
 
@@ -317,7 +320,7 @@ public final class FakeVCenter implements VCenter {
         inventory("taskInfo " + task.value());
         TaskInfo info = tasks.get(task);
         if (info == null) {
-            throw new VimFaultException("ManagedObjectNotFound", "no task " + task);
+            throw FaultMapper.exception("ManagedObjectNotFound", "no task " + task);
         }
         return info;
     }
@@ -394,6 +397,9 @@ public final class FakeVCenter implements VCenter {
             throw new UnsupportedOperationException(call + ": this fake is a guest only (discovery must use the VmInfo it is given)");
         }
         calls.add(call);
+        if (down) {
+            throw new VCenterUnreachableException("connection refused (FakeVCenter.down)", null);
+        }
     }
 
     private void watcher(String call) {
@@ -428,7 +434,7 @@ public final class FakeVCenter implements VCenter {
     private Vm vm(MoRef ref) {
         Vm vm = vms.get(ref);
         if (vm == null) {
-            throw new VimFaultException("ManagedObjectNotFound", "The object '" + ref + "' has already been deleted");
+            throw FaultMapper.exception("ManagedObjectNotFound", "The object '" + ref + "' has already been deleted");
         }
         return vm;
     }
