@@ -6,7 +6,10 @@ import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
 import java.util.Optional;
 
-/** The TestVM's conditions (see {@link dev.testvm.api.ConditionedStatus}), set with the TestVM's generation. */
+/**
+ * Sets {@code metav1.Condition}s, moving lastTransitionTime only when the status flips. Only
+ * {@link StatusReport} sets them; anyone may read them.
+ */
 final class Conditions {
 
     private Conditions() {}
@@ -21,9 +24,5 @@ final class Conditions {
 
     static boolean isTrue(TestVMStatus status, String type) {
         return status.conditionIsTrue(type);
-    }
-
-    static void remove(TestVMStatus status, String type) {
-        status.removeCondition(type);
     }
 }

@@ -6,7 +6,7 @@ import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMPool;
 import dev.testvm.api.TestVMStatus;
 import dev.testvm.api.WhenPoolEmpty;
-import dev.testvm.metrics.TestVMObserver;
+import dev.testvm.pool.PoolFit;
 import dev.testvm.pool.PoolMembers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code spec.poolRef}: before any clone, take a Ready VM of the pool (see {@link PoolMembers} for
@@ -29,28 +27,23 @@ final class PoolClaimStep {
     static final String WAITING_FOR_POOL = "WaitingForPool";
     static final String POOL_NOT_FOUND = "PoolNotFound";
     static final String POOL_EMPTY = "PoolEmpty";
-    private static final Duration WAIT_RETRY = Duration.ofSeconds(1);
+    static final String POOL_MISMATCH = "PoolMismatch";
+    /** Backstop only: a Ready pool VM wakes waiting claimants at once ({@link PoolWaiters}). */
+    private static final Duration WAIT_BACKSTOP = Duration.ofSeconds(60);
+    /** Waiting on the burst limit: an on-demand clone finishing wakes nobody, so this is how soon it is seen. */
+    private static final Duration BURST_RETRY = Duration.ofSeconds(1);
     private static final Duration MISSING_POOL_RETRY = Duration.ofSeconds(5);
 
     private final KubernetesClient client;
     private final KubeEvents kubeEvents;
     private final TestVMObserver observer;
     private final PoolHandover handover;
-    /**
-     * UIDs this process let go on to clone. A pass may be handed a resource older than the patch
-     * that recorded the decision (the informer lags); it must not claim on top of the clone.
-     */
-    private final Set<String> decidedToClone = ConcurrentHashMap.newKeySet();
 
     PoolClaimStep(KubernetesClient client, KubeEvents kubeEvents, TestVMObserver observer) {
         this.client = client;
         this.kubeEvents = kubeEvents;
         this.observer = observer;
         this.handover = new PoolHandover(kubeEvents, observer);
-    }
-
-    void forget(String uid) {
-        decidedToClone.remove(uid);
     }
 
     StepResult run(Pass pass) {
@@ -66,7 +59,16 @@ final class PoolClaimStep {
             handover.takeOver(pass, poolName, mine.get());
             return StepResult.PROCEED;
         }
-        for (TestVM candidate : inClaimOrder(members, pass.uid())) {
+        List<TestVM> claimable = inClaimOrder(members, pass.uid());
+        if (!claimable.isEmpty()) {
+            TestVM sample = claimable.get(0);
+            Optional<String> misfit = PoolFit.misfit(pass.testVM().getSpec(), pass.status().getVcenter(), sample.getSpec(),
+                    sample.getStatus().getVcenter());
+            if (misfit.isPresent()) {
+                return cloneInstead(pass, poolName, misfit.get());
+            }
+        }
+        for (TestVM candidate : claimable) {
             Optional<TestVM> won = PoolMembers.tryClaim(client, candidate, pass.testVM(), pass.now());
             if (won.isPresent()) {
                 handover.takeOver(pass, poolName, won.get());
@@ -80,7 +82,7 @@ final class PoolClaimStep {
         TestVMStatus status = pass.status();
         boolean cloning = status.getTaskRef() != null || CloneStep.hasCloneIntent(status)
                 || (status.getPool() != null && PoolClaim.CLONED.equals(status.getPool().getOutcome()));
-        return (status.getVm() != null && status.getVm().getMoRef() != null) || cloning || decidedToClone.contains(pass.uid());
+        return (status.getVm() != null && status.getVm().getMoRef() != null) || cloning || pass.memory().decidedToClone;
     }
 
     /**
@@ -101,25 +103,45 @@ final class PoolClaimStep {
             return waiting(pass, poolName, POOL_NOT_FOUND, "spec.poolRef: no TestVMPool '" + poolName + "' in namespace " + namespace,
                     MISSING_POOL_RETRY);
         }
+        Optional<String> misfit = PoolFit.misfit(pass.testVM().getSpec(), pass.status().getVcenter(), pool.getSpec().getVm(),
+                pool.getSpec().getVm() == null ? null : pool.getSpec().getVm().getVcenter());
+        if (misfit.isPresent()) {
+            return cloneInstead(pass, poolName, misfit.get());
+        }
         WhenPoolEmpty when = pool.getSpec().getWhenEmpty() == null ? WhenPoolEmpty.Clone : pool.getSpec().getWhenEmpty();
         if (when == WhenPoolEmpty.Wait) {
             return waiting(pass, poolName, WAITING_FOR_POOL, "pool " + poolName + " has no Ready VM; waiting for one (whenEmpty: Wait)",
-                    WAIT_RETRY);
+                    WAIT_BACKSTOP);
         }
         Integer burst = pool.getSpec().getBurstLimit();
         if (burst != null) {
             long cloning = cloningOnDemand(namespace, poolName, pass.uid());
             if (cloning >= burst) {
                 return waiting(pass, poolName, WAITING_FOR_POOL, "pool " + poolName + " has no Ready VM and " + cloning
-                        + " TestVMs already clone on demand (burstLimit " + burst + "); waiting for a pool VM", WAIT_RETRY);
+                        + " TestVMs already clone on demand (burstLimit " + burst + "); waiting for a pool VM", BURST_RETRY);
             }
         }
-        decidedToClone.add(pass.uid());
+        // A pass may be handed a resource older than the patch that records this decision (the
+        // informer lags); it must not claim on top of the clone.
+        pass.memory().decidedToClone = true;
         PoolClaim claim = claim(pass, poolName, PoolClaim.CLONED);
         claim.setMember(null);
-        Conditions.set(pass.testVM(), ConditionTypes.CLONED, false, POOL_EMPTY,
-                "pool " + poolName + " has no Ready VM; cloning as usual (whenEmpty: Clone)", pass.now());
+        claim.setMessage("pool " + poolName + " has no Ready VM; cloning as usual (whenEmpty: Clone)");
+        pass.report().condition(ConditionTypes.CLONED, false, POOL_EMPTY, claim.getMessage());
         kubeEvents.normal(pass.testVM(), POOL_EMPTY, "pool " + poolName + " has no Ready VM; cloning instead");
+        observer.claimed(pass.testVM(), poolName, PoolClaim.CLONED, null);
+        return StepResult.PROCEED;
+    }
+
+    /** The claimant wants another machine than the pool's VMs are: it clones its own, and says why. */
+    private StepResult cloneInstead(Pass pass, String poolName, String misfit) {
+        pass.memory().decidedToClone = true;
+        PoolClaim claim = claim(pass, poolName, PoolClaim.CLONED);
+        claim.setMember(null);
+        String message = "pool " + poolName + "'s VMs do not fit this TestVM (" + misfit + "); cloning as usual";
+        claim.setMessage(message);
+        pass.report().condition(ConditionTypes.CLONED, false, POOL_MISMATCH, message);
+        kubeEvents.warning(pass.testVM(), POOL_MISMATCH, message);
         observer.claimed(pass.testVM(), poolName, PoolClaim.CLONED, null);
         return StepResult.PROCEED;
     }
@@ -138,7 +160,7 @@ final class PoolClaimStep {
     private StepResult waiting(Pass pass, String poolName, String reason, String message, Duration retry) {
         String previous = Conditions.find(pass.status(), ConditionTypes.READY).map(c -> c.getReason()).orElse(null);
         claim(pass, poolName, PoolClaim.WAITING);
-        Conditions.set(pass.testVM(), ConditionTypes.READY, false, reason, message, pass.now());
+        pass.report().notReady(reason, message);
         if (!reason.equals(previous)) {
             kubeEvents.normal(pass.testVM(), reason, message);
         }

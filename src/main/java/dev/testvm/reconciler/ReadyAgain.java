@@ -6,7 +6,6 @@ import dev.testvm.api.PoolClaim;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMStatus;
 import io.fabric8.kubernetes.api.model.Condition;
-import java.time.Instant;
 
 /**
  * Ready comes back after a passing problem. A pass that hits a retryable problem (vCenter
@@ -21,19 +20,19 @@ final class ReadyAgain {
 
     private ReadyAgain() {}
 
-    static void afterCleanPass(TestVM testVM, Instant now) {
+    static void afterCleanPass(TestVM testVM, StatusReport report) {
         TestVMStatus status = testVM.getStatus();
         if (status.getPhase() != Phase.Ready || status.getIp() == null || Conditions.isTrue(status, ConditionTypes.READY)) {
             return;
         }
         String ipMessage = Conditions.find(status, ConditionTypes.IP_ASSIGNED).map(Condition::getMessage).orElse("IP " + status.getIp());
         if (status.getPool() != null && PoolClaim.CLAIMED.equals(status.getPool().getOutcome())) {
-            Conditions.set(testVM, ConditionTypes.READY, true, PoolClaimStep.CLAIMED_FROM_POOL, ipMessage, now);
+            report.ready(PoolClaimStep.CLAIMED_FROM_POOL, ipMessage);
         } else if (Conditions.isTrue(status, ConditionTypes.GUEST_READY)) {
             String guest = Conditions.find(status, ConditionTypes.GUEST_READY).map(Condition::getMessage).orElse("");
-            Conditions.set(testVM, ConditionTypes.READY, true, Reasons.GUEST_READY, "IP " + status.getIp() + ", readiness passed: " + guest, now);
+            report.ready(Reasons.GUEST_READY, "IP " + status.getIp() + ", readiness passed: " + guest);
         } else {
-            Conditions.set(testVM, ConditionTypes.READY, true, Reasons.IP_FOUND, ipMessage, now);
+            report.ready(Reasons.IP_FOUND, ipMessage);
         }
     }
 }

@@ -162,7 +162,7 @@ public final class DiscoveryBenchmark {
             TestOperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(30),
                     options.initialBackoff, options.maxBackoff, MAX_TASKS);
             Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-            operator.register(new TestVMReconciler(vcenter, client, config, IpFinders.factory(config.discovery())),
+            operator.register(new TestVMReconciler(vcenter, client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config), IpFinders.factory(config.discovery())),
                     o -> o.settingNamespaces(NAMESPACE));
             operator.start();
             say("operator started in-process (java-operator-sdk + TestVMReconciler), discovery backoff "

@@ -118,7 +118,7 @@ public final class PoolBenchmark {
         TestOperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(30),
                 Duration.ofMillis(250), Duration.ofMillis(500), MAX_TASKS);
         Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-        operator.register(new TestVMReconciler(vcenter, client, config, IpFinders.factory(config.discovery())), o -> o.settingNamespaces(NAMESPACE));
+        operator.register(new TestVMReconciler(vcenter, client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config), IpFinders.factory(config.discovery())), o -> o.settingNamespaces(NAMESPACE));
         operator.register(new TestVMPoolReconciler(client, PoolObserver.NOOP), o -> o.settingNamespaces(NAMESPACE));
         operator.start();
         say("simulator " + simulator.url() + " at time-scale " + options.timeScale + " (seed timings), operator in-process, "

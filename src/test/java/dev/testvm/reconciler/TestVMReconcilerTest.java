@@ -56,7 +56,7 @@ class TestVMReconcilerTest {
             @Override
             public void forget(String uid) {}
         };
-        return new TestVMReconciler(vcenters, null, config(), credentials -> toolsOnly);
+        return new TestVMReconciler(vcenters, null, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config()), credentials -> toolsOnly);
     }
 
     /** The two passes that record the clone intent and then start the clone. */
@@ -263,6 +263,29 @@ class TestVMReconcilerTest {
         assertThat(vcenter.calls).anyMatch(c -> c.startsWith("startDestroy"));
         vcenter.completeAll();
         assertThat(reconciler.cleanup(testVM, null).isRemoveFinalizer()).isTrue();
+    }
+
+    @Test
+    void aDeletedTestVMIsForgottenEverywhere() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        String uid = testVM.getMetadata().getUid();
+        startClone(testVM);
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null); // power-on in flight: a task and the VM followed
+        assertThat(reconciler.memories().find(uid)).isPresent();
+        assertThat(vcenter.followed).isNotEmpty();
+
+        DeleteControl control = reconciler.cleanup(testVM, null);
+        for (int i = 0; i < 5 && !control.isRemoveFinalizer(); i++) {
+            vcenter.completeAll();
+            control = reconciler.cleanup(testVM, null);
+        }
+
+        assertThat(control.isRemoveFinalizer()).isTrue();
+        assertThat(reconciler.memories().find(uid)).as("the TestVM's record").isEmpty();
+        assertThat(reconciler.memories().size()).isZero();
+        assertThat(vcenter.followed).as("nothing of it followed any more").isEmpty();
+        assertThat(reconciler.taskSlotQueue().hasTicket(uid)).as("its place in the task line").isFalse();
     }
 
     @Test
@@ -493,6 +516,39 @@ class TestVMReconcilerTest {
         assertThat(vcenter.clones).hasSize(1);
         assertThat(persisted.getStatus().getVm().getInstanceUUID()).isEqualTo(testVM.getMetadata().getUid());
         assertThat(persisted.getStatus().getPhase()).isEqualTo(Phase.PoweringOn);
+    }
+
+    /**
+     * After a restart two TestVMs wait for the same clone of their template (either may be its
+     * owner). No timer runs in this test: only the task's change event can wake them.
+     */
+    @Test
+    void twoTestVMsWaitingForOneCloneAreBothWokenByItsEnd() {
+        TestVM first = testVM("Templates/ubuntu-22.04", CloneTypeSpec.full);
+        reconciler.reconcile(first, null);
+        TestVM firstPersisted = asPersisted(first);
+        reconciler.reconcile(first, null); // the clone started; the operator died before the taskRef patch
+        TestVM second = testVM("Templates/ubuntu-22.04", CloneTypeSpec.full);
+        second.getMetadata().setName("build-43");
+        reconciler.reconcile(second, null); // only its intent landed
+        MoRef clone = vcenter.runningTasks().get(0);
+
+        TestVMReconciler restarted = newReconciler(vcenter);
+        List<io.javaoperatorsdk.operator.processing.event.ResourceID> woken = new java.util.concurrent.CopyOnWriteArrayList<>();
+        VSphereEventSource events = (VSphereEventSource) restarted.prepareEventSources(null).get(0);
+        events.setEventHandler(event -> woken.add(event.getRelatedCustomResourceID()));
+        events.start();
+        restarted.reconcile(firstPersisted, null);
+        restarted.reconcile(second, null);
+        assertThat(vcenter.clones).as("both wait for the running clone").hasSize(1);
+        assertThat(woken).isEmpty();
+
+        vcenter.complete(clone);
+        vcenter.report(new dev.testvm.vsphere.PropertyChange(clone, java.util.Set.of("info.state"), false));
+
+        assertThat(woken).containsExactlyInAnyOrder(
+                io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(firstPersisted),
+                io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(second));
     }
 
     @Test

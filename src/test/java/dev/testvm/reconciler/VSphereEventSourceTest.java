@@ -74,6 +74,25 @@ class VSphereEventSourceTest {
     }
 
     @Test
+    void everyTestVMFollowingOneTaskIsWokenByItsEnd() {
+        ResourceID deleting = new ResourceID("build-43", "ci");
+        source.bind(deleting, VCenterRegistry.ENVIRONMENT);
+        source.follow(task, owner);
+        source.follow(task, deleting);
+        assertThat(source.ownerCount(VCenterRegistry.ENVIRONMENT, task)).isEqualTo(2);
+
+        vcenter.report(new PropertyChange(task, Set.of("info.state"), false));
+        assertThat(events).containsExactlyInAnyOrder(owner, deleting);
+
+        source.unfollow(task, owner);
+        assertThat(vcenter.followed).as("still followed for the other").containsExactly(task);
+        vcenter.report(new PropertyChange(task, Set.of("info.state"), false));
+        assertThat(events).containsExactlyInAnyOrder(owner, deleting, deleting);
+        source.unfollowAll(deleting);
+        assertThat(vcenter.followed).as("nobody follows it any more").isEmpty();
+    }
+
+    @Test
     void changesOfAFollowedObjectWakeItsOwner() {
         source.follow(task, owner);
         vcenter.report(new PropertyChange(task, Set.of("info.state"), false));

@@ -1,5 +1,6 @@
 package dev.testvm.testsupport;
 
+import dev.testvm.vsphere.soap.FaultMapper;
 import dev.testvm.discovery.GuestCommands;
 import dev.testvm.testsupport.FakeVCenter.Run;
 import dev.testvm.testsupport.FakeVCenter.Started;
@@ -114,7 +115,7 @@ final class FakeGuest {
         }
         byte[] content = files.get(guestPath);
         if (content == null) {
-            throw new VimFaultException("FileNotFound", "File " + guestPath + " was not found");
+            throw FaultMapper.exception("FileNotFound", "File " + guestPath + " was not found");
         }
         if (content.length > VCenter.GUEST_FILE_MAX_BYTES) {
             // The interface's contract, as VimVCenter keeps it (proven against the simulator).
@@ -133,7 +134,7 @@ final class FakeGuest {
         checkLogin(credentials);
         Process process = processes.get(pid);
         if (process == null || process.pollsLeft == 0) {
-            throw new VimFaultException("GuestProcessNotFound", "process " + pid + " is not running");
+            throw FaultMapper.exception("GuestProcessNotFound", "process " + pid + " is not running");
         }
         process.pollsLeft = 0;
         terminated.add(pid);
@@ -146,7 +147,7 @@ final class FakeGuest {
             throw deleteFault;
         }
         if (files.remove(guestPath) == null) {
-            throw new VimFaultException("FileNotFound", "File " + guestPath + " was not found");
+            throw FaultMapper.exception("FileNotFound", "File " + guestPath + " was not found");
         }
         deleted.add(guestPath);
     }
@@ -154,7 +155,7 @@ final class FakeGuest {
     private void checkLogin(GuestCredentials credentials) {
         if (!credentials.password().equals(acceptedPassword)) {
             // vCenter's real text names the user but not the password.
-            throw new VimFaultException("InvalidGuestLogin",
+            throw FaultMapper.exception("InvalidGuestLogin",
                     "Failed to authenticate with the guest operating system using the supplied credentials.");
         }
     }

@@ -1,5 +1,6 @@
 package dev.testvm.testsupport;
 
+import dev.testvm.vsphere.soap.FaultMapper;
 import dev.testvm.vsphere.CloneRequest;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.GuestNic;
@@ -181,7 +182,7 @@ public final class FakeVCenter implements VCenter {
 
     public synchronized void fail(MoRef task, String faultType, String message) {
         pending.remove(task);
-        tasks.put(task, new TaskInfo(task, TaskInfo.State.ERROR, null, new VimFaultException(faultType, message)));
+        tasks.put(task, new TaskInfo(task, TaskInfo.State.ERROR, null, FaultMapper.exception(faultType, message)));
         slotListeners.forEach(Runnable::run);
     }
 
@@ -319,7 +320,7 @@ public final class FakeVCenter implements VCenter {
         inventory("taskInfo " + task.value());
         TaskInfo info = tasks.get(task);
         if (info == null) {
-            throw new VimFaultException("ManagedObjectNotFound", "no task " + task);
+            throw FaultMapper.exception("ManagedObjectNotFound", "no task " + task);
         }
         return info;
     }
@@ -433,7 +434,7 @@ public final class FakeVCenter implements VCenter {
     private Vm vm(MoRef ref) {
         Vm vm = vms.get(ref);
         if (vm == null) {
-            throw new VimFaultException("ManagedObjectNotFound", "The object '" + ref + "' has already been deleted");
+            throw FaultMapper.exception("ManagedObjectNotFound", "The object '" + ref + "' has already been deleted");
         }
         return vm;
     }

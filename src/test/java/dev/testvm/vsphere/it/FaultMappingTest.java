@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.testvm.testsupport.SimulatorExtension;
-import dev.testvm.vsphere.FaultKind;
+import dev.testvm.vsphere.fault.FaultKind;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.TaskInfo;
 import dev.testvm.vsphere.VimFaultException;

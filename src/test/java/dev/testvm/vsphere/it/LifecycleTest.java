@@ -206,20 +206,6 @@ class LifecycleTest {
         Tasks.awaitSuccess(vc, vc.startDestroy(vm));
     }
 
-    @Test
-    void reconfigureChangesHardwareAndExtraConfig() {
-        MoRef source = find(VPX_VM);
-        String uid = UUID.randomUUID().toString();
-        MoRef vm = Tasks.awaitSuccess(vc, vc.startClone(request(source, CloneType.FULL, null, "reconf-" + uid.substring(0, 8), uid)));
-        Tasks.awaitSuccess(vc, vc.startReconfigure(vm, 3, 3072L, null, Map.of("guestinfo.reconfigured", "yes")));
-        ObjectContent hw = new PropertyReader(vc.session(), 100)
-                .read(vm, List.of("config.hardware.numCPU", "config.hardware.memoryMB")).orElseThrow();
-        assertThat(hw.get("config.hardware.numCPU").text()).isEqualTo("3");
-        assertThat(hw.get("config.hardware.memoryMB").text()).isEqualTo("3072");
-        assertThat(vc.vmInfo(vm).extraConfig()).containsEntry("guestinfo.reconfigured", "yes").containsEntry("testvm.dev/uid", uid);
-        Tasks.awaitSuccess(vc, vc.startDestroy(vm));
-    }
-
     private static String cloneTypeSeenBySimulator(MoRef vm) {
         return SIM.simulator().vms().stream().filter(v -> vm.value().equals(v.get("moRef")))
                 .map(v -> String.valueOf(v.get("cloneType"))).findFirst().orElseThrow();
