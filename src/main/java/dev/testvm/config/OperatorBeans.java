@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /** Wires configuration to the pieces the reconciler is built from. */
@@ -16,9 +18,22 @@ public class OperatorBeans {
 
     private static final Logger LOG = Logger.getLogger(OperatorBeans.class);
 
+    /** The environment's vCenter alone, as an operator without sharding has it. */
+    VCenterRegistry vcenter(OperatorConfig config) {
+        return vcenter(config, Optional.empty());
+    }
+
     @Produces
     @Singleton
-    VCenterRegistry vcenter(OperatorConfig config) {
+    VCenterRegistry vcenter(OperatorConfig config,
+            @ConfigProperty(name = "quarkus.operator-sdk.controllers.vcenter.selector") Optional<String> shardSelector) {
+        if (shardSelector.isPresent() && !shardSelector.get().isBlank()) {
+            // One shard of the VCenter resources (docs/vcenters.md, "Sharding"): no environment vCenter.
+            LOG.infof("serving the VCenters matching %s only", shardSelector.get());
+            VCenterRegistry shard = new VCenterRegistry();
+            shard.shard(true);
+            return shard;
+        }
         OperatorConfig.VCenter vc = config.vcenter();
         ConnectionSettings settings = new ConnectionSettings(vc.url(), vc.username(), vc.password(),
                 vc.caBundle().orElse(null), vc.thumbprint().orElse(null), vc.insecure(), vc.maxConcurrentTasks(), vc.requestTimeout());

@@ -55,6 +55,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
     private final VCenterRegistry vcenters;
     private final VCenterChoice choice;
+    private final VCenterAdmission admission;
     private final KubeEvents kubeEvents;
     private final VSphereEventSource events;
     private final PoolClaimStep poolClaim;
@@ -77,7 +78,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, OperatorConfig config, IpFinderFactory finders,
             TestVMObserver observer) {
         this.vcenters = vcenters;
-        this.choice = new VCenterChoice(vcenters, Optional::empty);
+        this.choice = new VCenterChoice(vcenters);
+        this.admission = new VCenterAdmission(client);
         this.observer = observer;
         this.kubeEvents = new KubeEvents(client);
         this.client = client;
@@ -116,6 +118,9 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
             testVM.setStatus(new TestVMStatus());
         }
         TestVMStatus status = testVM.getStatus();
+        if (!choice.serves(testVM)) {
+            return UpdateControl.noUpdate(); // another replica serves its vCenter (sharding)
+        }
         if (PoolMembers.isClaimed(testVM)) {
             // A pool VM handed to another TestVM: it is the claimant's to follow now (see MemberRelease).
             return UpdateControl.noUpdate();
@@ -134,7 +139,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         Optional<Duration> next;
         QueuedTaskStarts connection = null;
         try {
-            connection = open(testVM);
+            connection = open(testVM, true);
             next = runSteps(new Pass(testVM, connection, now, ResourceID.fromResource(testVM)));
             recordVCenter(status, connection);
             failedAttempts.remove(testVM.getMetadata().getUid());
@@ -159,10 +164,14 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
     /**
      * This pass's view of the TestVM's vCenter: its session behind the vCenter's task line. Binds
-     * the TestVM's followed objects to that vCenter and pins the choice in status.
+     * the TestVM's followed objects to that vCenter and pins the choice in status; with
+     * {@code admit}, the vCenter's rules are checked first, before any vCenter call.
      */
-    private QueuedTaskStarts open(TestVM testVM) {
+    private QueuedTaskStarts open(TestVM testVM, boolean admit) {
         VCenterConnection vcenter = choice.connectionFor(testVM);
+        if (admit) {
+            admission.check(testVM, vcenter);
+        }
         ResourceID id = ResourceID.fromResource(testVM);
         events.bind(id, vcenter.name());
         if (testVM.getStatus() != null && testVM.getStatus().getVcenter() == null) {
@@ -312,6 +321,9 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
     @Override
     public DeleteControl cleanup(TestVM testVM, Context<TestVM> context) {
+        if (!choice.serves(testVM)) {
+            return DeleteControl.noFinalizerRemoval(); // the replica serving its vCenter deletes it
+        }
         ip.forget(testVM.getMetadata().getUid());
         readiness.forget(testVM.getMetadata().getUid());
         clone.forget(testVM.getMetadata().getUid());
@@ -324,11 +336,12 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         markDeleting(testVM, context);
         QueuedTaskStarts connection = null;
         try {
-            if (choice.nameFor(testVM).isEmpty()) {
-                // No vCenter was ever chosen, so nothing was cloned for it.
+            if (!VCenterChoice.pinned(testVM)) {
+                // No vCenter was ever pinned (none chosen, or its rules refused the TestVM): the
+                // clone intent is written together with the pin, so nothing was cloned for it.
                 return DeleteControl.defaultDelete();
             }
-            connection = open(testVM);
+            connection = open(testVM, false);
             Optional<Duration> again = deletion.run(testVM, connection);
             if (again.isEmpty()) {
                 connection.forgetInLine();
