@@ -20,19 +20,20 @@ public class OperatorBeans {
 
     /** The environment's vCenter alone, as an operator without sharding has it. */
     VCenterRegistry vcenter(OperatorConfig config) {
-        return vcenter(config, Optional.empty());
+        return vcenter(config, false, Optional.empty());
     }
 
     @Produces
     @Singleton
-    VCenterRegistry vcenter(OperatorConfig config,
-            @ConfigProperty(name = "quarkus.operator-sdk.controllers.vcenter.selector") Optional<String> shardSelector) {
-        if (shardSelector.isPresent() && !shardSelector.get().isBlank()) {
-            // One shard of the VCenter resources (docs/vcenters.md, "Sharding"): no environment vCenter.
-            LOG.infof("serving the VCenters matching %s only", shardSelector.get());
-            VCenterRegistry shard = new VCenterRegistry();
-            shard.shard(true);
-            return shard;
+    VCenterRegistry vcenter(OperatorConfig config, @ConfigProperty(name = "testvm.vcenters.shard", defaultValue = "false") boolean shard,
+            @ConfigProperty(name = "quarkus.operator-sdk.controllers.vcenter.selector") Optional<String> selector) {
+        if (shard) {
+            // One shard of the VCenter resources (docs/vcenters.md, "Sharding"): no environment vCenter,
+            // and TestVMs of VCenters outside the selector are another Deployment's.
+            LOG.infof("serving the TestVMs of the VCenters matching '%s' only", selector.orElse(""));
+            VCenterRegistry shardRegistry = new VCenterRegistry();
+            shardRegistry.shard(true);
+            return shardRegistry;
         }
         OperatorConfig.VCenter vc = config.vcenter();
         ConnectionSettings settings = new ConnectionSettings(vc.url(), vc.username(), vc.password(),

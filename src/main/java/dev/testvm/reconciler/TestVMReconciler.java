@@ -168,7 +168,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
      * {@code admit}, the vCenter's rules are checked first, before any vCenter call.
      */
     private QueuedTaskStarts open(TestVM testVM, boolean admit) {
-        VCenterConnection vcenter = choice.connectionFor(testVM);
+        VCenterConnection vcenter = choice.connectionFor(testVM, admit);
         if (admit) {
             admission.check(testVM, vcenter);
         }
@@ -336,9 +336,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         markDeleting(testVM, context);
         QueuedTaskStarts connection = null;
         try {
-            if (!VCenterChoice.pinned(testVM)) {
-                // No vCenter was ever pinned (none chosen, or its rules refused the TestVM): the
-                // clone intent is written together with the pin, so nothing was cloned for it.
+            if (choice.nameFor(testVM).isEmpty()) {
+                // No vCenter was ever chosen, so nothing was cloned for it.
                 return DeleteControl.defaultDelete();
             }
             connection = open(testVM, false);

@@ -51,13 +51,19 @@ final class VCenterChoice {
         return status != null && (status.getVcenter() != null || madeProgress(status));
     }
 
-    /** The connection of the TestVM's vCenter, or a retryable problem naming what is missing. */
-    VCenterConnection connectionFor(TestVM testVM) {
+    /**
+     * The connection of the TestVM's vCenter, or a retryable problem naming what is missing.
+     *
+     * @param admitting a pass that may start work: a retiring vCenter refuses a TestVM not pinned
+     *        to it yet. Deletion always gets the connection (a clone may have started while the
+     *        status recording it was lost).
+     */
+    VCenterConnection connectionFor(TestVM testVM, boolean admitting) {
         String name = nameFor(testVM).orElseThrow(() -> TestVMProblem.retryable(Reasons.VCENTER_NOT_FOUND,
                 "spec.vcenter: not set, no VCenter is marked default and the operator has no vCenter configured", null));
         VCenterConnection connection = registry.find(name).orElseThrow(() -> TestVMProblem.retryable(Reasons.VCENTER_NOT_FOUND,
                 "spec.vcenter: no VCenter named '" + name + "' is served by this operator", null));
-        if (connection.isRetiring() && !pinned(testVM)) {
+        if (admitting && connection.isRetiring() && !pinned(testVM)) {
             throw TestVMProblem.retryable(Reasons.VCENTER_NOT_FOUND,
                     "spec.vcenter: VCenter '" + name + "' is being deleted and takes no new TestVMs", null);
         }
