@@ -1,11 +1,7 @@
 package dev.testvm.api;
 
-import io.fabric8.kubernetes.api.model.Condition;
-import java.util.ArrayList;
-import java.util.List;
-
 /** Counts of the pool's VMs as of the last reconcile, and what went wrong refilling it. */
-public class TestVMPoolStatus {
+public class TestVMPoolStatus extends ConditionedStatus {
 
     /** Unclaimed VMs that are Ready. */
     private Integer ready;
@@ -15,7 +11,6 @@ public class TestVMPoolStatus {
     private Integer claimed;
     /** The last pool VM that failed, and why (a Failed TestVM's message); cleared once the pool is full again. */
     private String lastRefillProblem;
-    private List<Condition> conditions = new ArrayList<>();
     private Long observedGeneration;
 
     public Integer getReady() {
@@ -48,14 +43,6 @@ public class TestVMPoolStatus {
 
     public void setLastRefillProblem(String lastRefillProblem) {
         this.lastRefillProblem = lastRefillProblem;
-    }
-
-    public List<Condition> getConditions() {
-        return conditions;
-    }
-
-    public void setConditions(List<Condition> conditions) {
-        this.conditions = conditions;
     }
 
     public Long getObservedGeneration() {

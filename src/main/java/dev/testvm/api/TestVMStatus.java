@@ -1,10 +1,8 @@
 package dev.testvm.api;
 
-import io.fabric8.kubernetes.api.model.Condition;
-import java.util.ArrayList;
 import java.util.List;
 
-public class TestVMStatus {
+public class TestVMStatus extends ConditionedStatus {
 
     private Phase phase;
     private String ip;
@@ -23,7 +21,6 @@ public class TestVMStatus {
     private String taskRef;
     private Timings timings;
     private Milestones milestones;
-    private List<Condition> conditions = new ArrayList<>();
     private Long observedGeneration;
     private String expiresAt;
     /** Set when spec.poolRef is: whether the VM was claimed from the pool or cloned. */
@@ -107,14 +104,6 @@ public class TestVMStatus {
 
     public void setMilestones(Milestones milestones) {
         this.milestones = milestones;
-    }
-
-    public List<Condition> getConditions() {
-        return conditions;
-    }
-
-    public void setConditions(List<Condition> conditions) {
-        this.conditions = conditions;
     }
 
     public Long getObservedGeneration() {

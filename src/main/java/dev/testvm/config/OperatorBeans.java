@@ -1,6 +1,7 @@
 package dev.testvm.config;
 
 import dev.testvm.reconciler.IpFinderFactory;
+import dev.testvm.reconciler.ReconcilerSettings;
 import dev.testvm.reconciler.VCenterRegistry;
 import dev.testvm.vsphere.ConnectionSettings;
 import io.quarkus.runtime.ShutdownEvent;
@@ -42,6 +43,18 @@ public class OperatorBeans {
             LOG.warnf("TLS verification of %s is OFF (testvm.vcenter.insecure=true)", vc.url());
         }
         return VCenterRegistry.of(vc.datacenter(), () -> VCenterConnector.connect(settings));
+    }
+
+    @Produces
+    @Singleton
+    ReconcilerSettings reconcilerSettings(OperatorConfig config) {
+        return reconcilerSettingsOf(config);
+    }
+
+    /** The TestVM controller's part of the configuration (also for tests that build a controller). */
+    public static ReconcilerSettings reconcilerSettingsOf(OperatorConfig config) {
+        OperatorConfig.Discovery discovery = config.discovery();
+        return new ReconcilerSettings(discovery.taskPollInterval(), config.clusterId(), discovery.initialBackoff(), discovery.maxBackoff());
     }
 
     @Produces

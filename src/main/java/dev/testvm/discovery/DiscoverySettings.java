@@ -43,12 +43,4 @@ public record DiscoverySettings(
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(30));
     }
-
-    public DiscoverySettings withMaxBackoff(Duration max) {
-        return new DiscoverySettings(initialBackoff, max, firstPollDelay, commandTimeout, toolsRecheck, failureRecheck);
-    }
-
-    public DiscoverySettings withCommandTimeout(Duration timeout) {
-        return new DiscoverySettings(initialBackoff, maxBackoff, firstPollDelay, timeout, toolsRecheck, failureRecheck);
-    }
 }

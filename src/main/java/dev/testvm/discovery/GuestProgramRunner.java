@@ -1,17 +1,22 @@
 package dev.testvm.discovery;
 
-import dev.testvm.vsphere.FaultKind;
 import dev.testvm.vsphere.GuestProcess;
 import dev.testvm.vsphere.PowerState;
 import dev.testvm.vsphere.VimFaultException;
+import dev.testvm.vsphere.fault.FaultKind;
+import dev.testvm.vsphere.fault.FileNotFoundException;
 import dev.testvm.vsphere.fault.GuestFileTooLargeException;
+import dev.testvm.vsphere.fault.GuestOperationsUnavailableException;
+import dev.testvm.vsphere.fault.GuestPermissionDeniedException;
+import dev.testvm.vsphere.fault.InvalidGuestLoginException;
+import dev.testvm.vsphere.fault.InvalidStateException;
+import dev.testvm.vsphere.fault.TooManyGuestLogonsException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -28,12 +33,16 @@ final class GuestProgramRunner {
 
     private static final Logger LOG = Logger.getLogger(GuestProgramRunner.class);
 
-    /** Faults that only mean "the guest is not ready for this yet" while a VM boots. */
-    private static final Set<String> TRANSIENT_FAULTS = Set.of(
-            "GuestOperationsUnavailable", "InvalidPowerState", "FileNotFound", "InvalidState",
-            "TooManyGuestLogons");
+    /** Faults that only mean "the guest is not ready for this yet" while a VM boots (InvalidState covers InvalidPowerState). */
+    private static boolean guestNotReadyYet(VimFaultException fault) {
+        return fault instanceof GuestOperationsUnavailableException || fault instanceof InvalidStateException
+                || fault instanceof FileNotFoundException || fault instanceof TooManyGuestLogonsException
+                || FaultKind.of(fault) == FaultKind.TRANSIENT;
+    }
 
-    private static final Set<String> CREDENTIAL_FAULTS = Set.of("InvalidGuestLogin", "GuestPermissionDenied");
+    private static boolean credentialsRefused(VimFaultException fault) {
+        return fault instanceof InvalidGuestLoginException || fault instanceof GuestPermissionDeniedException;
+    }
 
     record Attempt(long pid, String outputPath, Instant startedAt) {}
 
@@ -248,10 +257,10 @@ final class GuestProgramRunner {
         String type = fault.faultType() == null ? "UnknownFault" : fault.faultType();
         String detail = Redaction.redact(fault.faultMessage(), target.credentials());
         String message = type + " while " + doing + (detail == null || detail.isBlank() ? "" : ": " + detail);
-        if (TRANSIENT_FAULTS.contains(type) || FaultKind.of(fault) == FaultKind.TRANSIENT) {
+        if (guestNotReadyYet(fault)) {
             return new RunStep.Waiting(slot.retry.next(), message);
         }
-        if (CREDENTIAL_FAULTS.contains(type)) {
+        if (credentialsRefused(fault)) {
             rejections.reject(target, message);
             LOG.infof("%s: guest refused the credentials of user %s (%s); not retrying until they change",
                     target.key(), target.credentials().username(), type);

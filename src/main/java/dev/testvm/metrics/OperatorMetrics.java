@@ -1,5 +1,6 @@
 package dev.testvm.metrics;
 
+import dev.testvm.reconciler.TestVMObserver;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMStatus;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -46,6 +48,11 @@ public class OperatorMetrics implements TestVMObserver {
 
     private final MeterRegistry registry;
     private final Map<String, Phase> phases = new ConcurrentHashMap<>();
+    /**
+     * UIDs whose claim outcome is counted. The handover is idempotent and reruns when its status
+     * write did not land (a conflict, a stopping leader); each rerun reports the claim again.
+     */
+    private final Set<String> claimsCounted = ConcurrentHashMap.newKeySet();
 
     @Inject
     public OperatorMetrics(MeterRegistry registry) {
@@ -87,6 +94,9 @@ public class OperatorMetrics implements TestVMObserver {
 
     @Override
     public void claimed(TestVM testVM, String pool, String outcome, Duration latency) {
+        if (!claimsCounted.add(testVM.getMetadata().getUid())) {
+            return;
+        }
         String tag = testVM.getMetadata().getNamespace() + "/" + pool;
         Counter.builder(POOL_CLAIMS)
                 .description("TestVMs with spec.poolRef: served from the pool (Claimed) or cloned because it was empty (Cloned)")
@@ -110,6 +120,7 @@ public class OperatorMetrics implements TestVMObserver {
     @Override
     public void deleted(TestVM testVM) {
         phases.remove(testVM.getMetadata().getUid());
+        claimsCounted.remove(testVM.getMetadata().getUid());
     }
 
     private void recordTimings(TestVMStatus status) {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,8 @@ public final class PoolMembers {
     public static final String CLAIMED_BY_LABEL = "testvm.dev/claimed-by";
     /** On a claimed member: the claimant's name, to read it back without listing. */
     public static final String CLAIMANT_ANNOTATION = "testvm.dev/claimed-by-name";
+    /** On a claimed member: when the claim was written, so a handover that never completes is bounded. */
+    public static final String CLAIMED_AT_ANNOTATION = "testvm.dev/claimed-at";
 
     private PoolMembers() {}
 
@@ -79,8 +82,7 @@ public final class PoolMembers {
     }
 
     public static Optional<Condition> condition(TestVMStatus status, String type) {
-        return status.getConditions() == null ? Optional.empty()
-                : status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+        return status.condition(type);
     }
 
     /**
@@ -88,11 +90,11 @@ public final class PoolMembers {
      * claimant saw, so it fails with a conflict if anyone changed the member since (another claim,
      * a deletion). Empty when someone else got there first or the member is gone.
      */
-    public static Optional<TestVM> tryClaim(KubernetesClient client, TestVM member, TestVM claimant) {
+    public static Optional<TestVM> tryClaim(KubernetesClient client, TestVM member, TestVM claimant, Instant now) {
         Map<String, Object> patch = Map.of("metadata", Map.of(
                 "resourceVersion", member.getMetadata().getResourceVersion(),
                 "labels", Map.of(CLAIMED_BY_LABEL, claimant.getMetadata().getUid()),
-                "annotations", Map.of(CLAIMANT_ANNOTATION, claimant.getMetadata().getName())));
+                "annotations", Map.of(CLAIMANT_ANNOTATION, claimant.getMetadata().getName(), CLAIMED_AT_ANNOTATION, now.toString())));
         try {
             return Optional.of(client.resources(TestVM.class).inNamespace(member.getMetadata().getNamespace())
                     .withName(member.getMetadata().getName())
@@ -113,6 +115,17 @@ public final class PoolMembers {
         }
         TestVM claimant = client.resources(TestVM.class).inNamespace(member.getMetadata().getNamespace()).withName(name).get();
         return Optional.ofNullable(claimant).filter(c -> isClaimedBy(member, c.getMetadata().getUid()));
+    }
+
+    /** When the member was claimed; empty if it is not, or was claimed before claims carried their time. */
+    public static Optional<Instant> claimedAt(TestVM member) {
+        Map<String, String> annotations = member.getMetadata().getAnnotations();
+        String at = annotations == null ? null : annotations.get(CLAIMED_AT_ANNOTATION);
+        try {
+            return at == null ? Optional.empty() : Optional.of(Instant.parse(at));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     /** Whether the claimant has recorded the member's VM as its own (the handover is durable). */

@@ -2,9 +2,7 @@ package dev.testvm.pool;
 
 import dev.testvm.api.TestVMPool;
 import dev.testvm.api.TestVMPoolStatus;
-import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
-import java.util.Objects;
 
 /** The pool's status: counts and one Ready condition saying whether the pool is full, and if not why. */
 final class PoolStatusWriter {
@@ -41,20 +39,6 @@ final class PoolStatusWriter {
     }
 
     private static void set(TestVMPool pool, boolean value, String reason, String message, Instant now) {
-        TestVMPoolStatus status = pool.getStatus();
-        String text = value ? "True" : "False";
-        Condition condition = status.getConditions().stream().filter(c -> READY.equals(c.getType())).findFirst().orElse(null);
-        if (condition == null) {
-            condition = new Condition();
-            condition.setType(READY);
-            status.getConditions().add(condition);
-        }
-        if (!Objects.equals(text, condition.getStatus()) || condition.getLastTransitionTime() == null) {
-            condition.setLastTransitionTime(now.toString());
-        }
-        condition.setStatus(text);
-        condition.setReason(reason);
-        condition.setMessage(message);
-        condition.setObservedGeneration(pool.getMetadata().getGeneration());
+        pool.getStatus().putCondition(READY, value, reason, message, pool.getMetadata().getGeneration(), now);
     }
 }

@@ -9,8 +9,7 @@ import dev.testvm.api.TestVMStatus;
 import dev.testvm.api.VmStatus;
 import dev.testvm.vsphere.CloneRequest;
 import dev.testvm.vsphere.CloneType;
-import dev.testvm.vsphere.FaultKind;
-import dev.testvm.vsphere.ManagedObjects;
+import dev.testvm.vsphere.fault.FaultKind;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.TaskInfo;
 import dev.testvm.vsphere.VCenter;
@@ -22,8 +21,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -47,20 +44,16 @@ final class CloneStep {
     /** Names this cluster on the VM (see {@link ClusterIdentity}). */
     private final Supplier<String> clusterId;
     /**
-     * UIDs whose recorded intent this process may act on without looking for an earlier clone: it
-     * wrote the intent itself, or ruled out an earlier clone, and has not sent a clone call since.
+     * The clone task this process started stays in flight there until a pass sees the VM recorded.
+     * A pass may be handed a resource older than this process's last status patch (the informer
+     * lags behind it); without it the pass would take the missing taskRef for "no clone yet".
      */
-    private final Set<String> intentsClearToClone = ConcurrentHashMap.newKeySet();
-    /**
-     * Clone tasks this process started, by TestVM UID, until a pass sees the VM recorded. A pass may
-     * be handed a resource older than this process's last status patch (the informer lags behind
-     * it); without this it would take the missing taskRef for "no clone yet".
-     */
-    private final Map<String, MoRef> clonesStartedHere = new ConcurrentHashMap<>();
+    private final TaskInFlight tasks;
     private final CloudInitData cloudInit;
 
-    CloneStep(PlacementResolver placement, VSphereEventSource events, Duration taskPollInterval, KubeEvents kubeEvents,
-            Supplier<String> clusterId, CloudInitData cloudInit) {
+    CloneStep(PlacementResolver placement, VSphereEventSource events, TaskInFlight tasks, Duration taskPollInterval,
+            KubeEvents kubeEvents, Supplier<String> clusterId, CloudInitData cloudInit) {
+        this.tasks = tasks;
         this.cloudInit = cloudInit;
         this.clusterId = clusterId;
         this.placement = placement;
@@ -71,20 +64,19 @@ final class CloneStep {
 
     StepResult run(Pass pass) {
         TestVMStatus status = pass.status();
+        TestVMMemory memory = pass.memory();
         if (status.getVm() != null && status.getVm().getMoRef() != null) {
-            clonesStartedHere.remove(pass.uid());
+            tasks.clear(memory, TaskInFlight.Kind.CLONE);
             return StepResult.PROCEED;
         }
-        MoRef startedHere = clonesStartedHere.get(pass.uid());
-        if (status.getTaskRef() != null || startedHere != null) {
-            return followCloneTask(pass, status.getTaskRef() != null ? MoRef.parse(status.getTaskRef()) : startedHere);
+        Optional<TaskInFlight.Task> inFlight = tasks.find(memory, status.getTaskRef(), TaskInFlight.Kind.CLONE);
+        if (inFlight.isPresent()) {
+            return followCloneTask(pass, inFlight.get());
         }
-        if (hasCloneIntent(status) && intentsClearToClone.contains(pass.uid())) {
+        if (hasCloneIntent(status) && memory.intentClearToClone) {
             // Our own intent and no clone call sent since: no VM can exist, so the only question is
             // whether a task slot is ours. Waiting for one then costs no vCenter request.
-            if (pass.vcenter() instanceof QueuedTaskStarts queued) {
-                queued.requireTurn();
-            }
+            pass.vcenter().requireTurn();
             return startClone(pass);
         }
         Optional<MoRef> existing = VmIdentity.find(pass.vcenter(), pass.uid(), isInstant(pass));
@@ -96,19 +88,13 @@ final class CloneStep {
             clusterId.get(); // fails (retryable) before any intent is written if the cluster cannot be named
             return recordIntent(pass);
         }
-        if (!intentsClearToClone.contains(pass.uid())) {
+        if (!memory.intentClearToClone) {
             Optional<StepResult> waiting = waitForEarlierClone(pass);
             if (waiting.isPresent()) {
                 return waiting.get();
             }
         }
         return startClone(pass);
-    }
-
-    /** Forgets what this process knew about the TestVM (it is being deleted). */
-    void forget(String uid) {
-        intentsClearToClone.remove(uid);
-        clonesStartedHere.remove(uid);
     }
 
     /** The intent written ahead of a clone: cloneStartedAt set, but no task or VM recorded yet. */
@@ -120,11 +106,10 @@ final class CloneStep {
     /** Records the intent; the reconciler patches it into status and comes back at once to clone. */
     private StepResult recordIntent(Pass pass) {
         TestVMStatus status = pass.status();
-        status.setPhase(Phase.Cloning);
         Milestone.of(status).setCloneStartedAt(pass.now().toString());
-        Conditions.set(pass.testVM(), ConditionTypes.CLONED, false, Reasons.CLONING,
-                "starting the clone of " + pass.testVM().getSpec().getTemplate(), pass.now());
-        intentsClearToClone.add(pass.uid());
+        pass.report().condition(ConditionTypes.CLONED, false, Reasons.CLONING,
+                "starting the clone of " + pass.testVM().getSpec().getTemplate());
+        pass.memory().intentClearToClone = true;
         return StepResult.requeue(Duration.ZERO);
     }
 
@@ -137,10 +122,9 @@ final class CloneStep {
         MoRef source = placement.template(pass.testVM().getSpec(), pass.vcenter());
         List<MoRef> running = pass.vcenter().activeCloneTasks(source);
         if (!running.isEmpty()) {
-            Conditions.set(pass.testVM(), ConditionTypes.CLONED, false, Reasons.CLONING,
+            pass.report().condition(ConditionTypes.CLONED, false, Reasons.CLONING,
                     "waiting for clone task(s) " + running.stream().map(MoRef::value).toList() + " of "
-                            + pass.testVM().getSpec().getTemplate() + ", which may have been started for this TestVM before the operator restarted",
-                    pass.now());
+                            + pass.testVM().getSpec().getTemplate() + ", which may have been started for this TestVM before the operator restarted");
             running.forEach(task -> events.follow(task, pass.id()));
             return Optional.of(StepResult.requeue(taskPollInterval));
         }
@@ -150,12 +134,12 @@ final class CloneStep {
             adopt(pass, vm.get());
             return Optional.of(StepResult.PROCEED);
         }
-        intentsClearToClone.add(pass.uid());
+        pass.memory().intentClearToClone = true;
         return Optional.empty();
     }
 
     private void adopt(Pass pass, MoRef vm) {
-        intentsClearToClone.remove(pass.uid());
+        pass.memory().intentClearToClone = false;
         recordVm(pass, vm);
     }
 
@@ -201,7 +185,7 @@ final class CloneStep {
         } catch (VimFaultException e) {
             // Even a refusal may hide a clone that started (a fault answered after the task was
             // created): the next pass looks for one before cloning again.
-            intentsClearToClone.remove(pass.uid());
+            pass.memory().intentClearToClone = false;
             if (FaultKind.of(e) == FaultKind.REQUEST) {
                 throw TestVMProblem.terminal(Reasons.CLONE_FAILED,
                         "cloning '" + where.templatePath() + "' was refused: " + e.getMessage());
@@ -211,21 +195,19 @@ final class CloneStep {
         } catch (RuntimeException e) {
             // E.g. the connection broke after the request was sent: a clone may be running, so the
             // next pass must look for it before cloning again.
-            intentsClearToClone.remove(pass.uid());
+            pass.memory().intentClearToClone = false;
             throw e;
         }
         // From here on, a pass that sees the intent but no taskRef (the status patch below was lost)
         // must look for this clone rather than start another.
-        intentsClearToClone.remove(pass.uid());
-        clonesStartedHere.put(pass.uid(), task);
+        pass.memory().intentClearToClone = false;
+        tasks.started(pass.memory(), TaskInFlight.Kind.CLONE, task);
         TestVMStatus status = pass.status();
         status.setTaskRef(task.toString());
         status.setEffectiveCloneType(type.name());
-        status.setPhase(Phase.Cloning);
-        Conditions.set(testVM, ConditionTypes.CLONED, false, Reasons.CLONING,
-                type + " clone of " + where.templatePath() + " running as " + task.value(), pass.now());
+        pass.report().condition(ConditionTypes.CLONED, false, Reasons.CLONING,
+                type + " clone of " + where.templatePath() + " running as " + task.value());
         kubeEvents.normal(testVM, "Cloning", type + " clone of " + where.templatePath() + " started (" + task.value() + ")");
-        events.follow(task, pass.id());
         return StepResult.requeue(taskPollInterval);
     }
 
@@ -262,23 +244,17 @@ final class CloneStep {
         return current;
     }
 
-    private StepResult followCloneTask(Pass pass, MoRef task) {
-        TaskInfo info;
-        try {
-            info = pass.vcenter().taskInfo(task);
-        } catch (VimFaultException e) {
-            if (!ManagedObjects.isNotFound(e)) {
-                throw e;
-            }
+    private StepResult followCloneTask(Pass pass, TaskInFlight.Task inFlight) {
+        MoRef task = inFlight.ref();
+        TaskInFlight.Look look = tasks.check(pass.vcenter(), pass.memory(), inFlight);
+        if (look.forgotten()) {
             // vCenter forgets finished tasks; the VM, if the clone made one, still carries our UID.
             pass.status().setTaskRef(null);
-            clonesStartedHere.remove(pass.uid());
             return run(pass);
         }
+        TaskInfo info = look.info();
         switch (info.state()) {
             case SUCCESS -> {
-                events.unfollow(task, pass.id());
-                clonesStartedHere.remove(pass.uid());
                 pass.status().setTaskRef(null);
                 MoRef vm = info.result() != null ? info.result()
                         : VmIdentity.find(pass.vcenter(), pass.uid(), isInstant(pass)).orElseThrow(() -> TestVMProblem.terminal(
@@ -287,8 +263,6 @@ final class CloneStep {
                 return StepResult.PROCEED;
             }
             case ERROR -> {
-                events.unfollow(task, pass.id());
-                clonesStartedHere.remove(pass.uid());
                 pass.status().setTaskRef(null);
                 String why = info.error() == null ? "unknown error" : info.error().getMessage();
                 if (info.error() != null && FaultKind.of(info.error()) == FaultKind.TRANSIENT) {
@@ -301,8 +275,6 @@ final class CloneStep {
             default -> {
                 // Restores the taskRef when this pass was handed a resource older than our last patch.
                 pass.status().setTaskRef(task.toString());
-                pass.status().setPhase(Phase.Cloning);
-                events.follow(task, pass.id());
                 return StepResult.requeue(taskPollInterval);
             }
         }
@@ -324,7 +296,7 @@ final class CloneStep {
         if (milestones.getClonedAt() == null) {
             milestones.setClonedAt(pass.now().toString());
         }
-        Conditions.set(pass.testVM(), ConditionTypes.CLONED, true, "Cloned", "VM " + info.name() + " (" + vm.value() + ")", pass.now());
+        pass.report().condition(ConditionTypes.CLONED, true, "Cloned", "VM " + info.name() + " (" + vm.value() + ")");
         kubeEvents.normal(pass.testVM(), "Cloned", "VM " + info.name() + " (" + vm.value() + ") exists");
     }
 }

@@ -8,9 +8,7 @@ import dev.testvm.vsphere.VirtualNic;
 import dev.testvm.vsphere.VmInfo;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks the parts of {@code spec.ipDiscovery} that only vCenter can judge, once per TestVM: the
@@ -24,14 +22,13 @@ final class IpDiscoveryCheck {
     record Checked(NicSelection nics, List<Cidr> allow, List<Cidr> exclude) {}
 
     private final PlacementResolver placement;
-    private final Map<String, Checked> checked = new ConcurrentHashMap<>();
 
     IpDiscoveryCheck(PlacementResolver placement) {
         this.placement = placement;
     }
 
     Checked check(Pass pass, VmInfo info, IpDiscoverySpec spec) {
-        Checked known = checked.get(pass.uid());
+        Checked known = pass.memory().ipDiscoveryChecked;
         if (known != null) {
             return known;
         }
@@ -47,12 +44,8 @@ final class IpDiscoveryCheck {
                             : nics.describe() + ": no NIC of the VM matches") + " (its NICs: " + describe(vmNics) + ")");
         }
         Checked result = new Checked(nics, allow, exclude);
-        checked.put(pass.uid(), result);
+        pass.memory().ipDiscoveryChecked = result;
         return result;
-    }
-
-    void forget(String uid) {
-        checked.remove(uid);
     }
 
     /** @return the port group key when the network is a distributed port group, else null */

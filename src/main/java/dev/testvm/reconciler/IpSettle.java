@@ -2,9 +2,7 @@ package dev.testvm.reconciler;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code spec.ipDiscovery.settle}: an address counts only once discovery has reported the same
@@ -14,30 +12,28 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class IpSettle {
 
-    private record Seen(String ip, Instant since) {}
-
-    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
-
     /**
      * @return empty when {@code ip} has been the answer for {@code settle} already; otherwise how
      *     much longer it must stay (a changed address starts the wait again)
      */
-    Optional<Duration> remaining(String uid, String ip, Duration settle, Instant now) {
+    Optional<Duration> remaining(TestVMMemory memory, String ip, Duration settle, Instant now) {
         if (settle.isZero()) {
             return Optional.empty();
         }
-        Seen last = seen.compute(uid, (key, old) -> old != null && old.ip().equals(ip) ? old : new Seen(ip, now));
+        TestVMMemory.SeenIp old = memory.settlingIp;
+        TestVMMemory.SeenIp last = old != null && old.ip().equals(ip) ? old : new TestVMMemory.SeenIp(ip, now);
+        memory.settlingIp = last;
         Duration left = settle.minus(Duration.between(last.since(), now));
         return left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
     }
 
     /** Since when {@code ip} has been the answer, or null. */
-    Instant since(String uid, String ip) {
-        Seen last = seen.get(uid);
+    Instant since(TestVMMemory memory, String ip) {
+        TestVMMemory.SeenIp last = memory.settlingIp;
         return last != null && last.ip().equals(ip) ? last.since() : null;
     }
 
-    void forget(String uid) {
-        seen.remove(uid);
+    void forget(TestVMMemory memory) {
+        memory.settlingIp = null;
     }
 }

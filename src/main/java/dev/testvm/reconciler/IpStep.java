@@ -33,10 +33,16 @@ final class IpStep {
         this.check = new IpDiscoveryCheck(placement);
     }
 
-    void forget(String uid) {
-        finder.forget(uid);
-        check.forget(uid);
-        settle.forget(uid);
+    /** The discovery behind this step (its attempts in flight are forgotten with the TestVM). */
+    IpFinder finder() {
+        return finder;
+    }
+
+    /** Discovery done or given up: its attempts in flight and the settling address go. */
+    private void forget(Pass pass) {
+        finder.forget(pass.uid());
+        pass.memory().ipDiscoveryChecked = null;
+        settle.forget(pass.memory());
     }
 
     StepResult run(Pass pass) {
@@ -55,7 +61,6 @@ final class IpStep {
         }
         events.follow(vm, pass.id());
         if (status.getPhase() != Phase.WaitingForIP) {
-            status.setPhase(Phase.WaitingForIP);
             kubeEvents.normal(testVM, "WaitingForIP", "VM powered on; discovering its IP");
         }
         VmInfo info = VmLookup.read(pass, vm);
@@ -70,22 +75,22 @@ final class IpStep {
         }
         recordGuestOperations(pass, result);
         if (result.ip() == null) {
-            Conditions.set(testVM, ConditionTypes.IP_ASSIGNED, false, result.reason(), result.message(), pass.now());
-            Conditions.set(testVM, ConditionTypes.READY, false, result.reason(), result.message(), pass.now());
+            pass.report().condition(ConditionTypes.IP_ASSIGNED, false, result.reason(), result.message());
+            pass.report().notReady(result.reason(), result.message());
             return StepResult.requeue(result.retryAfter());
         }
         Duration settleTime = discovery.getSettle() == null ? Duration.ZERO : Durations.parse(discovery.getSettle());
-        Optional<Duration> left = settle.remaining(pass.uid(), result.ip(), settleTime, pass.now());
+        Optional<Duration> left = settle.remaining(pass.memory(), result.ip(), settleTime, pass.now());
         if (left.isPresent()) {
             String message = "IP " + result.ip() + " from " + result.source() + " unchanged since "
-                    + settle.since(pass.uid(), result.ip()) + "; spec.ipDiscovery.settle wants " + discovery.getSettle();
-            Conditions.set(testVM, ConditionTypes.IP_ASSIGNED, false, Reasons.IP_SETTLING, message, pass.now());
-            Conditions.set(testVM, ConditionTypes.READY, false, Reasons.IP_SETTLING, message, pass.now());
+                    + settle.since(pass.memory(), result.ip()) + "; spec.ipDiscovery.settle wants " + discovery.getSettle();
+            pass.report().condition(ConditionTypes.IP_ASSIGNED, false, Reasons.IP_SETTLING, message);
+            pass.report().notReady(Reasons.IP_SETTLING, message);
             return StepResult.requeue(min(left.get(), SETTLE_RECHECK));
         }
         recordIp(pass, result.ip(), result.addresses(), result.source());
         finder.forget(pass.uid());
-        settle.forget(pass.uid());
+        settle.forget(pass.memory());
         return StepResult.PROCEED;
     }
 
@@ -95,10 +100,10 @@ final class IpStep {
             if (milestones.getToolsRunningAt() == null) {
                 milestones.setToolsRunningAt(pass.now().toString());
             }
-            Conditions.set(pass.testVM(), ConditionTypes.TOOLS_RUNNING, true, "ToolsRunning", "VMware Tools are running", pass.now());
+            pass.report().condition(ConditionTypes.TOOLS_RUNNING, true, "ToolsRunning", "VMware Tools are running");
         } else {
-            Conditions.set(pass.testVM(), ConditionTypes.TOOLS_RUNNING, false, "ToolsNotRunning",
-                    "waiting for VMware Tools in the guest", pass.now());
+            pass.report().condition(ConditionTypes.TOOLS_RUNNING, false, "ToolsNotRunning",
+                    "waiting for VMware Tools in the guest");
         }
     }
 
@@ -110,7 +115,7 @@ final class IpStep {
         Instant poweredOn = Milestone.parse(Milestone.of(pass.status()).getPoweredOnAt());
         Duration timeout = Durations.parse(discovery.getTimeout() == null ? "10m" : discovery.getTimeout());
         if (poweredOn != null && pass.now().isAfter(poweredOn.plus(timeout))) {
-            forget(pass.uid());
+            forget(pass);
             // The last pass said why there was no address yet; that is what the user needs to see.
             String last = Conditions.find(pass.status(), ConditionTypes.IP_ASSIGNED)
                     .filter(c -> "False".equals(c.getStatus()) && c.getMessage() != null && !c.getMessage().isBlank())
@@ -129,7 +134,7 @@ final class IpStep {
         if (problem != null) {
             boolean news = Conditions.find(pass.status(), ConditionTypes.GUEST_OPERATIONS)
                     .map(c -> !"False".equals(c.getStatus()) || !problem.reason().equals(c.getReason())).orElse(true);
-            Conditions.set(pass.testVM(), ConditionTypes.GUEST_OPERATIONS, false, problem.reason(), problem.message(), pass.now());
+            pass.report().condition(ConditionTypes.GUEST_OPERATIONS, false, problem.reason(), problem.message());
             if (news) {
                 kubeEvents.warning(pass.testVM(), problem.reason(), problem.message());
             }
@@ -137,8 +142,8 @@ final class IpStep {
             // Only an answer proves guest operations work again: a pass between two failing attempts
             // has no problem to report either, and flipping on it made the condition (and its Events)
             // alternate with every attempt.
-            Conditions.set(pass.testVM(), ConditionTypes.GUEST_OPERATIONS, true, "GuestOperationsWorking",
-                    "guest operations no longer fail", pass.now());
+            pass.report().condition(ConditionTypes.GUEST_OPERATIONS, true, "GuestOperationsWorking",
+                    "guest operations no longer fail");
         }
     }
 
@@ -157,19 +162,17 @@ final class IpStep {
                 : Instant.parse(testVM.getMetadata().getCreationTimestamp());
         Milestone.recomputeTimings(status, created);
         String message = "IP " + ip + " from " + source;
-        Conditions.set(testVM, ConditionTypes.IP_ASSIGNED, true, Reasons.IP_FOUND, message, pass.now());
+        pass.report().condition(ConditionTypes.IP_ASSIGNED, true, Reasons.IP_FOUND, message);
         ReadinessSpec readiness = testVM.getSpec().getReadiness();
         if (readiness != null && readiness.hasChecks()) {
             // Ready waits for spec.readiness (ReadinessStep, next in this pass).
-            status.setPhase(Phase.WaitingForGuest);
             String waiting = message + "; waiting for spec.readiness";
-            Conditions.set(testVM, ConditionTypes.GUEST_READY, false, Reasons.GUEST_NOT_READY, waiting, pass.now());
-            Conditions.set(testVM, ConditionTypes.READY, false, Reasons.GUEST_NOT_READY, waiting, pass.now());
+            pass.report().condition(ConditionTypes.GUEST_READY, false, Reasons.GUEST_NOT_READY, waiting);
+            pass.report().notReady(Reasons.GUEST_NOT_READY, waiting);
             kubeEvents.normal(testVM, "IPAssigned", message + "; waiting for spec.readiness");
             return;
         }
-        status.setPhase(Phase.Ready);
-        Conditions.set(testVM, ConditionTypes.READY, true, Reasons.IP_FOUND, message, pass.now());
+        pass.report().ready(Reasons.IP_FOUND, message);
         var t = status.getTimings();
         kubeEvents.normal(testVM, "Ready", message + String.format(java.util.Locale.ROOT,
                 " (clone %ss, power-on %ss, booting %ss, getting IP %ss, total %ss)",

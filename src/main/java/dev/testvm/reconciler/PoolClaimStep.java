@@ -6,7 +6,6 @@ import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMPool;
 import dev.testvm.api.TestVMStatus;
 import dev.testvm.api.WhenPoolEmpty;
-import dev.testvm.metrics.TestVMObserver;
 import dev.testvm.pool.PoolMembers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -14,8 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code spec.poolRef}: before any clone, take a Ready VM of the pool (see {@link PoolMembers} for
@@ -36,21 +33,12 @@ final class PoolClaimStep {
     private final KubeEvents kubeEvents;
     private final TestVMObserver observer;
     private final PoolHandover handover;
-    /**
-     * UIDs this process let go on to clone. A pass may be handed a resource older than the patch
-     * that recorded the decision (the informer lags); it must not claim on top of the clone.
-     */
-    private final Set<String> decidedToClone = ConcurrentHashMap.newKeySet();
 
     PoolClaimStep(KubernetesClient client, KubeEvents kubeEvents, TestVMObserver observer) {
         this.client = client;
         this.kubeEvents = kubeEvents;
         this.observer = observer;
         this.handover = new PoolHandover(kubeEvents, observer);
-    }
-
-    void forget(String uid) {
-        decidedToClone.remove(uid);
     }
 
     StepResult run(Pass pass) {
@@ -67,7 +55,7 @@ final class PoolClaimStep {
             return StepResult.PROCEED;
         }
         for (TestVM candidate : inClaimOrder(members, pass.uid())) {
-            Optional<TestVM> won = PoolMembers.tryClaim(client, candidate, pass.testVM());
+            Optional<TestVM> won = PoolMembers.tryClaim(client, candidate, pass.testVM(), pass.now());
             if (won.isPresent()) {
                 handover.takeOver(pass, poolName, won.get());
                 return StepResult.PROCEED;
@@ -80,7 +68,7 @@ final class PoolClaimStep {
         TestVMStatus status = pass.status();
         boolean cloning = status.getTaskRef() != null || CloneStep.hasCloneIntent(status)
                 || (status.getPool() != null && PoolClaim.CLONED.equals(status.getPool().getOutcome()));
-        return (status.getVm() != null && status.getVm().getMoRef() != null) || cloning || decidedToClone.contains(pass.uid());
+        return (status.getVm() != null && status.getVm().getMoRef() != null) || cloning || pass.memory().decidedToClone;
     }
 
     /**
@@ -114,11 +102,13 @@ final class PoolClaimStep {
                         + " TestVMs already clone on demand (burstLimit " + burst + "); waiting for a pool VM", WAIT_RETRY);
             }
         }
-        decidedToClone.add(pass.uid());
+        // A pass may be handed a resource older than the patch that records this decision (the
+        // informer lags); it must not claim on top of the clone.
+        pass.memory().decidedToClone = true;
         PoolClaim claim = claim(pass, poolName, PoolClaim.CLONED);
         claim.setMember(null);
-        Conditions.set(pass.testVM(), ConditionTypes.CLONED, false, POOL_EMPTY,
-                "pool " + poolName + " has no Ready VM; cloning as usual (whenEmpty: Clone)", pass.now());
+        pass.report().condition(ConditionTypes.CLONED, false, POOL_EMPTY,
+                "pool " + poolName + " has no Ready VM; cloning as usual (whenEmpty: Clone)");
         kubeEvents.normal(pass.testVM(), POOL_EMPTY, "pool " + poolName + " has no Ready VM; cloning instead");
         observer.claimed(pass.testVM(), poolName, PoolClaim.CLONED, null);
         return StepResult.PROCEED;
@@ -138,7 +128,7 @@ final class PoolClaimStep {
     private StepResult waiting(Pass pass, String poolName, String reason, String message, Duration retry) {
         String previous = Conditions.find(pass.status(), ConditionTypes.READY).map(c -> c.getReason()).orElse(null);
         claim(pass, poolName, PoolClaim.WAITING);
-        Conditions.set(pass.testVM(), ConditionTypes.READY, false, reason, message, pass.now());
+        pass.report().notReady(reason, message);
         if (!reason.equals(previous)) {
             kubeEvents.normal(pass.testVM(), reason, message);
         }

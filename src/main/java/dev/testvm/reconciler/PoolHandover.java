@@ -7,7 +7,6 @@ import dev.testvm.api.PoolClaim;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMStatus;
 import dev.testvm.api.VmStatus;
-import dev.testvm.metrics.TestVMObserver;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -37,7 +36,6 @@ final class PoolHandover {
         status.setGuestOS(from.getGuestOS());
         status.setEffectiveCloneType(from.getEffectiveCloneType());
         status.setTaskRef(null);
-        status.setPhase(Phase.Ready);
         stampMilestones(Milestone.of(status), pass.now().toString());
         Instant created = testVM.getMetadata().getCreationTimestamp() == null ? null : Instant.parse(testVM.getMetadata().getCreationTimestamp());
         Milestone.recomputeTimings(status, created);
@@ -53,11 +51,11 @@ final class PoolHandover {
 
         String vm = from.getVm().getName() + " (" + from.getVm().getMoRef() + ")";
         String message = "IP " + from.getIp() + " from pool " + poolName + ": VM " + vm + " of pool TestVM " + member.getMetadata().getName();
-        Conditions.set(testVM, ConditionTypes.CLONED, true, PoolClaimStep.CLAIMED_FROM_POOL, "VM " + vm + " taken from pool " + poolName, pass.now());
-        Conditions.set(testVM, ConditionTypes.POWERED_ON, true, "PoweredOn", "VM is powered on", pass.now());
-        Conditions.set(testVM, ConditionTypes.TOOLS_RUNNING, true, "ToolsRunning", "VMware Tools are running", pass.now());
-        Conditions.set(testVM, ConditionTypes.IP_ASSIGNED, true, Reasons.IP_FOUND, message, pass.now());
-        Conditions.set(testVM, ConditionTypes.READY, true, PoolClaimStep.CLAIMED_FROM_POOL, message, pass.now());
+        pass.report().condition(ConditionTypes.CLONED, true, PoolClaimStep.CLAIMED_FROM_POOL, "VM " + vm + " taken from pool " + poolName);
+        pass.report().condition(ConditionTypes.POWERED_ON, true, "PoweredOn", "VM is powered on");
+        pass.report().condition(ConditionTypes.TOOLS_RUNNING, true, "ToolsRunning", "VMware Tools are running");
+        pass.report().condition(ConditionTypes.IP_ASSIGNED, true, Reasons.IP_FOUND, message);
+        pass.report().ready(PoolClaimStep.CLAIMED_FROM_POOL, message);
         kubeEvents.normal(testVM, PoolClaimStep.CLAIMED_FROM_POOL, message);
         Double total = status.getTimings().getTotalSeconds();
         observer.claimed(testVM, poolName, PoolClaim.CLAIMED, total == null ? null : Duration.ofMillis(Math.round(total * 1000)));

@@ -3,71 +3,42 @@ package dev.testvm.reconciler;
 import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVMStatus;
-import dev.testvm.vsphere.FaultKind;
+import dev.testvm.vsphere.fault.FaultKind;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PowerState;
 import dev.testvm.vsphere.TaskInfo;
 import dev.testvm.vsphere.VmInfo;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 
 /** Powers the clone on (instant clones already run) and records when it happened. */
 final class PowerOnStep {
 
     private final VSphereEventSource events;
+    private final TaskInFlight tasks;
     private final Duration taskPollInterval;
     private final KubeEvents kubeEvents;
-    /** Power-on tasks this process started, by TestVM UID, until they are done. */
-    private final Map<String, MoRef> powerOnsStartedHere = new ConcurrentHashMap<>();
 
-    PowerOnStep(VSphereEventSource events, Duration taskPollInterval, KubeEvents kubeEvents) {
+    PowerOnStep(VSphereEventSource events, TaskInFlight tasks, Duration taskPollInterval, KubeEvents kubeEvents) {
         this.events = events;
+        this.tasks = tasks;
         this.taskPollInterval = taskPollInterval;
         this.kubeEvents = kubeEvents;
-    }
-
-    /** Forgets what this process knew about the TestVM (it is being deleted). */
-    void forget(String uid) {
-        powerOnsStartedHere.remove(uid);
     }
 
     StepResult run(Pass pass) {
         TestVMStatus status = pass.status();
         if (Boolean.FALSE.equals(pass.testVM().getSpec().getPowerOn())) {
-            status.setPhase(Phase.Cloned);
-            Conditions.set(pass.testVM(), ConditionTypes.READY, false, Reasons.POWER_ON_DISABLED,
-                    "spec.powerOn is false: the VM stays powered off and gets no IP", pass.now());
+            pass.report().notReady(Reasons.POWER_ON_DISABLED,
+                    "spec.powerOn is false: the VM stays powered off and gets no IP");
             return StepResult.STOP;
         }
         MoRef vm = MoRef.parse(status.getVm().getMoRef());
-        MoRef startedHere = powerOnsStartedHere.get(pass.uid());
-        if (status.getTaskRef() == null && startedHere != null) {
-            // This pass got a resource older than our last patch (the informer lags): the power-on
-            // we started is still ours to follow, not a reason to start another.
-            status.setTaskRef(startedHere.toString());
-        }
-        if (status.getTaskRef() != null) {
-            MoRef task = MoRef.parse(status.getTaskRef());
-            TaskInfo info = pass.vcenter().taskInfo(task);
-            // The VM says it is on before its task says it is done (vCenter updates them apart, and
-            // the watcher may deliver them apart): the VM is what "powered on" means, and noting it
-            // at once keeps the booting phase (powered on -> Tools running) honest.
-            if (!info.state().done() && VmLookup.read(pass, vm).powerState() != PowerState.POWERED_ON) {
-                events.follow(task, pass.id());
-                return StepResult.requeue(taskPollInterval);
-            }
-            events.unfollow(task, pass.id());
-            status.setTaskRef(null);
-            powerOnsStartedHere.remove(pass.uid());
-            if (info.state() == TaskInfo.State.ERROR && VmLookup.read(pass, vm).powerState() != PowerState.POWERED_ON) {
-                if (info.error() != null && FaultKind.of(info.error()) == FaultKind.TRANSIENT) {
-                    throw TestVMProblem.retryable(Reasons.VCENTER_ERROR, "power-on task " + task.value()
-                            + " failed with a transient fault (" + info.error().getMessage() + "); powering on again", info.error());
-                }
-                throw TestVMProblem.terminal(Reasons.POWER_ON_FAILED, "power-on task " + task.value() + " failed: "
-                        + (info.error() == null ? "unknown error" : info.error().getMessage()));
-            }
+        // A power-on this process started is still ours to follow when the pass got a resource
+        // older than our last patch (the informer lags), not a reason to start another.
+        Optional<TaskInFlight.Task> inFlight = tasks.find(pass.memory(), status.getTaskRef(), TaskInFlight.Kind.POWER_ON);
+        if (inFlight.isPresent() && !finished(pass, vm, inFlight.get())) {
+            return StepResult.requeue(taskPollInterval);
         }
         VmInfo info = VmLookup.read(pass, vm);
         var milestones = Milestone.of(status);
@@ -79,18 +50,44 @@ final class PowerOnStep {
                 }
                 kubeEvents.normal(pass.testVM(), "PoweredOn", "VM " + info.name() + " is powered on");
             }
-            Conditions.set(pass.testVM(), ConditionTypes.POWERED_ON, true, "PoweredOn", "VM is powered on", pass.now());
+            pass.report().condition(ConditionTypes.POWERED_ON, true, "PoweredOn", "VM is powered on");
             return StepResult.PROCEED;
         }
         MoRef task = pass.vcenter().startPowerOn(vm);
-        powerOnsStartedHere.put(pass.uid(), task);
+        tasks.started(pass.memory(), TaskInFlight.Kind.POWER_ON, task);
         status.setTaskRef(task.toString());
-        status.setPhase(Phase.PoweringOn);
         milestones.setPowerOnStartedAt(pass.now().toString());
         milestones.setPoweredOnAt(null);
-        Conditions.set(pass.testVM(), ConditionTypes.POWERED_ON, false, Reasons.POWERING_ON, "power-on task " + task.value() + " running", pass.now());
-        events.follow(task, pass.id());
+        pass.report().condition(ConditionTypes.POWERED_ON, false, Reasons.POWERING_ON, "power-on task " + task.value() + " running");
         events.follow(vm, pass.id());
         return StepResult.requeue(taskPollInterval);
+    }
+
+    /**
+     * Whether the power-on in flight is over. The VM says it is on before its task says it is done
+     * (vCenter updates them apart, and the watcher may deliver them apart): the VM is what "powered
+     * on" means, and noting it at once keeps the booting phase (powered on -> Tools running) honest.
+     */
+    private boolean finished(Pass pass, MoRef vm, TaskInFlight.Task inFlight) {
+        TestVMStatus status = pass.status();
+        status.setTaskRef(inFlight.ref().toString());
+        TaskInFlight.Look look = tasks.check(pass.vcenter(), pass.memory(), inFlight);
+        boolean on = VmLookup.read(pass, vm).powerState() == PowerState.POWERED_ON;
+        if (look.running() && !on) {
+            return false;
+        }
+        tasks.ended(pass.memory(), inFlight);
+        status.setTaskRef(null);
+        TaskInfo info = look.info();
+        if (info != null && info.state() == TaskInfo.State.ERROR && !on) {
+            MoRef task = inFlight.ref();
+            if (info.error() != null && FaultKind.of(info.error()) == FaultKind.TRANSIENT) {
+                throw TestVMProblem.retryable(Reasons.VCENTER_ERROR, "power-on task " + task.value()
+                        + " failed with a transient fault (" + info.error().getMessage() + "); powering on again", info.error());
+            }
+            throw TestVMProblem.terminal(Reasons.POWER_ON_FAILED, "power-on task " + task.value() + " failed: "
+                    + (info.error() == null ? "unknown error" : info.error().getMessage()));
+        }
+        return true;
     }
 }

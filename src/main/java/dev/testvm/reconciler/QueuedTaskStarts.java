@@ -48,11 +48,6 @@ final class QueuedTaskStarts implements VCenter {
         return vcenterName;
     }
 
-    /** The TestVM is gone: it leaves this vCenter's line and drops its ticket. */
-    void forgetInLine() {
-        queue.forget(uid);
-    }
-
     /** The datacenter of this vCenter that TestVMs naming none use. */
     String defaultDatacenter() {
         return defaultDatacenter;

@@ -17,8 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * WaitingForGuest: after the IP, {@code spec.readiness}'s checks (guest command, guestinfo key,
@@ -35,7 +33,6 @@ final class ReadinessStep {
     private final GuestCredentialsReader credentials;
     private final GuestCommandProbe probe;
     private final PortProbe ports;
-    private final Map<String, Integer> streaks = new ConcurrentHashMap<>();
 
     ReadinessStep(KubeEvents kubeEvents, GuestCredentialsReader credentials, GuestCommandProbe probe, PortProbe ports) {
         this.kubeEvents = kubeEvents;
@@ -44,9 +41,14 @@ final class ReadinessStep {
         this.ports = ports;
     }
 
+    /** The guest command probe's run in flight for a TestVM this process forgets. */
     void forget(String uid) {
-        streaks.remove(uid);
         probe.forget(uid);
+    }
+
+    private void forget(Pass pass) {
+        pass.memory().readinessStreak = 0;
+        probe.forget(pass.uid());
     }
 
     StepResult run(Pass pass) {
@@ -55,28 +57,27 @@ final class ReadinessStep {
         if (spec == null || !spec.hasChecks() || Conditions.isTrue(status, ConditionTypes.READY)) {
             return StepResult.PROCEED;
         }
-        status.setPhase(Phase.WaitingForGuest);
         failOnTimeout(pass, spec);
         Round round = round(pass, spec);
         int needed = spec.getSuccessThreshold() == null ? 1 : spec.getSuccessThreshold();
-        int streak = round.passed() ? streaks.merge(pass.uid(), 1, Integer::sum) : reset(pass.uid(), round);
+        int streak = round.passed() ? ++pass.memory().readinessStreak : reset(pass.memory(), round);
         if (round.passed() && streak >= needed) {
             ready(pass, round);
             return StepResult.PROCEED;
         }
         String progress = needed > 1 ? " (" + streak + " of " + needed + " passing rounds in a row)" : "";
         String message = round.message() + progress;
-        Conditions.set(pass.testVM(), ConditionTypes.GUEST_READY, false, Reasons.GUEST_NOT_READY, message, pass.now());
-        Conditions.set(pass.testVM(), ConditionTypes.READY, false, Reasons.GUEST_NOT_READY, message, pass.now());
+        pass.report().condition(ConditionTypes.GUEST_READY, false, Reasons.GUEST_NOT_READY, message);
+        pass.report().notReady(Reasons.GUEST_NOT_READY, message);
         return StepResult.requeue(round.passed() ? ROUND : round.retryAfter());
     }
 
     /** A running command neither passes nor breaks the streak: the round is simply not over. */
-    private int reset(String uid, Round round) {
+    private int reset(TestVMMemory memory, Round round) {
         if (round.running()) {
-            return streaks.getOrDefault(uid, 0);
+            return memory.readinessStreak;
         }
-        streaks.remove(uid);
+        memory.readinessStreak = 0;
         return 0;
     }
 
@@ -134,28 +135,27 @@ final class ReadinessStep {
         Instant since = Milestone.parse(Milestone.of(pass.status()).getIpAssignedAt());
         Duration timeout = Durations.parse(spec.getTimeout() == null ? "10m" : spec.getTimeout());
         if (since != null && pass.now().isAfter(since.plus(timeout))) {
-            forget(pass.uid());
+            forget(pass);
             String last = Conditions.find(pass.status(), ConditionTypes.GUEST_READY)
                     .filter(c -> "False".equals(c.getStatus()) && c.getMessage() != null)
                     .map(c -> " (last: " + c.getMessage() + ")").orElse("");
-            Conditions.set(pass.testVM(), ConditionTypes.GUEST_READY, false, Reasons.GUEST_READINESS_TIMEOUT,
-                    "not ready within spec.readiness.timeout " + spec.getTimeout() + last, pass.now());
+            pass.report().condition(ConditionTypes.GUEST_READY, false, Reasons.GUEST_READINESS_TIMEOUT,
+                    "not ready within spec.readiness.timeout " + spec.getTimeout() + last);
             throw TestVMProblem.terminal(Reasons.GUEST_READINESS_TIMEOUT, "spec.readiness.timeout: the guest did not pass its"
                     + " readiness checks within " + spec.getTimeout() + " of getting its IP" + last);
         }
     }
 
     private void ready(Pass pass, Round round) {
-        forget(pass.uid());
+        forget(pass);
         TestVM testVM = pass.testVM();
         TestVMStatus status = pass.status();
-        status.setPhase(Phase.Ready);
         Milestone.of(status).setGuestReadyAt(pass.now().toString());
         Milestone.recomputeTimings(status, testVM.getMetadata().getCreationTimestamp() == null ? null
                 : Instant.parse(testVM.getMetadata().getCreationTimestamp()));
         String message = "IP " + status.getIp() + ", readiness passed: " + round.message();
-        Conditions.set(testVM, ConditionTypes.GUEST_READY, true, Reasons.GUEST_READY, round.message(), pass.now());
-        Conditions.set(testVM, ConditionTypes.READY, true, Reasons.GUEST_READY, message, pass.now());
+        pass.report().condition(ConditionTypes.GUEST_READY, true, Reasons.GUEST_READY, round.message());
+        pass.report().ready(Reasons.GUEST_READY, message);
         var t = status.getTimings();
         kubeEvents.normal(testVM, "Ready", message + String.format(Locale.ROOT,
                 " (clone %ss, power-on %ss, booting %ss, getting IP %ss, readiness %ss, total %ss)", t.getCloneSeconds(),

@@ -17,19 +17,19 @@ import java.util.function.Consumer;
  */
 final class TaskSlotEventSource extends AbstractEventSource<TaskSlots, TestVM> implements ResourceEventAware<TestVM> {
 
-    private volatile Consumer<String> onDeleted = uid -> {};
+    private volatile Consumer<TestVM> onDeleted = testVM -> {};
 
     TaskSlotEventSource() {
         super(TaskSlots.class, "task-slots");
     }
 
-    void onDeleted(Consumer<String> forget) {
+    void onDeleted(Consumer<TestVM> forget) {
         this.onDeleted = forget;
     }
 
     @Override
     public void onResourceDeleted(TestVM testVM) {
-        onDeleted.accept(testVM.getMetadata().getUid());
+        onDeleted.accept(testVM);
     }
 
     void wake(ResourceID testVM) {

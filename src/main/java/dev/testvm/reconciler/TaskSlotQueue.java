@@ -121,6 +121,11 @@ final class TaskSlotQueue {
         next.forEach(wake);
     }
 
+    /** Whether the TestVM holds a ticket (it asked for a slot and is not forgotten). */
+    synchronized boolean hasTicket(String uid) {
+        return tickets.containsKey(uid);
+    }
+
     synchronized int waiting() {
         return line.size();
     }

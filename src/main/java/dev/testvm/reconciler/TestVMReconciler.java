@@ -4,15 +4,15 @@ import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMStatus;
-import dev.testvm.config.OperatorConfig;
 import dev.testvm.discovery.DiscoverySettings;
 import dev.testvm.discovery.GuestCommandProbe;
-import dev.testvm.metrics.TestVMObserver;
 import dev.testvm.pool.MemberRelease;
 import dev.testvm.pool.PoolMembers;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import dev.testvm.vsphere.VimFaultException;
+import dev.testvm.vsphere.fault.InvalidLoginException;
+import dev.testvm.vsphere.fault.NoPermissionException;
 import dev.testvm.vsphere.fault.TaskCapacityExceededException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -31,10 +31,8 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -67,15 +65,15 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     private final ExpiryStep expiry;
     private final VmDeletion deletion;
     private final TaskSlotEventSource slotEvents = new TaskSlotEventSource();
-    private final Map<String, Integer> failedAttempts = new ConcurrentHashMap<>();
+    private final TestVMMemories memories = new TestVMMemories();
     private final TestVMObserver observer;
 
-    public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, OperatorConfig config, IpFinderFactory finders) {
+    public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, ReconcilerSettings config, IpFinderFactory finders) {
         this(vcenters, client, config, finders, TestVMObserver.NOOP);
     }
 
     @Inject
-    public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, OperatorConfig config, IpFinderFactory finders,
+    public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, ReconcilerSettings config, IpFinderFactory finders,
             TestVMObserver observer) {
         this.vcenters = vcenters;
         this.choice = new VCenterChoice(vcenters);
@@ -85,21 +83,42 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         this.client = client;
         this.poolClaim = new PoolClaimStep(client, kubeEvents, observer);
         this.events = new VSphereEventSource(vcenters);
-        Duration taskPoll = config.discovery().taskPollInterval();
+        Duration taskPoll = config.taskPollInterval();
         // The default datacenter comes from each pass's vCenter (QueuedTaskStarts).
         PlacementResolver placement = new PlacementResolver(null);
-        this.clone = new CloneStep(placement, events, taskPoll, kubeEvents, ClusterIdentity.of(config.clusterId(), client),
+        TaskInFlight tasks = new TaskInFlight(events);
+        this.clone = new CloneStep(placement, events, tasks, taskPoll, kubeEvents, ClusterIdentity.of(config.clusterId(), client),
                 new CloudInitData(client));
-        this.powerOn = new PowerOnStep(events, taskPoll, kubeEvents);
+        this.powerOn = new PowerOnStep(events, tasks, taskPoll, kubeEvents);
         GuestCredentialsReader credentials = new GuestCredentialsReader(client);
         this.ip = new IpStep(events, kubeEvents, finders.create(credentials), placement);
         DiscoverySettings defaults = DiscoverySettings.defaults();
         this.readiness = new ReadinessStep(kubeEvents, credentials, new GuestCommandProbe(new DiscoverySettings(
-                config.discovery().initialBackoff(), config.discovery().maxBackoff(), defaults.firstPollDelay(),
+                config.guestRetryInitial(), config.guestRetryMax(), defaults.firstPollDelay(),
                 defaults.commandTimeout(), defaults.toolsRecheck(), defaults.failureRecheck())), new PortProbe(Duration.ofSeconds(1)));
         this.expiry = new ExpiryStep(client, kubeEvents);
-        this.deletion = new VmDeletion(placement, events, taskPoll, kubeEvents);
-        slotEvents.onDeleted(uid -> vcenters.all().forEach(vcenter -> vcenter.forgetInLine(uid)));
+        this.deletion = new VmDeletion(placement, events, tasks, taskPoll, kubeEvents);
+        IpFinder finder = ip.finder();
+        memories.alsoForget((uid, id) -> finder.forget(uid));
+        memories.alsoForget((uid, id) -> readiness.forget(uid));
+        memories.alsoForget((uid, id) -> events.forget(id));
+        memories.alsoForget((uid, id) -> vcenters.all().forEach(vcenter -> vcenter.forgetInLine(uid)));
+        // Also when the TestVM went without a last cleanup pass (its finalizer removed by hand).
+        slotEvents.onDeleted(testVM -> memories.forget(testVM.getMetadata().getUid(), ResourceID.fromResource(testVM)));
+    }
+
+    /** What this process remembers per TestVM, for tests that check it is forgotten. */
+    TestVMMemories memories() {
+        return memories;
+    }
+
+    private TestVMMemory memoryOf(TestVM testVM) {
+        return memories.of(testVM.getMetadata().getUid(), ResourceID.fromResource(testVM));
+    }
+
+    /** The TestVM is gone (or handed over): this process forgets it everywhere at once. */
+    private void forget(TestVM testVM) {
+        memories.forget(testVM.getMetadata().getUid(), ResourceID.fromResource(testVM));
     }
 
     /** The environment vCenter's task-slot line, for tests that check who is in it. */
@@ -132,17 +151,16 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
             return UpdateControl.noUpdate();
         }
         Phase before = status.getPhase();
-        if (before == null) {
-            status.setPhase(Phase.Pending);
-        }
         Instant now = Instant.now();
         Optional<Duration> next;
         QueuedTaskStarts connection = null;
         try {
             connection = open(testVM, true);
-            next = runSteps(new Pass(testVM, connection, now, ResourceID.fromResource(testVM)));
+            Pass pass = new Pass(testVM, connection, now, memoryOf(testVM));
+            next = runSteps(pass);
+            ReadyAgain.afterCleanPass(testVM, pass.report());
             recordVCenter(status, connection);
-            failedAttempts.remove(testVM.getMetadata().getUid());
+            memoryOf(testVM).failedAttempts = 0;
         } catch (TestVMProblem problem) {
             next = report(testVM, problem, now);
         } catch (TaskCapacityExceededException e) {
@@ -156,6 +174,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
                 connection.passEnded();
             }
         }
+        new StatusReport(testVM, now).finish();
         status.setObservedGeneration(testVM.getMetadata().getGeneration());
         observer.reconciled(testVM, before);
         UpdateControl<TestVM> control = UpdateControl.patchStatus(testVM);
@@ -215,22 +234,25 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     private Optional<Duration> report(TestVM testVM, TestVMProblem problem, Instant now) {
         TestVMStatus status = testVM.getStatus();
         String previousReason = Conditions.find(status, ConditionTypes.READY).map(c -> c.getReason()).orElse(null);
-        Conditions.set(testVM, ConditionTypes.READY, false, problem.reason(), problem.getMessage(), now);
+        StatusReport statusReport = new StatusReport(testVM, now);
         observer.problem(testVM, problem.reason(), problem.terminal());
         if (problem.terminal()) {
-            status.setPhase(Phase.Failed);
-            status.setTaskRef(null);
-            Conditions.set(testVM, ConditionTypes.FAILED, true, problem.reason(), problem.getMessage(), now);
+            statusReport.failed(problem.reason(), problem.getMessage());
             kubeEvents.warning(testVM, problem.reason(), problem.getMessage());
             events.unfollowAll(ResourceID.fromResource(testVM));
             return Optional.empty();
         }
+        statusReport.notReady(problem.reason(), problem.getMessage());
         if (!Objects.equals(previousReason, problem.reason())) {
             kubeEvents.warning(testVM, problem.reason(), problem.getMessage());
         }
-        int attempt = failedAttempts.merge(testVM.getMetadata().getUid(), 1, Integer::sum);
-        long millis = Math.min(MAX_RETRY.toMillis(), 1000L << Math.min(attempt - 1, 10));
-        return Optional.of(Duration.ofMillis(millis));
+        return Optional.of(backoff(testVM));
+    }
+
+    /** 1 s doubling to {@link #MAX_RETRY} with each failed pass in a row. */
+    private Duration backoff(TestVM testVM) {
+        int attempt = ++memoryOf(testVM).failedAttempts;
+        return Duration.ofMillis(Math.min(MAX_RETRY.toMillis(), 1000L << Math.min(attempt - 1, 10)));
     }
 
     /**
@@ -240,9 +262,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     private Optional<DeleteControl> releaseClaimedPoolVm(TestVM testVM) {
         switch (MemberRelease.decide(client, testVM)) {
             case KEEP_VM -> {
-                events.forget(ResourceID.fromResource(testVM));
-                vcenters.all().forEach(vcenter -> vcenter.forgetInLine(testVM.getMetadata().getUid()));
-                failedAttempts.remove(testVM.getMetadata().getUid());
+                forget(testVM);
                 observer.deleted(testVM);
                 return Optional.of(DeleteControl.defaultDelete());
             }
@@ -263,7 +283,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         try {
             context.getClient().resources(TestVM.class).inNamespace(testVM.getMetadata().getNamespace())
                     .withName(testVM.getMetadata().getName()).subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Deleting\"}}");
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), StatusReport.DELETING_PATCH);
             kubeEvents.normal(testVM, "Deleting", "powering off and destroying the VM");
         } catch (RuntimeException e) {
             // Not worth failing the cleanup over a cosmetic status field.
@@ -274,7 +294,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         String previousReason = Conditions.find(testVM.getStatus(), ConditionTypes.READY).map(c -> c.getReason()).orElse(null);
         String message = e instanceof WaitingForTaskSlotException ? e.getMessage()
                 : "waiting for a free vCenter task slot: " + e.getMessage();
-        Conditions.set(testVM, ConditionTypes.READY, false, Reasons.WAITING_FOR_CAPACITY, message, now);
+        new StatusReport(testVM, now).notReady(Reasons.WAITING_FOR_CAPACITY, message);
         if (!Reasons.WAITING_FOR_CAPACITY.equals(previousReason)) {
             kubeEvents.normal(testVM, Reasons.WAITING_FOR_CAPACITY, message);
         }
@@ -294,7 +314,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
             return TestVMProblem.retryable(Reasons.VCENTER_UNREACHABLE, "vCenter unreachable: " + e.getMessage(), e);
         }
         if (e instanceof VimFaultException fault) {
-            if ("InvalidLogin".equals(fault.faultType()) || "NoPermission".equals(fault.faultType())) {
+            if (fault instanceof InvalidLoginException || fault instanceof NoPermissionException) {
                 return TestVMProblem.retryable(Reasons.VCENTER_LOGIN_FAILED,
                         "vCenter refused the operator's login (check the vCenter credentials Secret): " + fault.faultType(), e);
             }
@@ -311,11 +331,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
      */
     @Override
     public ErrorStatusUpdateControl<TestVM> updateErrorStatus(TestVM testVM, Context<TestVM> context, Exception e) {
-        if (testVM.getStatus() == null) {
-            testVM.setStatus(new TestVMStatus());
-        }
-        Conditions.set(testVM, ConditionTypes.READY, false, Reasons.RECONCILE_ERROR,
-                "reconcile failed with " + e.getClass().getSimpleName() + "; retrying (details in the operator log)", Instant.now());
+        new StatusReport(testVM, Instant.now()).notReady(Reasons.RECONCILE_ERROR,
+                "reconcile failed with " + e.getClass().getSimpleName() + "; retrying (details in the operator log)");
         return ErrorStatusUpdateControl.patchStatus(testVM);
     }
 
@@ -324,11 +341,6 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         if (!choice.serves(testVM)) {
             return DeleteControl.noFinalizerRemoval(); // the replica serving its vCenter deletes it
         }
-        ip.forget(testVM.getMetadata().getUid());
-        readiness.forget(testVM.getMetadata().getUid());
-        clone.forget(testVM.getMetadata().getUid());
-        powerOn.forget(testVM.getMetadata().getUid());
-        poolClaim.forget(testVM.getMetadata().getUid());
         Optional<DeleteControl> handedOver = releaseClaimedPoolVm(testVM);
         if (handedOver.isPresent()) {
             return handedOver.get();
@@ -338,14 +350,13 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         try {
             if (choice.nameFor(testVM).isEmpty()) {
                 // No vCenter was ever chosen, so nothing was cloned for it.
+                forget(testVM);
                 return DeleteControl.defaultDelete();
             }
             connection = open(testVM, false);
-            Optional<Duration> again = deletion.run(testVM, connection);
+            Optional<Duration> again = deletion.run(testVM, connection, memoryOf(testVM));
             if (again.isEmpty()) {
-                connection.forgetInLine();
-                events.forget(ResourceID.fromResource(testVM));
-                failedAttempts.remove(testVM.getMetadata().getUid());
+                forget(testVM);
                 observer.deleted(testVM);
                 kubeEvents.normal(testVM, "Deleted", "no VM left for this TestVM; removing the finalizer");
                 return DeleteControl.defaultDelete();
@@ -356,8 +367,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         } catch (RuntimeException e) {
             TestVMProblem problem = classify(e);
             kubeEvents.warning(testVM, problem.reason(), "deleting: " + problem.getMessage());
-            int attempt = failedAttempts.merge(testVM.getMetadata().getUid(), 1, Integer::sum);
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.min(MAX_RETRY.toMillis(), 1000L << Math.min(attempt - 1, 10)));
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(backoff(testVM).toMillis());
         } finally {
             if (connection != null) {
                 connection.passEnded();

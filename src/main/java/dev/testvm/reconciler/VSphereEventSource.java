@@ -15,8 +15,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns changes seen by each vCenter's property watcher (task finished, VM powered on, Tools up,
- * IP published) into reconcile events for the TestVM that owns the object, so the reconciler never
- * polls vSphere on a timer except as a backstop.
+ * IP published) into reconcile events for every TestVM that follows the object, so the reconciler
+ * never polls vSphere on a timer except as a backstop. Any number of TestVMs may follow one object
+ * (a deletion waiting for a clone another pass follows too, a restarted operator's TestVMs waiting
+ * for the same clone of their template): each is woken by each change.
  *
  * <p>Objects are keyed by (vCenter, moRef): moRef values such as {@code vm-42} repeat across
  * vCenters. A TestVM is bound to its vCenter by {@link #bind} at the start of each pass, so steps
@@ -30,7 +32,8 @@ public class VSphereEventSource extends AbstractEventSource<PropertyChange, Test
     record ObjectKey(String vcenter, MoRef object) {}
 
     private final VCenterRegistry registry;
-    private final Map<ObjectKey, ResourceID> owners = new ConcurrentHashMap<>();
+    /** Who follows each object; the watcher follows an object while anyone does. Sets are copy-on-write. */
+    private final Map<ObjectKey, Set<ResourceID>> owners = new ConcurrentHashMap<>();
     private final Map<ResourceID, String> vcenterOf = new ConcurrentHashMap<>();
     /** Followed objects the watcher reported destroyed; forgotten when unfollowed. */
     private final Set<ObjectKey> gone = ConcurrentHashMap.newKeySet();
@@ -63,7 +66,8 @@ public class VSphereEventSource extends AbstractEventSource<PropertyChange, Test
     /** Routes changes of {@code object} (in the owner's vCenter) to {@code owner} and asks the watcher to follow it. */
     void follow(MoRef object, ResourceID owner) {
         ObjectKey key = keyOf(object, owner);
-        if (owners.put(key, owner) == null) {
+        boolean first = add(key, owner);
+        if (first) {
             connection(key.vcenter()).get().follow(object);
         }
         // Routed first, then checked; onChange records first, then routes: whichever runs second
@@ -75,38 +79,61 @@ public class VSphereEventSource extends AbstractEventSource<PropertyChange, Test
 
     void unfollow(MoRef object, ResourceID owner) {
         ObjectKey key = keyOf(object, owner);
-        gone.remove(key);
-        if (owners.remove(key) != null) {
+        if (remove(key, owner)) {
             connection(key.vcenter()).get().unfollow(object);
         }
     }
 
-    /** The vSphere tasks currently routed to {@code owner}. */
-    Set<MoRef> followedTasks(ResourceID owner) {
-        Set<MoRef> tasks = new HashSet<>();
-        owners.forEach((key, routedTo) -> {
-            if (routedTo.equals(owner) && "Task".equals(key.object().type())) {
-                tasks.add(key.object());
+    /** Adds {@code owner}; true when it is the object's first. */
+    private boolean add(ObjectKey key, ResourceID owner) {
+        boolean[] first = {false};
+        owners.compute(key, (k, old) -> {
+            first[0] = old == null;
+            if (old != null && old.contains(owner)) {
+                return old;
             }
+            Set<ResourceID> next = old == null ? new HashSet<>() : new HashSet<>(old);
+            next.add(owner);
+            return Set.copyOf(next);
         });
-        return tasks;
+        return first[0];
+    }
+
+    /** Removes {@code owner}; true when nobody follows the object any more. */
+    private boolean remove(ObjectKey key, ResourceID owner) {
+        boolean[] last = {false};
+        owners.computeIfPresent(key, (k, old) -> {
+            if (!old.contains(owner)) {
+                return old;
+            }
+            Set<ResourceID> next = new HashSet<>(old);
+            next.remove(owner);
+            last[0] = next.isEmpty();
+            return next.isEmpty() ? null : Set.copyOf(next);
+        });
+        if (last[0]) {
+            gone.remove(key);
+        }
+        return last[0];
+    }
+
+    /** How many TestVMs follow {@code object} in {@code vcenter} (for tests). */
+    int ownerCount(String vcenter, MoRef object) {
+        return owners.getOrDefault(new ObjectKey(vcenter, object), Set.of()).size();
     }
 
     /** Forgets every object routed to {@code owner} (TestVM gone or done). */
     void unfollowAll(ResourceID owner) {
-        owners.entrySet().removeIf(entry -> {
-            if (!entry.getValue().equals(owner)) {
-                return false;
-            }
-            ObjectKey key = entry.getKey();
-            gone.remove(key);
-            try {
-                connection(key.vcenter()).get().unfollow(key.object());
-            } catch (RuntimeException e) {
-                LOG.debugf("unfollow %s in %s: %s", key.object(), key.vcenter(), e.getMessage());
-            }
-            return true;
-        });
+        owners.entrySet().stream().filter(entry -> entry.getValue().contains(owner)).map(Map.Entry::getKey).toList()
+                .forEach(key -> {
+                    if (remove(key, owner)) {
+                        try {
+                            connection(key.vcenter()).get().unfollow(key.object());
+                        } catch (RuntimeException e) {
+                            LOG.debugf("unfollow %s in %s: %s", key.object(), key.vcenter(), e.getMessage());
+                        }
+                    }
+                });
     }
 
     /** Forgets the TestVM altogether (deleted). */
@@ -149,11 +176,11 @@ public class VSphereEventSource extends AbstractEventSource<PropertyChange, Test
             gone.add(key);
         }
         unrouted.put(key, Boolean.TRUE);
-        ResourceID owner = owners.get(key);
-        if (owner != null) {
+        Set<ResourceID> following = owners.get(key);
+        if (following != null) {
             unrouted.remove(key);
             if (isRunning()) {
-                getEventHandler().handleEvent(new Event(owner));
+                following.forEach(owner -> getEventHandler().handleEvent(new Event(owner)));
             }
         }
     }

@@ -6,18 +6,14 @@ import dev.testvm.api.TestVMStatus;
 import dev.testvm.vsphere.ManagedObjects;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PowerState;
-import dev.testvm.vsphere.TaskInfo;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VimFaultException;
 import dev.testvm.vsphere.VmInfo;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import dev.testvm.vsphere.fault.InvalidStateException;
+import dev.testvm.vsphere.fault.TaskInProgressException;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The finalizer's work: wait for a clone in flight, then power the VM off and destroy it. The
@@ -27,21 +23,21 @@ final class VmDeletion {
 
     private final PlacementResolver placement;
     private final VSphereEventSource events;
+    private final TaskInFlight tasks;
     private final Duration taskPollInterval;
     private final KubeEvents kubeEvents;
-    /** Power-off / destroy task in flight per TestVM UID; losing it on restart only costs one retried call. */
-    private final Map<String, MoRef> cleanupTasks = new ConcurrentHashMap<>();
 
-    VmDeletion(PlacementResolver placement, VSphereEventSource events, Duration taskPollInterval, KubeEvents kubeEvents) {
+    VmDeletion(PlacementResolver placement, VSphereEventSource events, TaskInFlight tasks, Duration taskPollInterval,
+            KubeEvents kubeEvents) {
         this.placement = placement;
         this.events = events;
+        this.tasks = tasks;
         this.taskPollInterval = taskPollInterval;
         this.kubeEvents = kubeEvents;
     }
 
     /** Empty when the VM is gone and the finalizer may go; otherwise when to look again. */
-    Optional<Duration> run(TestVM testVM, VCenter vcenter) {
-        ResourceID id = ResourceID.fromResource(testVM);
+    Optional<Duration> run(TestVM testVM, VCenter vcenter, TestVMMemory memory) {
         String uid = testVM.getMetadata().getUid();
         TestVMStatus status = testVM.getStatus();
         boolean instant = testVM.getSpec() != null && testVM.getSpec().getCloneType() == CloneTypeSpec.instant;
@@ -49,32 +45,18 @@ final class VmDeletion {
         MoRef vm = status != null && status.getVm() != null && status.getVm().getMoRef() != null
                 ? MoRef.parse(status.getVm().getMoRef()) : null;
         if (vm == null) {
-            // A TestVM deleted mid-clone: let the clone finish, then destroy what it made. The clone
-            // task is the one in status, or one this operator started whose status patch was lost:
-            // deleting a TestVM while its clone starts makes that patch fail with a conflict, and
-            // the VM would appear only after the finalizer was gone (seen in hack/bench-scale.sh).
-            Set<MoRef> tasks = new LinkedHashSet<>();
-            if (status != null && status.getTaskRef() != null) {
-                tasks.add(MoRef.parse(status.getTaskRef()));
+            Optional<Cloning> cloning = cloneInFlight(vcenter, memory, status);
+            if (cloning.isPresent() && cloning.get().running()) {
+                return Optional.of(taskPollInterval);
             }
-            tasks.addAll(events.followedTasks(id));
-            for (MoRef task : tasks) {
-                Optional<TaskInfo> info = taskInfo(vcenter, task);
-                if (info.isPresent() && !info.get().state().done()) {
-                    events.follow(task, id);
-                    return Optional.of(taskPollInterval);
-                }
-                if (vm == null && info.isPresent() && info.get().result() != null && "VirtualMachine".equals(info.get().result().type())) {
-                    vm = info.get().result();
-                }
-            }
+            vm = cloning.map(Cloning::vm).orElse(null);
         }
         if (vm == null && CloneStep.hasCloneIntent(status)) {
             // A clone may have been started just before the operator died, without its task being
             // recorded: its VM appears only when it ends, so wait for clones of the source first.
             List<MoRef> running = activeClonesOfSource(testVM, vcenter);
             if (!running.isEmpty()) {
-                running.forEach(task -> events.follow(task, id));
+                running.forEach(task -> events.follow(task, memory.id()));
                 return Optional.of(taskPollInterval);
             }
         }
@@ -82,20 +64,39 @@ final class VmDeletion {
             vm = VmIdentity.find(vcenter, uid, instant).orElse(null);
         }
         if (vm == null) {
-            finished(id, uid);
             return Optional.empty();
         }
-
-        MoRef inFlight = cleanupTasks.get(uid);
-        if (inFlight != null) {
-            Optional<TaskInfo> info = taskInfo(vcenter, inFlight);
-            if (info.isPresent() && !info.get().state().done()) {
-                return Optional.of(taskPollInterval);
-            }
-            events.unfollow(inFlight, id);
-            cleanupTasks.remove(uid);
+        Optional<TaskInFlight.Task> teardown = tasks.startedHere(memory, TaskInFlight.Kind.POWER_OFF, TaskInFlight.Kind.DESTROY);
+        if (teardown.isPresent() && tasks.check(vcenter, memory, teardown.get()).running()) {
+            return Optional.of(taskPollInterval);
         }
+        return tearDown(testVM, vcenter, memory, vm, instant);
+    }
 
+    /** What the TestVM's clone in flight did: still running, or the VM it made (null if none). */
+    private record Cloning(boolean running, MoRef vm) {}
+
+    /**
+     * A TestVM deleted mid-clone: let the clone finish, then destroy what it made. The clone task is
+     * the one in status, or one this operator started whose status patch was lost: deleting a TestVM
+     * while its clone starts makes that patch fail with a conflict, and the VM would appear only
+     * after the finalizer was gone (seen in hack/bench-scale.sh).
+     */
+    private Optional<Cloning> cloneInFlight(VCenter vcenter, TestVMMemory memory, TestVMStatus status) {
+        Optional<TaskInFlight.Task> clone = tasks.find(memory, status == null ? null : status.getTaskRef(), TaskInFlight.Kind.CLONE);
+        if (clone.isEmpty()) {
+            return Optional.empty();
+        }
+        TaskInFlight.Look look = tasks.check(vcenter, memory, clone.get());
+        if (look.running()) {
+            return Optional.of(new Cloning(true, null));
+        }
+        MoRef made = look.info() == null ? null : look.info().result();
+        return Optional.of(new Cloning(false, made != null && "VirtualMachine".equals(made.type()) ? made : null));
+    }
+
+    /** Powers the VM off, or destroys it once it is off; "not found" means done. */
+    private Optional<Duration> tearDown(TestVM testVM, VCenter vcenter, TestVMMemory memory, MoRef vm, boolean instant) {
         VmInfo info;
         try {
             info = vcenter.vmInfo(vm);
@@ -104,27 +105,25 @@ final class VmDeletion {
                 throw e;
             }
             // The recorded VM is gone; make sure no other VM carries our UID before letting go.
-            Optional<MoRef> other = VmIdentity.find(vcenter, uid, instant);
+            Optional<MoRef> other = VmIdentity.find(vcenter, testVM.getMetadata().getUid(), instant);
             if (other.isEmpty()) {
-                finished(id, uid);
                 return Optional.empty();
             }
             vm = other.get();
             info = vcenter.vmInfo(vm);
         }
+        boolean on = info.powerState() == PowerState.POWERED_ON;
         try {
-            MoRef task = info.powerState() == PowerState.POWERED_ON ? vcenter.startPowerOff(vm) : vcenter.startDestroy(vm);
-            if (info.powerState() != PowerState.POWERED_ON) {
+            MoRef task = on ? vcenter.startPowerOff(vm) : vcenter.startDestroy(vm);
+            if (!on) {
                 kubeEvents.normal(testVM, "Destroying", "destroying VM " + info.name() + " (" + vm.value() + ")");
             }
-            cleanupTasks.put(uid, task);
-            events.follow(task, id);
+            tasks.started(memory, on ? TaskInFlight.Kind.POWER_OFF : TaskInFlight.Kind.DESTROY, task);
         } catch (VimFaultException e) {
             if (ManagedObjects.isNotFound(e)) {
                 return Optional.of(Duration.ZERO);
             }
-            if (!"InvalidPowerState".equals(e.faultType()) && !"TaskInProgress".equals(e.faultType())
-                    && !"InvalidState".equals(e.faultType())) {
+            if (!(e instanceof InvalidStateException) && !(e instanceof TaskInProgressException)) {
                 throw e;
             }
             // Another task (e.g. a power-on we started) is still running on the VM: try again shortly.
@@ -140,21 +139,5 @@ final class VmDeletion {
             return List.of();
         }
         return vcenter.activeCloneTasks(source);
-    }
-
-    private void finished(ResourceID id, String uid) {
-        cleanupTasks.remove(uid);
-        events.unfollowAll(id);
-    }
-
-    private static Optional<TaskInfo> taskInfo(VCenter vcenter, MoRef task) {
-        try {
-            return Optional.of(vcenter.taskInfo(task));
-        } catch (VimFaultException e) {
-            if (ManagedObjects.isNotFound(e)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.testvm.vsphere;
 
+import dev.testvm.vsphere.fault.ManagedObjectNotFoundException;
+
 /** Small predicates over faults that callers branch on. */
 public final class ManagedObjects {
 
@@ -7,6 +9,6 @@ public final class ManagedObjects {
 
     /** The object (VM, task) no longer exists in vCenter. */
     public static boolean isNotFound(VimFaultException e) {
-        return "ManagedObjectNotFound".equals(e.faultType());
+        return e instanceof ManagedObjectNotFoundException;
     }
 }

@@ -188,12 +188,6 @@ public final class VimVCenter implements VCenter {
         return task;
     }
 
-    /** {@code ReconfigVM_Task} with the given changes (null = unchanged). Counts as a task like the others. */
-    public MoRef startReconfigure(MoRef vm, Integer cpus, Long memoryMiB, String annotation, Map<String, String> extraConfig) {
-        ConfigSpec spec = new ConfigSpec(null, annotation, cpus, memoryMiB, extraConfig);
-        return startTask(() -> new VirtualMachine(session, reader, vm).reconfigure(spec));
-    }
-
     private MoRef startTask(Supplier<MoRef> start) {
         limiter.acquire();
         MoRef task;

@@ -11,21 +11,17 @@ import dev.testvm.api.Timings;
 import dev.testvm.config.IpFinders;
 import dev.testvm.reconciler.TestVMReconciler;
 import dev.testvm.reconciler.VCenterRegistry;
-import dev.testvm.testsupport.Crds;
 import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.TestOperatorConfig;
 import dev.testvm.testsupport.SimulatorExtension;
 import dev.testvm.vsphere.VimVCenter;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.javaoperatorsdk.operator.Operator;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,11 +34,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
-import java.util.logging.FileHandler;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 /**
  * Time to IP, VMware Tools vs guest operations, in one simulator run (not a test: a command, see
@@ -68,13 +59,9 @@ public final class DiscoveryBenchmark {
             Duration timeout, String vcPropagationSeconds) {
 
         static Options parse(String[] args) {
-            Map<String, String> values = new LinkedHashMap<>();
-            for (int i = 0; i < args.length; i++) {
-                if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                    throw new IllegalArgumentException("usage: " + USAGE);
-                }
-                values.put(args[i].substring(2), args[++i]);
-            }
+            Map<String, String> values = BenchSupport.flags(args, List.of("per-strategy", "os", "boot-seconds", "dhcp-seconds",
+                    "tools-poll-seconds", "clone-seconds", "power-on-seconds", "time-scale", "initial-backoff", "max-backoff", "timeout",
+                    "vc-propagation-seconds"), USAGE);
             Options options = new Options(
                     (int) number(values, "per-strategy", 10),
                     values.getOrDefault("os", "linux"),
@@ -88,11 +75,6 @@ public final class DiscoveryBenchmark {
                     dev.testvm.api.Durations.parse(values.getOrDefault("max-backoff", "500ms")),
                     dev.testvm.api.Durations.parse(values.getOrDefault("timeout", "4m")),
                     values.get("vc-propagation-seconds"));
-            values.keySet().removeAll(List.of("per-strategy", "os", "boot-seconds", "dhcp-seconds", "tools-poll-seconds", "clone-seconds",
-                    "power-on-seconds", "time-scale", "initial-backoff", "max-backoff", "timeout", "vc-propagation-seconds"));
-            if (!values.isEmpty()) {
-                throw new IllegalArgumentException("unknown options " + values.keySet() + "; usage: " + USAGE);
-            }
             if (!options.os.equals("linux") && !options.os.equals("windows")) {
                 throw new IllegalArgumentException("--os is linux or windows");
             }
@@ -147,17 +129,13 @@ public final class DiscoveryBenchmark {
 
     private static void run(Options options, String[] args) throws Exception {
         Path out = Files.createDirectories(Path.of("target", "bench-discovery"));
-        quietLogs(out.resolve("operator.log"));
+        BenchSupport.quietLogs(out.resolve("operator.log"));
         say("command: " + USAGE.split(" ")[0] + " " + String.join(" ", args));
         say("starting kube-apiserver + etcd");
         KubeApiServers.kubeConfigYaml();
         try (KubernetesClient client = KubeApiServers.newClient();
                 Simulator simulator = new SimulatorExtension().timeScale(options.timeScale).guestFileMode("vcenter").start()) {
-            Crds.installTestVm(client);
-            client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).serverSideApply();
-            client.resource(new SecretBuilder().withNewMetadata().withName(SECRET).withNamespace(NAMESPACE).endMetadata()
-                    .addToStringData("username", Simulator.GUEST_USER).addToStringData("password", Simulator.GUEST_PASSWORD)
-                    .build()).serverSideApply();
+            BenchSupport.namespaceWithGuestLogin(client, NAMESPACE, SECRET);
             String template = "bench-" + options.os;
             Map<String, String> knobs = new LinkedHashMap<>(Map.of(
                     "toolsSeconds", fmt(options.bootSeconds),
@@ -184,7 +162,7 @@ public final class DiscoveryBenchmark {
             TestOperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(30),
                     options.initialBackoff, options.maxBackoff, MAX_TASKS);
             Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-            operator.register(new TestVMReconciler(vcenter, client, config, IpFinders.factory(config.discovery())),
+            operator.register(new TestVMReconciler(vcenter, client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config), IpFinders.factory(config.discovery())),
                     o -> o.settingNamespaces(NAMESPACE));
             operator.start();
             say("operator started in-process (java-operator-sdk + TestVMReconciler), discovery backoff "
@@ -302,32 +280,32 @@ public final class DiscoveryBenchmark {
         for (var entry : byGroup.entrySet()) {
             double[] latencies = entry.getValue().stream().mapToDouble(Sample::latencySeconds).sorted().toArray();
             out.append(String.format(Locale.ROOT, "| %s | %.3f s | %.3f s | %.3f s |%n", entry.getKey(),
-                    percentile(latencies, 50), percentile(latencies, 95), latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1]));
+                    BenchSupport.percentile(latencies, 50), BenchSupport.percentile(latencies, 95), latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1]));
         }
         out.append('\n');
         for (Group group : GROUPS.subList(1, GROUPS.size())) {
             double[] latencies = byGroup.get(group.label()).stream().mapToDouble(Sample::latencySeconds).sorted().toArray();
-            double median = percentile(latencies, 50);
+            double median = BenchSupport.percentile(latencies, 50);
             out.append(String.format(Locale.ROOT, "%s discovery latency: median %.3f s (target < 0.5 s) -> %s, p95 %.3f s%n",
-                    group.label(), median, median < 0.5 ? "met" : "MISSED", percentile(latencies, 95)));
+                    group.label(), median, median < 0.5 ? "met" : "MISSED", BenchSupport.percentile(latencies, 95)));
         }
         double[] afterPublish = byGroup.get(GROUPS.get(0).label()).stream().filter(s -> s.ipPublishedAt() > 0)
                 .mapToDouble(s -> (s.ipSeenAt() - s.ipPublishedAt()) / 1000.0).sorted().toArray();
         out.append(String.format(Locale.ROOT, "tools: status.ip seen minus Tools publishing the IP (guest.ipAddress): median %.3f s, p95 %.3f s%n",
-                percentile(afterPublish, 50), percentile(afterPublish, 95)));
+                BenchSupport.percentile(afterPublish, 50), BenchSupport.percentile(afterPublish, 95)));
         double[] powerLag = samples.stream().mapToDouble(s -> s.poweredOnLag() / 1000.0).sorted().toArray();
         double[] toolsLag = samples.stream().mapToDouble(s -> s.toolsRunningLag() / 1000.0).sorted().toArray();
         out.append(String.format(Locale.ROOT, "milestones noted by the operator minus the simulator's own time (event delivery lag):"
                 + " powered on median %.3f s / p95 %.3f s, Tools running median %.3f s / p95 %.3f s%n",
-                percentile(powerLag, 50), percentile(powerLag, 95), percentile(toolsLag, 50), percentile(toolsLag, 95)));
+                BenchSupport.percentile(powerLag, 50), BenchSupport.percentile(powerLag, 95), BenchSupport.percentile(toolsLag, 50), BenchSupport.percentile(toolsLag, 95)));
         out.append(String.format(Locale.ROOT, "all %d TestVMs had status.ip %.1f s after they were applied%n", samples.size(), allReady));
         // The operator's own share at the start: from the create call to the clone task being started.
         double[] toClone = samples.stream().mapToDouble(s -> (s.cloneStartedAt() - s.appliedAt()) / 1000.0).sorted().toArray();
         double[] toIp = samples.stream().mapToDouble(s -> (s.ipSeenAt() - s.appliedAt()) / 1000.0).sorted().toArray();
         out.append(String.format(Locale.ROOT, "apply -> clone task started: median %.3f s, p95 %.3f s, max %.3f s"
                 + " (%d TestVMs at once, at most %d vCenter tasks in flight)%n",
-                percentile(toClone, 50), percentile(toClone, 95), toClone[toClone.length - 1], samples.size(), MAX_TASKS));
-        out.append(String.format(Locale.ROOT, "apply -> status.ip seen: median %.1f s, p95 %.1f s%n", percentile(toIp, 50), percentile(toIp, 95)));
+                BenchSupport.percentile(toClone, 50), BenchSupport.percentile(toClone, 95), toClone[toClone.length - 1], samples.size(), MAX_TASKS));
+        out.append(String.format(Locale.ROOT, "apply -> status.ip seen: median %.1f s, p95 %.1f s%n", BenchSupport.percentile(toIp, 50), BenchSupport.percentile(toIp, 95)));
         int guestVms = samples.size() - byGroup.get(GROUPS.get(0).label()).size();
         if (guestVms > 0) {
             out.append("guest-operation calls per guestOperations TestVM (both channels together):");
@@ -342,15 +320,6 @@ public final class DiscoveryBenchmark {
     private static String row(String phase, List<Sample> samples, ToDoubleFunction<Sample> value) {
         DoubleSummaryStatistics stats = samples.stream().mapToDouble(value).summaryStatistics();
         return String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", phase, stats.getMin(), stats.getMax(), stats.getAverage());
-    }
-
-    /** Nearest-rank percentile of sorted values; NaN when there are none. */
-    static double percentile(double[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
     private static Group groupOf(String name) {
@@ -381,26 +350,6 @@ public final class DiscoveryBenchmark {
 
     private static String fmt(double value) {
         return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
-    }
-
-    /** The operator's log goes to a file; the terminal shows only the benchmark's own lines. */
-    private static void quietLogs(Path file) throws IOException {
-        Logger root = Logger.getLogger("");
-        for (Handler handler : root.getHandlers()) {
-            root.removeHandler(handler);
-        }
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT.%1$tL %4$s [%3$s] %5$s%6$s%n");
-        FileHandler handler = new FileHandler(file.toString());
-        handler.setFormatter(new SimpleFormatter());
-        handler.setLevel(Level.ALL);
-        root.addHandler(handler);
-        root.setLevel(Level.INFO);
-        // -Dbench.debug=dev.testvm.discovery,... : those categories at DEBUG in the log file
-        for (String category : System.getProperty("bench.debug", "").split(",")) {
-            if (!category.isBlank()) {
-                Logger.getLogger(category.trim()).setLevel(Level.FINE);
-            }
-        }
     }
 
     private static void say(String line) {

@@ -18,15 +18,12 @@ import dev.testvm.pool.PoolObserver;
 import dev.testvm.pool.TestVMPoolReconciler;
 import dev.testvm.reconciler.TestVMReconciler;
 import dev.testvm.reconciler.VCenterRegistry;
-import dev.testvm.testsupport.Crds;
 import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
 import dev.testvm.testsupport.TestOperatorConfig;
 import dev.testvm.vsphere.VimVCenter;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -43,11 +40,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import java.util.logging.FileHandler;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 /**
  * Apply → Ready from a warm pool vs instant clone vs linked clone, in one run (not a test: a
@@ -78,16 +70,7 @@ public final class PoolBenchmark {
 
     record Options(int perKind, double timeScale, Duration timeout) {
         static Options parse(String[] args) {
-            Map<String, String> values = new LinkedHashMap<>();
-            for (int i = 0; i + 1 < args.length; i += 2) {
-                if (!args[i].startsWith("--")) {
-                    throw new IllegalArgumentException("usage: " + USAGE);
-                }
-                values.put(args[i].substring(2), args[i + 1]);
-            }
-            if (args.length % 2 != 0 || !List.of("per-kind", "time-scale", "timeout").containsAll(values.keySet())) {
-                throw new IllegalArgumentException("usage: " + USAGE);
-            }
+            Map<String, String> values = BenchSupport.flags(args, List.of("per-kind", "time-scale", "timeout"), USAGE);
             return new Options(Integer.parseInt(values.getOrDefault("per-kind", "10")),
                     Double.parseDouble(values.getOrDefault("time-scale", "1.0")),
                     dev.testvm.api.Durations.parse(values.getOrDefault("timeout", "5m")));
@@ -112,7 +95,7 @@ public final class PoolBenchmark {
         try {
             Options options = Options.parse(args);
             Path out = Files.createDirectories(Path.of("target", "bench-pool"));
-            quietLogs(out.resolve("operator.log"));
+            BenchSupport.quietLogs(out.resolve("operator.log"));
             say("command: " + USAGE.split(" ")[0] + " " + String.join(" ", args) + "; load average at the start "
                 + String.format(Locale.ROOT, "%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()) + " on "
                 + Runtime.getRuntime().availableProcessors() + " CPUs");
@@ -129,17 +112,13 @@ public final class PoolBenchmark {
     }
 
     private void run(Path out) throws Exception {
-        Crds.installTestVm(client);
-        client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).serverSideApply();
-        client.resource(new SecretBuilder().withNewMetadata().withName(SECRET).withNamespace(NAMESPACE).endMetadata()
-                .addToStringData("username", Simulator.GUEST_USER).addToStringData("password", Simulator.GUEST_PASSWORD).build())
-                .serverSideApply();
+        BenchSupport.namespaceWithGuestLogin(client, NAMESPACE, SECRET);
         simulator.addTemplate(RUNNING, "ubuntu-22.04", Map.of(), List.of(), true);
         VCenterRegistry vcenter = VCenterRegistry.of("DC0", () -> VimVCenter.connect(simulator.connectionSettings(MAX_TASKS)));
         TestOperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(30),
                 Duration.ofMillis(250), Duration.ofMillis(500), MAX_TASKS);
         Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-        operator.register(new TestVMReconciler(vcenter, client, config, IpFinders.factory(config.discovery())), o -> o.settingNamespaces(NAMESPACE));
+        operator.register(new TestVMReconciler(vcenter, client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config), IpFinders.factory(config.discovery())), o -> o.settingNamespaces(NAMESPACE));
         operator.register(new TestVMPoolReconciler(client, PoolObserver.NOOP), o -> o.settingNamespaces(NAMESPACE));
         operator.start();
         say("simulator " + simulator.url() + " at time-scale " + options.timeScale + " (seed timings), operator in-process, "
@@ -214,8 +193,8 @@ public final class PoolBenchmark {
         out += String.format(Locale.ROOT, "load average at the end of the run: %.1f on %d CPUs%n",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.getRuntime().availableProcessors());
         return out + String.format(Locale.ROOT, "pool apply -> Ready: p50 %.3f s (target < 1 s) -> %s, p95 %.3f s (target < 2 s) -> %s%n",
-                DiscoveryBenchmark.percentile(pool, 50), DiscoveryBenchmark.percentile(pool, 50) < 1 ? "met" : "MISSED",
-                DiscoveryBenchmark.percentile(pool, 95), DiscoveryBenchmark.percentile(pool, 95) < 2 ? "met" : "MISSED");
+                BenchSupport.percentile(pool, 50), BenchSupport.percentile(pool, 50) < 1 ? "met" : "MISSED",
+                BenchSupport.percentile(pool, 95), BenchSupport.percentile(pool, 95) < 2 ? "met" : "MISSED");
     }
 
     /** For claimants: apply -> the claim written by the operator (status.pool.claimedAt, the operator's clock). */
@@ -226,7 +205,7 @@ public final class PoolBenchmark {
                         - appliedAt.get(t.getMetadata().getName())) / 1000.0).sorted().toArray();
         return String.format(Locale.ROOT, "of which apply -> claim decided in the operator's pass (status.pool.claimedAt): p50 %.3f s, p95 %.3f s;"
                 + " the rest is the claim's status patch and the watch delivering it%n",
-                DiscoveryBenchmark.percentile(toClaim, 50), DiscoveryBenchmark.percentile(toClaim, 95));
+                BenchSupport.percentile(toClaim, 50), BenchSupport.percentile(toClaim, 95));
     }
 
     private String table(Map<String, List<String>> kinds) {
@@ -234,7 +213,7 @@ public final class PoolBenchmark {
         kinds.forEach((kind, names) -> {
             double[] s = seconds(names);
             out.append(String.format(Locale.ROOT, "| %s | %d | %.3f s | %.3f s | %.3f s |%n", kind, s.length,
-                    DiscoveryBenchmark.percentile(s, 50), DiscoveryBenchmark.percentile(s, 95), s.length == 0 ? Double.NaN : s[s.length - 1]));
+                    BenchSupport.percentile(s, 50), BenchSupport.percentile(s, 95), s.length == 0 ? Double.NaN : s[s.length - 1]));
         });
         return out.toString();
     }
@@ -359,19 +338,6 @@ public final class PoolBenchmark {
             }
             Thread.sleep(1000);
         }
-    }
-
-    private static void quietLogs(Path file) throws java.io.IOException {
-        Logger root = Logger.getLogger("");
-        for (Handler handler : root.getHandlers()) {
-            root.removeHandler(handler);
-        }
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT.%1$tL %4$s [%3$s] %5$s%6$s%n");
-        FileHandler handler = new FileHandler(file.toString());
-        handler.setFormatter(new SimpleFormatter());
-        handler.setLevel(Level.ALL);
-        root.addHandler(handler);
-        root.setLevel(Level.INFO);
     }
 
     static void say(String line) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class VCenterTlsDefaultsTest {
 
     @RegisterExtension
-    static final SimulatorExtension SIM = new SimulatorExtension();
+    static final SimulatorExtension SIM = new SimulatorExtension().shared();
 
     private static OperatorConfig config(Map<String, String> extra) {
         Simulator sim = SIM.simulator();

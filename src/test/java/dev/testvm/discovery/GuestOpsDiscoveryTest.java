@@ -1,5 +1,6 @@
 package dev.testvm.discovery;
 
+import dev.testvm.vsphere.soap.FaultMapper;
 import dev.testvm.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +10,8 @@ import dev.testvm.discovery.DiscoveryOutcome.CredentialsRejected;
 import dev.testvm.discovery.DiscoveryOutcome.Found;
 import dev.testvm.discovery.DiscoveryOutcome.GuestOperationsError;
 import dev.testvm.discovery.DiscoveryOutcome.NotYet;
-import dev.testvm.discovery.FakeGuestVCenter.Run;
+import dev.testvm.testsupport.FakeVCenter;
+import dev.testvm.testsupport.FakeVCenter.Run;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import dev.testvm.vsphere.VimFaultException;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 class GuestOpsDiscoveryTest {
 
-    private final FakeGuestVCenter vcenter = new FakeGuestVCenter();
+    private final FakeVCenter vcenter = FakeVCenter.guestOnly();
     private final MutableClock clock = new MutableClock();
     private final AtomicInteger ids = new AtomicInteger();
     private final GuestOpsDiscovery discovery = new GuestOpsDiscovery(new GuestProgramRunner(
@@ -61,7 +63,7 @@ class GuestOpsDiscoveryTest {
     @Test
     void guest_operations_before_tools_back_off_250_500_500_500() {
         for (int i = 0; i < 4; i++) {
-            vcenter.startFaults.add(new VimFaultException("GuestOperationsUnavailable",
+            vcenter.startFaults.add(FaultMapper.exception("GuestOperationsUnavailable",
                     "The guest operations agent could not be contacted."));
         }
         assertThat(delay(linuxStep())).isEqualTo(Duration.ofMillis(250));
@@ -78,12 +80,12 @@ class GuestOpsDiscoveryTest {
 
     @Test
     void boot_faults_invalid_power_state_and_file_not_found_are_not_yet() {
-        vcenter.startFaults.add(new VimFaultException("InvalidPowerState", "The VM is powered off"));
+        vcenter.startFaults.add(FaultMapper.exception("InvalidPowerState", "The VM is powered off"));
         assertThat(linuxStep()).isInstanceOf(NotYet.class);
 
         vcenter.then(Run.printing("10.0.0.5"));
         linuxStep();
-        vcenter.downloadFaults.add(new VimFaultException("FileNotFound", "not there yet"));
+        vcenter.downloadFaults.add(FaultMapper.exception("FileNotFound", "not there yet"));
         assertThat(linuxStep()).isInstanceOf(NotYet.class);
         // The attempt was dropped: the next step starts a new program.
         vcenter.then(Run.printing("10.0.0.6"));
@@ -269,7 +271,7 @@ class GuestOpsDiscoveryTest {
 
     @Test
     void permission_denied_counts_as_rejected_credentials() {
-        vcenter.startFaults.add(new VimFaultException("GuestPermissionDenied", "not allowed"));
+        vcenter.startFaults.add(FaultMapper.exception("GuestPermissionDenied", "not allowed"));
         assertThat(linuxStep()).isInstanceOf(CredentialsRejected.class);
         assertThat(linuxStep()).isInstanceOf(CredentialsRejected.class);
         assertThat(vcenter.calls).hasSize(1);
@@ -277,7 +279,7 @@ class GuestOpsDiscoveryTest {
 
     @Test
     void other_faults_are_guest_operation_errors() {
-        vcenter.startFaults.add(new VimFaultException("OperationDisabledByGuest", "guest operations are disabled"));
+        vcenter.startFaults.add(FaultMapper.exception("OperationDisabledByGuest", "guest operations are disabled"));
         DiscoveryOutcome outcome = linuxStep();
         assertThat(outcome).isEqualTo(new GuestOperationsError("OperationDisabledByGuest",
                 "OperationDisabledByGuest while starting the IP discovery command: guest operations are disabled"));
@@ -296,7 +298,7 @@ class GuestOpsDiscoveryTest {
     @Test
     void a_failed_delete_is_not_fatal() {
         vcenter.then(Run.printing("10.0.0.5"));
-        vcenter.deleteFault = new VimFaultException("GuestPermissionDenied", "cannot delete");
+        vcenter.deleteFault(FaultMapper.exception("GuestPermissionDenied", "cannot delete"));
         linuxStep();
         assertThat(linuxStep()).isInstanceOf(Found.class);
     }
@@ -320,11 +322,11 @@ class GuestOpsDiscoveryTest {
         assertThat(failed.message()).doesNotContain(password);
         clock.advance(Duration.ofSeconds(1)); // the pause after a failed command
 
-        vcenter.startFaults.add(new VimFaultException("GuestComponentsOutOfDate", "cannot run with " + password));
+        vcenter.startFaults.add(FaultMapper.exception("GuestComponentsOutOfDate", "cannot run with " + password));
         GuestOperationsError error = (GuestOperationsError) linuxStep();
         assertThat(error.message()).doesNotContain(password);
 
-        vcenter.startFaults.add(new VimFaultException("SystemError", "cannot run with " + password));
+        vcenter.startFaults.add(FaultMapper.exception("SystemError", "cannot run with " + password));
         NotYet transientFault = (NotYet) linuxStep();
         assertThat(transientFault.why()).contains("SystemError").doesNotContain(password);
 

@@ -7,7 +7,8 @@ import dev.testvm.discovery.DiscoveryOutcome.CommandFailed;
 import dev.testvm.discovery.DiscoveryOutcome.Found;
 import dev.testvm.discovery.DiscoveryOutcome.Misconfigured;
 import dev.testvm.discovery.DiscoveryOutcome.NotYet;
-import dev.testvm.discovery.FakeGuestVCenter.Run;
+import dev.testvm.testsupport.FakeVCenter;
+import dev.testvm.testsupport.FakeVCenter.Run;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.GuestNic;
 import dev.testvm.vsphere.VmInfo;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class IpDiscoveryCoordinatorTest {
 
-    private final FakeGuestVCenter vcenter = new FakeGuestVCenter();
+    private final FakeVCenter vcenter = FakeVCenter.guestOnly();
     private final AtomicInteger ids = new AtomicInteger();
     private final MutableClock clock = new MutableClock();
     private final IpDiscoveryCoordinator coordinator =

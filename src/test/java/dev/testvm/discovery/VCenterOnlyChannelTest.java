@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.testvm.discovery.DiscoveryOutcome.Found;
 import dev.testvm.discovery.DiscoveryOutcome.NotYet;
-import dev.testvm.discovery.FakeGuestVCenter.Run;
+import dev.testvm.testsupport.FakeVCenter;
+import dev.testvm.testsupport.FakeVCenter.Run;
 import dev.testvm.testsupport.MutableClock;
 import dev.testvm.vsphere.VmInfo;
 import dev.testvm.vsphere.transfer.GuestFileTransferException;
@@ -22,7 +23,7 @@ class VCenterOnlyChannelTest {
             + " (HostSystem:host-22) at 127.0.0.12 port 8443: Connection refused; to download guest files through"
             + " the host, open TCP 8443 from the operator's pods to 127.0.0.12";
 
-    private final FakeGuestVCenter vcenter = new FakeGuestVCenter();
+    private final FakeVCenter vcenter = FakeVCenter.guestOnly();
     private final AtomicInteger ids = new AtomicInteger();
     private final MutableClock clock = new MutableClock();
     private final IpDiscoveryCoordinator coordinator =

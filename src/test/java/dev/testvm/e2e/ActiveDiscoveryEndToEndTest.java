@@ -14,19 +14,17 @@ import dev.testvm.api.IpFamily;
 import dev.testvm.api.Milestones;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.Timings;
+import dev.testvm.testsupport.EndToEnd;
 import dev.testvm.testsupport.OperatorTestEnvironment;
 import dev.testvm.testsupport.Simulator;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,27 +40,9 @@ class ActiveDiscoveryEndToEndTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String SECRET = "guest-login";
 
-    @Inject
-    KubernetesClient client;
-
-    private StatusRecorder recorder;
-
-    @BeforeEach
-    void setUp() {
-        Simulator simulator = OperatorTestEnvironment.simulator();
-        DiscoveryTemplates.ensure(simulator);
-        client.resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, Simulator.GUEST_PASSWORD)).serverSideApply();
-        recorder = new StatusRecorder(client, NAMESPACE);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        recorder.close();
-        OperatorTestEnvironment.simulator().clearFaults();
-        client.resources(TestVM.class).inNamespace(NAMESPACE).delete();
-        await().atMost(TIMEOUT).until(() -> client.resources(TestVM.class).inNamespace(NAMESPACE).list().getItems().isEmpty());
-        client.secrets().inNamespace(NAMESPACE).withName(SECRET).delete();
-    }
+    @RegisterExtension
+    static final EndToEnd E2E = EndToEnd.inProcessOperator()
+            .guestSecret(SECRET).beforeEach(DiscoveryTemplates::ensure).recordStatuses().timeout(TIMEOUT);
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"linux", "windows"})
@@ -78,13 +58,13 @@ class ActiveDiscoveryEndToEndTest {
         assertWonByGuestOperations(ready);
         assertThat(ready.getStatus().getGuestOS()).isEqualTo(os);
         // Before Tools ran, discovery waited without calling the guest ...
-        assertThat(recorder.anyMatch(name, t -> TestVMs.reason(t, ConditionTypes.TOOLS_RUNNING).equals("ToolsNotRunning")
+        assertThat(E2E.statuses().anyMatch(name, t -> TestVMs.reason(t, ConditionTypes.TOOLS_RUNNING).equals("ToolsNotRunning")
                 && message(t, ConditionTypes.READY).contains("VMware Tools are not running yet"))).isTrue();
         // ... then retried through the refusals ...
-        assertThat(recorder.anyMatch(name, t -> message(t, ConditionTypes.READY).contains("GuestOperationsUnavailable"))).isTrue();
+        assertThat(E2E.statuses().anyMatch(name, t -> message(t, ConditionTypes.READY).contains("GuestOperationsUnavailable"))).isTrue();
         assertThat(simulator.faults()).singleElement().satisfies(rule -> assertThat(rule.get("hits")).isEqualTo(2));
         // ... which are expected while a guest boots: no GuestOperations problem was reported.
-        assertThat(recorder.anyMatch(name, t -> TestVMs.condition(t, ConditionTypes.GUEST_OPERATIONS).isPresent())).isFalse();
+        assertThat(E2E.statuses().anyMatch(name, t -> TestVMs.condition(t, ConditionTypes.GUEST_OPERATIONS).isPresent())).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -97,7 +77,7 @@ class ActiveDiscoveryEndToEndTest {
         TestVM ready = createAndAwaitReady(name, DiscoveryTemplates.path(os, "slow-dhcp"), CloneTypeSpec.linked, d -> {});
 
         assertWonByGuestOperations(ready);
-        assertThat(recorder.anyMatch(name, t -> TestVMs.reason(t, ConditionTypes.TOOLS_RUNNING).equals("ToolsRunning")
+        assertThat(E2E.statuses().anyMatch(name, t -> TestVMs.reason(t, ConditionTypes.TOOLS_RUNNING).equals("ToolsRunning")
                 && message(t, ConditionTypes.READY).contains("guest command output"))).isTrue();
         // 3 s with Tools up and no address: retried with backoff (250 ms doubling to 1 s), not in a hot loop.
         long starts = simulator.stats().requests("StartProgramInGuest") - startsBefore;
@@ -113,9 +93,9 @@ class ActiveDiscoveryEndToEndTest {
 
         assertWonByGuestOperations(ready);
         // The guest command did see the self-assigned address (and said so) ...
-        assertThat(recorder.anyMatch(name, t -> message(t, ConditionTypes.READY).contains("169.254"))).isTrue();
+        assertThat(E2E.statuses().anyMatch(name, t -> message(t, ConditionTypes.READY).contains("169.254"))).isTrue();
         // ... but no version of the status ever carried it.
-        assertThat(recorder.versions(name)).allSatisfy(t -> {
+        assertThat(E2E.statuses().versions(name)).allSatisfy(t -> {
             if (t.getStatus() != null) {
                 assertThat(String.valueOf(t.getStatus().getIp())).doesNotStartWith("169.254.");
                 assertThat(t.getStatus().getIpAddresses() == null ? List.<String>of() : t.getStatus().getIpAddresses())
@@ -208,8 +188,8 @@ class ActiveDiscoveryEndToEndTest {
     }
 
     private TestVM createAndAwaitReady(String name, String template, CloneTypeSpec cloneType, Consumer<IpDiscoverySpec> discovery) {
-        client.resource(TestVMs.withDiscovery(NAMESPACE, name, template, cloneType, SECRET, discovery)).create();
-        return await().atMost(TIMEOUT).until(() -> client.resources(TestVM.class).inNamespace(NAMESPACE).withName(name).get(),
+        E2E.client().resource(TestVMs.withDiscovery(NAMESPACE, name, template, cloneType, SECRET, discovery)).create();
+        return await().atMost(TIMEOUT).until(() -> E2E.get(name),
                 t -> TestVMs.isReady(t) || TestVMs.failed(t).isPresent());
     }
 
@@ -220,7 +200,7 @@ class ActiveDiscoveryEndToEndTest {
         assertThat(ready.getStatus().getIpSource()).isEqualTo("GuestOperations");
         Map<String, Object> vm = TestVMs.simulatorVm(OperatorTestEnvironment.simulator(), ready);
         assertThat((List<Object>) vm.get("ips")).contains(ready.getStatus().getIp());
-        long readyAt = recorder.first(ready.getMetadata().getName(), TestVMs::isReady).orElseThrow().atMillis();
+        long readyAt = E2E.statuses().first(ready.getMetadata().getName(), TestVMs::isReady).orElseThrow().atMillis();
         long published = millis(vm, "ipPublishedAt");
         assertThat(published == 0 || published > readyAt)
                 .as("Tools published the IP at %d, status.ip was written at %d", published, readyAt).isTrue();

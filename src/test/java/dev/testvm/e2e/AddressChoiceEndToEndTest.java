@@ -10,19 +10,16 @@ import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.IpDiscoverySpec;
 import dev.testvm.api.IpDiscoveryStrategy;
 import dev.testvm.api.TestVM;
+import dev.testvm.testsupport.EndToEnd;
 import dev.testvm.testsupport.OperatorTestEnvironment;
-import dev.testvm.testsupport.Simulator;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,27 +38,9 @@ class AddressChoiceEndToEndTest {
     /** docker0, virbr0, tun0, Hyper-V's Default Switch: the addresses a naive choice would take. */
     private static final List<String> BRIDGE_PREFIXES = List.of("172.17.", "192.168.122.", "10.8.0.", "172.29.64.");
 
-    @Inject
-    KubernetesClient client;
-
-    private StatusRecorder recorder;
-
-    @BeforeEach
-    void setUp() {
-        Simulator simulator = OperatorTestEnvironment.simulator();
-        DiscoveryTemplates.ensure(simulator);
-        AddressTemplates.ensure(simulator);
-        client.resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, Simulator.GUEST_PASSWORD)).serverSideApply();
-        recorder = new StatusRecorder(client, NAMESPACE);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        recorder.close();
-        client.resources(TestVM.class).inNamespace(NAMESPACE).delete();
-        await().atMost(TIMEOUT).until(() -> client.resources(TestVM.class).inNamespace(NAMESPACE).list().getItems().isEmpty());
-        client.secrets().inNamespace(NAMESPACE).withName(SECRET).delete();
-    }
+    @RegisterExtension
+    static final EndToEnd E2E = EndToEnd.inProcessOperator().guestSecret(SECRET)
+            .beforeEach(DiscoveryTemplates::ensure).beforeEach(AddressTemplates::ensure).recordStatuses().timeout(TIMEOUT);
 
     /**
      * The bridges are up from Tools start, half a second before the NIC has its address: guest
@@ -83,10 +62,10 @@ class AddressChoiceEndToEndTest {
         // The guest did show its bridges (they are listed) ...
         assertThat(ready.getStatus().getIpAddresses()).anyMatch(a -> BRIDGE_PREFIXES.stream().anyMatch(a::startsWith));
         // ... and while only they had addresses, discovery said so instead of taking one.
-        assertThat(recorder.anyMatch(name, t -> message(t, ConditionTypes.READY).contains("VM's own NICs")))
-                .as("Ready messages: %s", recorder.versions(name).stream().map(t -> message(t, ConditionTypes.READY)).distinct().toList())
+        assertThat(E2E.statuses().anyMatch(name, t -> message(t, ConditionTypes.READY).contains("VM's own NICs")))
+                .as("Ready messages: %s", E2E.statuses().versions(name).stream().map(t -> message(t, ConditionTypes.READY)).distinct().toList())
                 .isTrue();
-        assertThat(recorder.versions(name)).allSatisfy(t -> {
+        assertThat(E2E.statuses().versions(name)).allSatisfy(t -> {
             String ip = t.getStatus() == null ? null : t.getStatus().getIp();
             assertThat(ip == null || BRIDGE_PREFIXES.stream().noneMatch(ip::startsWith)).as("status.ip %s", ip).isTrue();
         });
@@ -121,9 +100,9 @@ class AddressChoiceEndToEndTest {
         assertThat(early).isNotEqualTo(simulatorIps(hasty).get(0)).startsWith("10.77.2");
         assertThat(TestVMs.isReady(settled)).as("Ready: %s", settled.getStatus()).isTrue();
         assertThat(settled.getStatus().getIp()).isEqualTo(simulatorIps(settled).get(0));
-        assertThat(recorder.anyMatch("settle", t -> TestVMs.reason(t, ConditionTypes.READY).equals("IPSettling")
+        assertThat(E2E.statuses().anyMatch("settle", t -> TestVMs.reason(t, ConditionTypes.READY).equals("IPSettling")
                 && message(t, ConditionTypes.READY).contains("10.77.2"))).isTrue();
-        assertThat(recorder.versions("settle")).allSatisfy(t -> assertThat(t.getStatus() == null ? null : t.getStatus().getIp())
+        assertThat(E2E.statuses().versions("settle")).allSatisfy(t -> assertThat(t.getStatus() == null ? null : t.getStatus().getIp())
                 .satisfiesAnyOf(ip -> assertThat(ip).isNull(), ip -> assertThat(ip).isEqualTo(simulatorIps(settled).get(0))));
     }
 
@@ -151,12 +130,12 @@ class AddressChoiceEndToEndTest {
     }
 
     private void create(String name, String template, boolean credentials, Consumer<IpDiscoverySpec> discovery) {
-        client.resource(TestVMs.withDiscovery(NAMESPACE, name, template, CloneTypeSpec.linked, credentials ? SECRET : null,
+        E2E.client().resource(TestVMs.withDiscovery(NAMESPACE, name, template, CloneTypeSpec.linked, credentials ? SECRET : null,
                 discovery)).create();
     }
 
     private TestVM awaitDone(String name) {
-        return await().atMost(TIMEOUT).until(() -> client.resources(TestVM.class).inNamespace(NAMESPACE).withName(name).get(),
+        return await().atMost(TIMEOUT).until(() -> E2E.get(name),
                 t -> TestVMs.isReady(t) || TestVMs.failed(t).isPresent());
     }
 

@@ -7,11 +7,11 @@ import static org.awaitility.Awaitility.await;
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.TestVM;
-import dev.testvm.testsupport.KubeApiServers;
+import dev.testvm.testsupport.EndToEnd;
 import dev.testvm.testsupport.LocalOperator;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.testvm.testsupport.StatusRecorder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +19,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,40 +37,29 @@ class FairTaskQueueEndToEndTest {
     static final String TEMPLATE = "slow-linked-clone";
     static final Pattern POSITION = Pattern.compile("waiting for a vCenter task slot: position \\d+ of \\d+, limit " + LIMIT);
 
+    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05).shared();
+
     @RegisterExtension
-    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05);
-
-    private static KubernetesClient client;
-
-    @BeforeAll
-    static void setUp() {
-        client = KubeApiServers.newClient();
-        LocalOperator.prepare(client, NAMESPACE);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        client.close();
-    }
+    static final EndToEnd E2E = EndToEnd.namespace(NAMESPACE, SIM);
 
     @Test
     void waitersAreClonedInCreationOrderWithinTheTaskBound() {
         Simulator simulator = SIM.simulator();
         simulator.addTemplate(TEMPLATE, "ubuntu-22.04", Map.of("cloneSeconds.linked", "40"), List.of(), false);
-        LocalOperator operator = LocalOperator.start(client, simulator, NAMESPACE, o -> {}, LIMIT);
-        try (StatusRecorder recorder = new StatusRecorder(client, NAMESPACE)) {
+        LocalOperator operator = LocalOperator.start(E2E.client(), simulator, NAMESPACE, o -> {}, LIMIT);
+        try (StatusRecorder recorder = new StatusRecorder(E2E.client(), NAMESPACE)) {
             List<String> names = new ArrayList<>();
             for (int i = 1; i <= COUNT; i++) {
                 String name = "fair-" + i;
                 names.add(name);
-                client.resource(testVM(NAMESPACE, name, "Templates/" + TEMPLATE, CloneTypeSpec.linked)).create();
+                E2E.client().resource(testVM(NAMESPACE, name, "Templates/" + TEMPLATE, CloneTypeSpec.linked)).create();
                 // The next one is created only once this one has asked for a slot: creation order = asking order.
-                await().atMost(Duration.ofSeconds(60)).until(() -> get(name), FairTaskQueueEndToEndTest::askedForSlot);
+                await().atMost(Duration.ofSeconds(60)).until(() -> E2E.get(name), FairTaskQueueEndToEndTest::askedForSlot);
             }
-            await().atMost(Duration.ofSeconds(240)).until(() -> names.stream().map(FairTaskQueueEndToEndTest::get).allMatch(TestVMs::isReady));
+            await().atMost(Duration.ofSeconds(240)).until(() -> names.stream().map(E2E::get).allMatch(TestVMs::isReady));
 
             List<String> byCloneStart = names.stream()
-                    .sorted(Comparator.comparing(n -> Instant.parse(get(n).getStatus().getMilestones().getCloneStartedAt())))
+                    .sorted(Comparator.comparing(n -> Instant.parse(E2E.get(n).getStatus().getMilestones().getCloneStartedAt())))
                     .toList();
             assertThat(byCloneStart).as("clone start order").containsExactlyElementsOf(names);
             assertThat(simulator.stats().peakConcurrentTasks()).as("tasks running at once in the simulator").isEqualTo(LIMIT);
@@ -86,8 +73,8 @@ class FairTaskQueueEndToEndTest {
                     .filter(m -> m.contains("position")))
                     .as("positions shown").anyMatch(m -> !m.contains("position 1 of"));
 
-            client.resources(TestVM.class).inNamespace(NAMESPACE).delete();
-            await().atMost(Duration.ofSeconds(120)).until(() -> client.resources(TestVM.class).inNamespace(NAMESPACE).list().getItems().isEmpty());
+            E2E.client().resources(TestVM.class).inNamespace(NAMESPACE).delete();
+            await().atMost(Duration.ofSeconds(120)).until(() -> E2E.client().resources(TestVM.class).inNamespace(NAMESPACE).list().getItems().isEmpty());
             assertThat(simulator.vms()).noneMatch(vm -> String.valueOf(vm.get("name")).startsWith(NAMESPACE + "-"));
             assertThat(simulator.stats().peakConcurrentTasks()).as("also while deleting").isEqualTo(LIMIT);
         } finally {
@@ -101,9 +88,5 @@ class FairTaskQueueEndToEndTest {
         }
         boolean started = testVM.getStatus().getMilestones() != null && testVM.getStatus().getMilestones().getCloneStartedAt() != null;
         return started || "WaitingForCapacity".equals(TestVMs.reason(testVM, ConditionTypes.READY));
-    }
-
-    private static TestVM get(String name) {
-        return client.resources(TestVM.class).inNamespace(NAMESPACE).withName(name).get();
     }
 }

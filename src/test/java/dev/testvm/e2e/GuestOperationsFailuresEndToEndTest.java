@@ -12,15 +12,14 @@ import dev.testvm.api.IpDiscoverySpec;
 import dev.testvm.api.IpDiscoveryStrategy;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
+import dev.testvm.testsupport.EndToEnd;
 import dev.testvm.testsupport.OperatorTestEnvironment;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.TestPasswords;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -28,6 +27,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -44,26 +44,20 @@ class GuestOperationsFailuresEndToEndTest {
     private static final String WRONG_PASSWORD = TestPasswords.register("Wr0ng-guest-Passw0rd");
     private static final String SECRET = "guest-login";
 
-    @Inject
-    KubernetesClient client;
+    @RegisterExtension
+    static final EndToEnd E2E = EndToEnd.inProcessOperator().guestSecret(SECRET)
+            .beforeEach(DiscoveryTemplates::ensure).recordStatuses().timeout(TIMEOUT);
 
-    private StatusRecorder recorder;
     private LogCapture logs;
 
     @BeforeEach
-    void setUp() {
-        DiscoveryTemplates.ensure(OperatorTestEnvironment.simulator());
-        recorder = new StatusRecorder(client, NAMESPACE);
+    void captureLogs() {
         logs = LogCapture.start();
     }
 
     @AfterEach
-    void cleanUp() {
+    void stopCapturingLogs() {
         logs.close();
-        recorder.close();
-        client.resources(TestVM.class).inNamespace(NAMESPACE).delete();
-        await().atMost(TIMEOUT).until(() -> client.resources(TestVM.class).inNamespace(NAMESPACE).list().getItems().isEmpty());
-        client.secrets().inNamespace(NAMESPACE).withName(SECRET).delete();
     }
 
     /**
@@ -76,7 +70,7 @@ class GuestOperationsFailuresEndToEndTest {
     @ValueSource(strings = {"linux", "windows"})
     void wrongPasswordFallsBackToToolsAndTheFixedSecretServesTheNextTestVm(String os) {
         Simulator simulator = OperatorTestEnvironment.simulator();
-        client.resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, WRONG_PASSWORD)).serverSideApply();
+        E2E.client().resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, WRONG_PASSWORD)).serverSideApply();
         long startsBefore = simulator.stats().requests("StartProgramInGuest");
         String name = "wrong-pw-" + os;
 
@@ -91,7 +85,7 @@ class GuestOperationsFailuresEndToEndTest {
         assertThat(simulator.stats().requests("StartProgramInGuest") - startsBefore).isEqualTo(1);
         assertNoPasswordAnywhere(name);
 
-        client.resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, Simulator.GUEST_PASSWORD)).serverSideApply();
+        E2E.client().resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, Simulator.GUEST_PASSWORD)).serverSideApply();
         String next = "fixed-pw-" + os;
         TestVM second = createAndAwait(next, DiscoveryTemplates.path(os, "fallback"), d -> {}, TestVMs::isReady);
         assertThat(second.getStatus().getIpSource()).isEqualTo("GuestOperations");
@@ -102,14 +96,14 @@ class GuestOperationsFailuresEndToEndTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"linux", "windows"})
     void fixingTheSecretWhileWaitingSwitchesBackToGuestOperations(String os) {
-        client.resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, WRONG_PASSWORD)).serverSideApply();
+        E2E.client().resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, WRONG_PASSWORD)).serverSideApply();
         String name = "fix-pw-" + os;
         // Tools would publish only after 30 s here.
         createAndAwait(name, DiscoveryTemplates.path(os, ""), d -> {},
                 t -> reason(t, ConditionTypes.GUEST_OPERATIONS).equals("GuestCredentialsRejected"));
 
-        client.resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, Simulator.GUEST_PASSWORD)).serverSideApply();
-        TestVM ready = await().atMost(TIMEOUT).until(() -> get(name), t -> TestVMs.isReady(t) || TestVMs.failed(t).isPresent());
+        E2E.client().resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, Simulator.GUEST_PASSWORD)).serverSideApply();
+        TestVM ready = await().atMost(TIMEOUT).until(() -> E2E.get(name), t -> TestVMs.isReady(t) || TestVMs.failed(t).isPresent());
 
         assertThat(ready.getStatus().getIpSource()).isEqualTo("GuestOperations");
         assertThat(reason(ready, ConditionTypes.GUEST_OPERATIONS)).isEqualTo("GuestOperationsWorking");
@@ -121,7 +115,7 @@ class GuestOperationsFailuresEndToEndTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"linux", "windows"})
     void commandExitingNonZeroIsReportedAndToolsDeliver(String os) {
-        client.resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, Simulator.GUEST_PASSWORD)).serverSideApply();
+        E2E.client().resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, Simulator.GUEST_PASSWORD)).serverSideApply();
         // cmd: without the parentheses the redirection would bind to "exit 3" alone.
         String command = os.equals("linux") ? "echo 'no adapter is configured'; echo second line; exit 3"
                 : "(echo no adapter is configured & echo second line & exit 3)";
@@ -139,24 +133,24 @@ class GuestOperationsFailuresEndToEndTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"linux", "windows"})
     void outputWithoutAnyIpKeepsWaitingAndToolsDeliver(String os) {
-        client.resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, Simulator.GUEST_PASSWORD)).serverSideApply();
+        E2E.client().resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, Simulator.GUEST_PASSWORD)).serverSideApply();
         String name = "no-ip-" + os;
 
         TestVM ready = createAndAwait(name, DiscoveryTemplates.path(os, "fallback"), d -> d.setCommand("echo hello from the guest"),
                 TestVMs::isReady);
 
         assertThat(ready.getStatus().getIpSource()).isEqualTo("Tools");
-        assertThat(recorder.anyMatch(name, t -> message(t, ConditionTypes.READY)
+        assertThat(E2E.statuses().anyMatch(name, t -> message(t, ConditionTypes.READY)
                 .contains("guest command output: no IP address reported yet"))).isTrue();
         // Output without an address is "not yet", not a failure.
-        assertThat(recorder.anyMatch(name, t -> TestVMs.condition(t, ConditionTypes.GUEST_OPERATIONS).isPresent())).isFalse();
+        assertThat(E2E.statuses().anyMatch(name, t -> TestVMs.condition(t, ConditionTypes.GUEST_OPERATIONS).isPresent())).isFalse();
     }
 
     /** Strategy guestOperations has no Tools to fall back on: the timeout ends it, saying why. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"linux", "windows"})
     void guestOperationsOnlyWithoutAnyIpTimesOut(String os) {
-        client.resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, Simulator.GUEST_PASSWORD)).serverSideApply();
+        E2E.client().resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, Simulator.GUEST_PASSWORD)).serverSideApply();
 
         TestVM failed = createAndAwait("no-ip-only-" + os, DiscoveryTemplates.path(os, "fallback"), d -> {
             d.setStrategy(IpDiscoveryStrategy.guestOperations);
@@ -174,14 +168,10 @@ class GuestOperationsFailuresEndToEndTest {
     }
 
     private TestVM createAndAwait(String name, String template, Consumer<IpDiscoverySpec> discovery, Predicate<TestVM> until) {
-        client.resource(TestVMs.withDiscovery(NAMESPACE, name, template, CloneTypeSpec.linked, SECRET, discovery)).create();
-        TestVM result = await().atMost(TIMEOUT).until(() -> get(name), t -> until.test(t) || TestVMs.failed(t).isPresent());
+        E2E.client().resource(TestVMs.withDiscovery(NAMESPACE, name, template, CloneTypeSpec.linked, SECRET, discovery)).create();
+        TestVM result = await().atMost(TIMEOUT).until(() -> E2E.get(name), t -> until.test(t) || TestVMs.failed(t).isPresent());
         assertThat(until.test(result)).as("%s: %s", name, result.getStatus()).isTrue();
         return result;
-    }
-
-    private TestVM get(String name) {
-        return client.resources(TestVM.class).inNamespace(NAMESPACE).withName(name).get();
     }
 
     /**
@@ -191,7 +181,7 @@ class GuestOperationsFailuresEndToEndTest {
      */
     @Test
     void aCommandThatKeepsFailingIsReportedOnceAndRetriedWithPauses() {
-        client.resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, Simulator.GUEST_PASSWORD)).serverSideApply();
+        E2E.client().resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, Simulator.GUEST_PASSWORD)).serverSideApply();
         String name = "exit-3";
         createAndAwait(name, DiscoveryTemplates.path("linux", "fallback"), d -> {
             d.setStrategy(IpDiscoveryStrategy.guestOperations);
@@ -200,22 +190,22 @@ class GuestOperationsFailuresEndToEndTest {
 
         await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10))
                 .until(() -> commandFailedWarnings(name), count -> count == 1);
-        assertThat(recorder.anyMatch(name, t -> TestVMs.condition(t, ConditionTypes.GUEST_OPERATIONS)
+        assertThat(E2E.statuses().anyMatch(name, t -> TestVMs.condition(t, ConditionTypes.GUEST_OPERATIONS)
                 .map(c -> "True".equals(c.getStatus())).orElse(false))).as("GuestOperations never flipped to True").isFalse();
     }
 
     private long commandFailedWarnings(String name) {
-        return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        return E2E.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
                 .filter(e -> name.equals(e.getInvolvedObject().getName()) && "GuestCommandFailed".equals(e.getReason()))
                 .count();
     }
 
     /** The wrong password is in no status version, Event or log line. */
     private void assertNoPasswordAnywhere(String name) {
-        for (TestVM version : recorder.versions(name)) {
+        for (TestVM version : E2E.statuses().versions(name)) {
             assertThat(Serialization.asJson(version.getStatus())).doesNotContain(WRONG_PASSWORD).doesNotContain(Simulator.GUEST_PASSWORD);
         }
-        List<Event> events = client.v1().events().inNamespace(NAMESPACE).list().getItems();
+        List<Event> events = E2E.client().v1().events().inNamespace(NAMESPACE).list().getItems();
         assertThat(events).isNotEmpty();
         assertThat(events).allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(WRONG_PASSWORD).doesNotContain(Simulator.GUEST_PASSWORD));
         assertThat(logs.lines()).isNotEmpty();

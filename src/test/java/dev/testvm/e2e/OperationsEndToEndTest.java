@@ -7,12 +7,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.TestVM;
+import dev.testvm.testsupport.EndToEnd;
 import dev.testvm.testsupport.OperatorTestEnvironment;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -23,6 +22,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What operations teams scrape and probe: /q/metrics and /q/health, with the operator at work. */
 @QuarkusTest
@@ -32,8 +32,8 @@ class OperationsEndToEndTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @Inject
-    KubernetesClient client;
+    @RegisterExtension
+    static final EndToEnd E2E = EndToEnd.inProcessOperator().timeout(TIMEOUT);
 
     @TestHTTPResource("/q/metrics")
     URL metrics;
@@ -46,9 +46,9 @@ class OperationsEndToEndTest {
 
     @Test
     void readyTestVmShowsUpInThePhaseHistogramsAndVCenterRequestCounters() {
-        TestVM created = client.resource(testVM(NAMESPACE, "ops-metrics", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
+        TestVM created = E2E.client().resource(testVM(NAMESPACE, "ops-metrics", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
         TestVM readyVm = await().atMost(TIMEOUT).until(
-                () -> client.resources(TestVM.class).inNamespace(NAMESPACE).withName("ops-metrics").get(), TestVMs::isReady);
+                () -> E2E.get("ops-metrics"), TestVMs::isReady);
 
         String text = get(metrics).body();
         for (String phase : new String[] {"clone", "powerOn", "ip", "total"}) {
@@ -64,8 +64,8 @@ class OperationsEndToEndTest {
         assertThat(text).contains("testvm_orphans_destroyed_total{vcenter=\"(environment)\"")
                 .contains("testvm_orphans_pending{vcenter=\"(environment)\"");
 
-        client.resource(created).delete();
-        await().atMost(TIMEOUT).until(() -> client.resources(TestVM.class).inNamespace(NAMESPACE).withName("ops-metrics").get() == null);
+        E2E.client().resource(created).delete();
+        await().atMost(TIMEOUT).until(() -> E2E.get("ops-metrics") == null);
     }
 
     @Test

@@ -9,9 +9,8 @@ import dev.testvm.api.Milestones;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMStatus;
-import dev.testvm.testsupport.KubeApiServers;
-import dev.testvm.testsupport.LocalOperator;
-import dev.testvm.testsupport.OperatorProcess;
+import dev.testvm.testsupport.CrashingOperator;
+import dev.testvm.testsupport.EndToEnd;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
 import dev.testvm.vsphere.CloneRequest;
@@ -19,7 +18,6 @@ import dev.testvm.vsphere.CloneType;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VimVCenter;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,9 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,38 +48,18 @@ class OperatorCrashTest {
     static final Path LOGS = Path.of("target", "operator-crash");
 
     /** Linked clone 0.05 s, full 0.5 s, IP about 2.5 s after power-on. */
+    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05).shared();
+
     @RegisterExtension
-    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05);
+    static final EndToEnd E2E = EndToEnd.namespace(NAMESPACE, SIM);
 
-    private static KubernetesClient client;
-    /** Numbers the operator JVMs' log files across the class. */
-    private static int logs;
-    private OperatorProcess operator;
-    private int operatorStarts;
-
-    @BeforeAll
-    static void setUp() {
-        client = KubeApiServers.newClient();
-        LocalOperator.prepare(client, NAMESPACE);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        client.close();
-    }
-
-    @AfterEach
-    void killOperator() {
-        if (operator != null) {
-            operator.kill();
-        }
-    }
+    @RegisterExtension
+    static final CrashingOperator OPERATOR = new CrashingOperator(SIM, NAMESPACE, LOGS, 4000).startTimeout(OPERATOR_START);
 
     @Test
     void killedAtRandomPointsAcrossFiftyLifecyclesLeavesNoDuplicateAndNoLeak() {
-        long seed = Long.getLong("crashSeed", System.nanoTime());
-        System.out.println("[OperatorCrashTest] seed " + seed + " (replay with -DcrashSeed=" + seed + ")");
-        Random random = new Random(seed);
+        Random random = OPERATOR.seeded("crashSeed", "OperatorCrashTest");
+        long seed = OPERATOR.seed();
         Simulator simulator = SIM.simulator();
         long clonesBefore = clones(simulator);
         CloneTypeSpec[] types = {CloneTypeSpec.linked, CloneTypeSpec.full, CloneTypeSpec.instant};
@@ -96,9 +71,8 @@ class OperatorCrashTest {
             lifecycles.add(new Lifecycle(testVM(NAMESPACE, "crash-" + i, template, type)));
         }
 
-        startOperator();
-        Instant killAt = nextKill(random);
-        int kills = 0;
+        OPERATOR.start();
+        OPERATOR.scheduleKill();
         int maxVmsPerUid = 0;
         List<String> failures = new ArrayList<>();
         Map<String, TestVM> current = Map.of();
@@ -111,18 +85,15 @@ class OperatorCrashTest {
                 throw new AssertionError("lifecycles not done after 8 minutes (seed " + seed + "): "
                         + lifecycles.stream().filter(l -> l.state != State.DONE).map(Lifecycle::toString).toList());
             }
-            if (kills < MAX_KILLS && Instant.now().isAfter(killAt)) {
+            if (OPERATOR.killDue(MAX_KILLS)) {
                 // What the kill interrupts, as of the last look at the API server.
                 current.values().forEach(t -> killedDuring.merge(
                         t.getMetadata().getDeletionTimestamp() != null ? "Deleting"
                                 : t.getStatus() == null || t.getStatus().getPhase() == null ? "New" : t.getStatus().getPhase().name(),
                         1, Integer::sum));
-                operator.kill();
-                kills++;
-                startOperator();
-                killAt = nextKill(random);
+                OPERATOR.killAndRestart();
             }
-            current = client.resources(TestVM.class).inNamespace(NAMESPACE).list().getItems().stream()
+            current = E2E.client().resources(TestVM.class).inNamespace(NAMESPACE).list().getItems().stream()
                     .collect(Collectors.toMap(t -> t.getMetadata().getName(), t -> t));
             long inFlight = lifecycles.stream().filter(l -> l.state == State.CREATED || l.state == State.DELETING).count();
             for (Lifecycle lifecycle : lifecycles) {
@@ -130,7 +101,7 @@ class OperatorCrashTest {
                 switch (lifecycle.state) {
                     case WAITING -> {
                         if (inFlight < IN_FLIGHT) {
-                            lifecycle.created = client.resource(lifecycle.testVM).create();
+                            lifecycle.created = E2E.client().resource(lifecycle.testVM).create();
                             lifecycle.state = State.CREATED;
                             inFlight++;
                         }
@@ -138,7 +109,7 @@ class OperatorCrashTest {
                     case CREATED -> {
                         TestVMs.failed(seen).ifPresent(c -> failures.add(lifecycle.name() + ": " + c.getReason() + " " + c.getMessage()));
                         if (TestVMs.isReady(seen) || TestVMs.failed(seen).isPresent()) {
-                            client.resource(seen).delete();
+                            E2E.client().resource(seen).delete();
                             lifecycle.state = State.DELETING;
                         }
                     }
@@ -151,21 +122,21 @@ class OperatorCrashTest {
                 }
             }
             maxVmsPerUid = Math.max(maxVmsPerUid, maxVmsPerUid(simulator));
-            sleep(Duration.ofMillis(200));
+            CrashingOperator.pause(Duration.ofMillis(200));
         }
         Duration took = Duration.between(started, Instant.now());
         long clones = clones(simulator) - clonesBefore;
         List<Map<String, Object>> leftover = simulator.vms().stream().filter(vm -> !"".equals(vm.get("uid"))).toList();
         System.out.printf("[OperatorCrashTest] seed %d: %d lifecycles, %d kills, %d operator starts, %d clone tasks, "
-                + "max %d VMs per UID, %d VMs left, took %s; TestVMs in flight at the kills by phase: %s%n", seed, LIFECYCLES, kills,
-                operatorStarts, clones, maxVmsPerUid, leftover.size(), took, killedDuring);
+                + "max %d VMs per UID, %d VMs left, took %s; TestVMs in flight at the kills by phase: %s%n", seed, LIFECYCLES, OPERATOR.kills(),
+                OPERATOR.starts(), clones, maxVmsPerUid, leftover.size(), took, killedDuring);
 
         assertThat(failures).as("TestVMs that failed (seed " + seed + ")").isEmpty();
-        assertThat(kills).as("the operator was killed").isGreaterThan(0);
+        assertThat(OPERATOR.kills()).as("the operator was killed").isGreaterThan(0);
         assertThat(maxVmsPerUid).as("VMs carrying one TestVM's UID at any time (seed " + seed + ")").isLessThanOrEqualTo(1);
         assertThat(clones).as("clone tasks for %d TestVMs (seed %d)", LIFECYCLES, seed).isEqualTo(LIFECYCLES);
         assertThat(leftover).as("VMs left after every TestVM was deleted (seed " + seed + ")").isEmpty();
-        assertThat(client.resources(TestVM.class).inNamespace(NAMESPACE).list().getItems()).as("TestVMs stuck with a finalizer").isEmpty();
+        assertThat(E2E.client().resources(TestVM.class).inNamespace(NAMESPACE).list().getItems()).as("TestVMs stuck with a finalizer").isEmpty();
     }
 
     /**
@@ -180,14 +151,14 @@ class OperatorCrashTest {
         long clonesBefore = clones(simulator);
         TestVM testVM = cloneStartedByADeadOperator("crash-window", "Templates/crash-slow-full");
 
-        startOperator();
-        TestVM ready = await().atMost(Duration.ofSeconds(120)).until(() -> get("crash-window"), TestVMs::isReady);
+        OPERATOR.start();
+        TestVM ready = await().atMost(Duration.ofSeconds(120)).until(() -> E2E.get("crash-window"), TestVMs::isReady);
         assertThat(clones(simulator) - clonesBefore).as("clone tasks").isEqualTo(1);
         assertThat(TestVMs.simulatorVms(simulator, ready)).hasSize(1);
         assertThat(ready.getStatus().getVm().getInstanceUUID()).isEqualTo(testVM.getMetadata().getUid());
 
-        client.resource(ready).delete();
-        await().atMost(Duration.ofSeconds(120)).until(() -> get("crash-window") == null);
+        E2E.client().resource(ready).delete();
+        await().atMost(Duration.ofSeconds(120)).until(() -> E2E.get("crash-window") == null);
         assertThat(TestVMs.simulatorVms(simulator, ready)).isEmpty();
     }
 
@@ -198,10 +169,10 @@ class OperatorCrashTest {
         simulator.addTemplate("crash-slow-full-2", "ubuntu-22.04", Map.of("cloneSeconds.full", "100"), List.of(), false);
         long clonesBefore = clones(simulator);
         TestVM testVM = cloneStartedByADeadOperator("crash-window-deleted", "Templates/crash-slow-full-2");
-        client.resource(testVM).delete();
+        E2E.client().resource(testVM).delete();
 
-        startOperator();
-        await().atMost(Duration.ofSeconds(120)).until(() -> get("crash-window-deleted") == null);
+        OPERATOR.start();
+        await().atMost(Duration.ofSeconds(120)).until(() -> E2E.get("crash-window-deleted") == null);
         // A finalizer released too early shows only once the clone has made its VM.
         try (VCenter vc = VimVCenter.connect(simulator.connectionSettings())) {
             MoRef source = vc.findByInventoryPath("DC0/vm/Templates/crash-slow-full-2").orElseThrow();
@@ -218,14 +189,14 @@ class OperatorCrashTest {
     private TestVM cloneStartedByADeadOperator(String name, String template) {
         TestVM testVM = testVM(NAMESPACE, name, template, CloneTypeSpec.full);
         testVM.getMetadata().setFinalizers(List.of("testvms.testvm.dev/finalizer"));
-        TestVM created = client.resource(testVM).create();
+        TestVM created = E2E.client().resource(testVM).create();
         TestVMStatus intent = new TestVMStatus();
         intent.setPhase(Phase.Cloning);
         Milestones milestones = new Milestones();
         milestones.setCloneStartedAt(Instant.now().toString());
         intent.setMilestones(milestones);
         created.setStatus(intent);
-        created = client.resource(created).updateStatus();
+        created = E2E.client().resource(created).updateStatus();
 
         String uid = created.getMetadata().getUid();
         try (VCenter vc = VimVCenter.connect(SIM.simulator().connectionSettings())) {
@@ -238,16 +209,6 @@ class OperatorCrashTest {
         return created;
     }
 
-    private void startOperator() {
-        operatorStarts++;
-        operator = OperatorProcess.start(SIM.simulator(), NAMESPACE, LOGS.resolve("operator-" + (++logs) + ".log"), OPERATOR_START);
-    }
-
-    /** Kill points spread over the operator's first 0.3-4 s of work. */
-    private static Instant nextKill(Random random) {
-        return Instant.now().plusMillis(300 + random.nextInt(3700));
-    }
-
     private static long clones(Simulator simulator) {
         Simulator.Stats stats = simulator.stats();
         return stats.tasks("CloneVM_Task") + stats.tasks("InstantClone_Task");
@@ -257,19 +218,6 @@ class OperatorCrashTest {
         Map<Object, Integer> perUid = new HashMap<>();
         simulator.vms().stream().filter(vm -> !"".equals(vm.get("uid"))).forEach(vm -> perUid.merge(vm.get("uid"), 1, Integer::sum));
         return perUid.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-    }
-
-    private static TestVM get(String name) {
-        return client.resources(TestVM.class).inNamespace(NAMESPACE).withName(name).get();
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     private enum State { WAITING, CREATED, DELETING, DONE }

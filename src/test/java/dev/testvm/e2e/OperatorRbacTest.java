@@ -75,7 +75,7 @@ class OperatorRbacTest {
             "authorization.k8s.io selfsubjectrulesreviews create", "JOSDK's lease permission check; ClusterRole system:basic-user");
 
     @RegisterExtension
-    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05);
+    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05).shared();
 
     private static AuditedKubeApiServer server;
     private static KubernetesClient admin;

@@ -1,5 +1,6 @@
 package dev.testvm.e2e;
 
+import dev.testvm.testsupport.EndToEnd;
 import dev.testvm.testsupport.MutableClock;
 import static dev.testvm.e2e.TestVMs.testVM;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +10,6 @@ import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.TestVM;
 import dev.testvm.reconciler.ClusterIdentity;
 import dev.testvm.reconciler.OrphanSweeper;
-import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.LocalOperator;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
@@ -19,7 +19,6 @@ import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.TaskInfo;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VimVCenter;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,10 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,41 +42,30 @@ class OrphanSweeperEndToEndTest {
     static final String NAMESPACE = "sweeper";
     static final Duration GRACE = Duration.ofMinutes(15);
 
+    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05).shared();
+
     @RegisterExtension
-    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05);
-
-    private static KubernetesClient client;
-
-    @BeforeAll
-    static void setUp() {
-        client = KubeApiServers.newClient();
-        LocalOperator.prepare(client, NAMESPACE);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        client.close();
-    }
+    static final EndToEnd E2E = EndToEnd.namespace(NAMESPACE, SIM);
 
     @Test
     void anOrphanIsDestroyedAfterTheGracePeriodAndNothingElseIsTouched() {
         Simulator simulator = SIM.simulator();
-        LocalOperator operator = LocalOperator.start(client, simulator, NAMESPACE, o -> {});
-        TestVM orphaned = client.resource(testVM(NAMESPACE, "orphaned", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
-        TestVM live = client.resource(testVM(NAMESPACE, "live", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
-        await().atMost(Duration.ofSeconds(120)).until(() -> TestVMs.isReady(get("orphaned")) && TestVMs.isReady(get("live")));
-        String orphanVm = get("orphaned").getStatus().getVm().getName();
+        LocalOperator operator = LocalOperator.start(E2E.client(), simulator, NAMESPACE, o -> {});
+        TestVM orphaned = E2E.client().resource(testVM(NAMESPACE, "orphaned", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
+        TestVM live = E2E.client().resource(testVM(NAMESPACE, "live", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
+        await().atMost(Duration.ofSeconds(120)).until(() -> TestVMs.isReady(E2E.get("orphaned")) && TestVMs.isReady(E2E.get("live")));
+        String orphanVm = E2E.get("orphaned").getStatus().getVm().getName();
 
         // The TestVM goes away without its finalizer running: no operator runs meanwhile.
         operator.stop();
-        client.resources(TestVM.class).inNamespace(NAMESPACE).withName("orphaned").edit(t -> {
+        E2E.client().resources(TestVM.class).inNamespace(NAMESPACE).withName("orphaned").edit(t -> {
             t.getMetadata().setFinalizers(List.of());
             return t;
         });
-        client.resource(orphaned).delete();
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("orphaned") == null);
+        E2E.client().resource(orphaned).delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> E2E.get("orphaned") == null);
         assertThat(TestVMs.simulatorVms(simulator, orphaned)).as("the orphan").hasSize(1);
-        operator = LocalOperator.start(client, simulator, NAMESPACE, o -> {});
+        operator = LocalOperator.start(E2E.client(), simulator, NAMESPACE, o -> {});
 
         // Another cluster's TestVM VM on the same vCenter: carries our UID key, but that cluster's name.
         try (VCenter other = VimVCenter.connect(simulator.connectionSettings())) {
@@ -98,8 +83,8 @@ class OrphanSweeperEndToEndTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (VCenter vcenter = VimVCenter.connect(simulator.connectionSettings());
                 LogCapture log = LogCapture.start()) {
-            OrphanSweeper sweeper = new OrphanSweeper(() -> vcenter, OrphanSweeper.allTestVMs(client),
-                    ClusterIdentity.of(Optional.empty(), client), "DC0", GRACE,
+            OrphanSweeper sweeper = new OrphanSweeper(() -> vcenter, OrphanSweeper.allTestVMs(E2E.client()),
+                    ClusterIdentity.of(Optional.empty(), E2E.client()), "DC0", GRACE,
                     Duration.ofSeconds(60), clock, registry);
 
             OrphanSweeper.Sweep first = sweeper.sweep();
@@ -115,15 +100,15 @@ class OrphanSweeperEndToEndTest {
             Map<String, String> expected = new java.util.HashMap<>(powerBefore);
             expected.remove(orphanVm);
             assertThat(powerStates(simulator)).as("every other VM as it was").isEqualTo(expected);
-            assertThat(TestVMs.isReady(get("live"))).isTrue();
+            assertThat(TestVMs.isReady(E2E.get("live"))).isTrue();
             assertThat(registry.get("testvm.orphans.destroyed").counter().count()).isEqualTo(1.0);
             assertThat(log.lines()).anyMatch(line -> line.startsWith("destroyed orphan VM " + orphanVm + " (vm-")
                     && line.contains("testvm.dev/uid=" + orphaned.getMetadata().getUid()) && line.contains("seen orphaned for PT15M"));
 
             assertThat(sweeper.sweep().orphans()).as("a later sweep finds nothing more").isZero();
         } finally {
-            client.resource(live).delete();
-            await().atMost(Duration.ofSeconds(120)).until(() -> get("live") == null);
+            E2E.client().resource(live).delete();
+            await().atMost(Duration.ofSeconds(120)).until(() -> E2E.get("live") == null);
             operator.stop();
         }
         assertThat(TestVMs.simulatorVms(simulator, live)).isEmpty();
@@ -131,10 +116,6 @@ class OrphanSweeperEndToEndTest {
 
     private static Map<String, String> powerStates(Simulator simulator) {
         return simulator.vms().stream().collect(Collectors.toMap(vm -> String.valueOf(vm.get("name")), vm -> String.valueOf(vm.get("powerState"))));
-    }
-
-    private static TestVM get(String name) {
-        return client.resources(TestVM.class).inNamespace(NAMESPACE).withName(name).get();
     }
 
 }

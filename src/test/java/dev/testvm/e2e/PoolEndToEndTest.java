@@ -9,11 +9,9 @@ import dev.testvm.api.TestVMPool;
 import dev.testvm.api.WhenPoolEmpty;
 import dev.testvm.reconciler.ClusterIdentity;
 import dev.testvm.reconciler.OrphanSweeper;
-import dev.testvm.testsupport.KubeApiServers;
-import dev.testvm.testsupport.LocalOperator;
+import dev.testvm.testsupport.EndToEnd;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,9 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,46 +38,23 @@ class PoolEndToEndTest {
     static final String TEMPLATE = "Templates/ubuntu-22.04";
     static final Duration TIMEOUT = Duration.ofSeconds(120);
 
+    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05).shared();
+
     @RegisterExtension
-    static final SimulatorExtension SIM = new SimulatorExtension().timeScale(0.05);
-
-    private static KubernetesClient client;
-    private static LocalOperator operator;
-
-    @BeforeAll
-    static void setUp() {
-        client = KubeApiServers.newClient();
-        LocalOperator.prepare(client, NAMESPACE);
-        operator = LocalOperator.start(client, SIM.simulator(), NAMESPACE, o -> {}, 16);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (operator != null) {
-            operator.stop();
-        }
-        client.close();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        client.resources(TestVMPool.class).inNamespace(NAMESPACE).delete();
-        client.resources(TestVM.class).inNamespace(NAMESPACE).delete();
-        await().atMost(TIMEOUT).until(() -> client.resources(TestVM.class).inNamespace(NAMESPACE).list().getItems().isEmpty()
-                && client.resources(TestVMPool.class).inNamespace(NAMESPACE).list().getItems().isEmpty());
-        await().atMost(TIMEOUT).until(() -> ourVms().isEmpty());
-    }
+    static final EndToEnd E2E = EndToEnd.namespace(NAMESPACE, SIM).withOperator(o -> {}, 16)
+            .cleanUpAfterEach().alsoDelete(TestVMPool.class).timeout(TIMEOUT)
+            .afterCleanUp(() -> await().atMost(TIMEOUT).until(() -> ourVms().isEmpty()));
 
     @Test
     void twentyConcurrentClaimsTakeEachPoolVmOnceAndCloneTheRest() throws Exception {
         TestVMPool pool = Pools.pool(NAMESPACE, "five", TEMPLATE, 5, WhenPoolEmpty.Clone);
-        client.resource(pool).create();
-        await().atMost(TIMEOUT).until(() -> Pools.ready(Pools.get(client, NAMESPACE, "five")) == 5);
+        E2E.client().resource(pool).create();
+        await().atMost(TIMEOUT).until(() -> Pools.ready(Pools.get(E2E.client(), NAMESPACE, "five")) == 5);
         Set<String> poolVms = new HashSet<>();
-        Pools.members(client, NAMESPACE, "five").forEach(m -> poolVms.add(Pools.vmValue(m)));
+        Pools.members(E2E.client(), NAMESPACE, "five").forEach(m -> poolVms.add(Pools.vmValue(m)));
         assertThat(poolVms).hasSize(5);
         // Paused: no refill lands among the claims, so exactly the five warm VMs can be claimed.
-        client.resources(TestVMPool.class).inNamespace(NAMESPACE).withName("five").edit(p -> {
+        E2E.client().resources(TestVMPool.class).inNamespace(NAMESPACE).withName("five").edit(p -> {
             p.getSpec().setPaused(true);
             return p;
         });
@@ -91,7 +63,7 @@ class PoolEndToEndTest {
         ExecutorService threads = Executors.newFixedThreadPool(20);
         try {
             List<Future<TestVM>> creations = names.stream()
-                    .map(n -> threads.submit(() -> client.resource(Pools.claimant(NAMESPACE, n, TEMPLATE, "five")).create()))
+                    .map(n -> threads.submit(() -> E2E.client().resource(Pools.claimant(NAMESPACE, n, TEMPLATE, "five")).create()))
                     .toList();
             for (Future<TestVM> f : creations) {
                 f.get();
@@ -99,9 +71,9 @@ class PoolEndToEndTest {
         } finally {
             threads.shutdown();
         }
-        await().atMost(TIMEOUT).until(() -> names.stream().map(PoolEndToEndTest::get).allMatch(TestVMs::isReady));
+        await().atMost(TIMEOUT).until(() -> names.stream().map(E2E::get).allMatch(TestVMs::isReady));
 
-        List<TestVM> claimants = names.stream().map(PoolEndToEndTest::get).toList();
+        List<TestVM> claimants = names.stream().map(E2E::get).toList();
         assertThat(claimants).filteredOn(Pools::claimed).as("served from the pool").hasSize(5);
         assertThat(claimants).filteredOn(t -> PoolClaim.CLONED.equals(Pools.outcome(t))).as("cloned: the pool was empty").hasSize(15);
         assertThat(claimants.stream().map(Pools::vmValue).distinct().count()).as("distinct VMs of 20 TestVMs").isEqualTo(20);
@@ -113,15 +85,15 @@ class PoolEndToEndTest {
             assertThat(TestVMs.reason(claimed, "Ready")).isEqualTo("ClaimedFromPool");
         }
         // The handed-over pool TestVMs go; their VMs stay with the claimants.
-        await().atMost(TIMEOUT).until(() -> Pools.members(client, NAMESPACE, "five").isEmpty());
+        await().atMost(TIMEOUT).until(() -> Pools.members(E2E.client(), NAMESPACE, "five").isEmpty());
         Set<String> alive = vmValues(ourVms());
         assertThat(alive).as("every claimant's VM exists; nothing else").isEqualTo(new HashSet<>(claimants.stream().map(Pools::vmValue).toList()));
         assertThat(sweepOnce().destroyed()).as("the orphan sweeper leaves claimed pool VMs alone").isEmpty();
-        await().atMost(TIMEOUT).until(() -> Pools.get(client, NAMESPACE, "five").getStatus().getClaimed() == 5);
+        await().atMost(TIMEOUT).until(() -> Pools.get(E2E.client(), NAMESPACE, "five").getStatus().getClaimed() == 5);
 
-        client.resources(TestVM.class).inNamespace(NAMESPACE).withLabel("testvm.dev/pool").delete();
-        client.resources(TestVM.class).inNamespace(NAMESPACE).delete();
-        await().atMost(TIMEOUT).until(() -> client.resources(TestVM.class).inNamespace(NAMESPACE).list().getItems().isEmpty());
+        E2E.client().resources(TestVM.class).inNamespace(NAMESPACE).withLabel("testvm.dev/pool").delete();
+        E2E.client().resources(TestVM.class).inNamespace(NAMESPACE).delete();
+        await().atMost(TIMEOUT).until(() -> E2E.client().resources(TestVM.class).inNamespace(NAMESPACE).list().getItems().isEmpty());
         assertThat(ourVms()).as("claimed VMs are destroyed with their TestVMs").isEmpty();
     }
 
@@ -129,13 +101,13 @@ class PoolEndToEndTest {
     void poolVmsOlderThanMaxAgeAreReplaced() {
         TestVMPool pool = Pools.pool(NAMESPACE, "aging", TEMPLATE, 2, WhenPoolEmpty.Clone);
         pool.getSpec().setMaxAge("8s");
-        client.resource(pool).create();
-        await().atMost(TIMEOUT).until(() -> Pools.ready(Pools.get(client, NAMESPACE, "aging")) == 2);
-        Set<String> firstVms = vmValues(Pools.members(client, NAMESPACE, "aging"));
-        Set<String> firstMembers = names(Pools.members(client, NAMESPACE, "aging"));
+        E2E.client().resource(pool).create();
+        await().atMost(TIMEOUT).until(() -> Pools.ready(Pools.get(E2E.client(), NAMESPACE, "aging")) == 2);
+        Set<String> firstVms = vmValues(Pools.members(E2E.client(), NAMESPACE, "aging"));
+        Set<String> firstMembers = names(Pools.members(E2E.client(), NAMESPACE, "aging"));
 
         await().atMost(TIMEOUT).until(() -> {
-            List<TestVM> now = Pools.members(client, NAMESPACE, "aging");
+            List<TestVM> now = Pools.members(E2E.client(), NAMESPACE, "aging");
             return now.size() == 2 && now.stream().allMatch(TestVMs::isReady) && names(now).stream().noneMatch(firstMembers::contains);
         });
         await().atMost(TIMEOUT).until(() -> vmValues(ourVms()).stream().noneMatch(firstVms::contains));
@@ -144,22 +116,22 @@ class PoolEndToEndTest {
 
     @Test
     void deletingAPoolDestroysOnlyItsUnclaimedVms() {
-        client.resource(Pools.pool(NAMESPACE, "doomed", TEMPLATE, 3, WhenPoolEmpty.Clone)).create();
-        await().atMost(TIMEOUT).until(() -> Pools.ready(Pools.get(client, NAMESPACE, "doomed")) == 3);
-        client.resource(Pools.claimant(NAMESPACE, "in-use", TEMPLATE, "doomed")).create();
-        await().atMost(TIMEOUT).until(() -> TestVMs.isReady(get("in-use")));
-        TestVM inUse = get("in-use");
+        E2E.client().resource(Pools.pool(NAMESPACE, "doomed", TEMPLATE, 3, WhenPoolEmpty.Clone)).create();
+        await().atMost(TIMEOUT).until(() -> Pools.ready(Pools.get(E2E.client(), NAMESPACE, "doomed")) == 3);
+        E2E.client().resource(Pools.claimant(NAMESPACE, "in-use", TEMPLATE, "doomed")).create();
+        await().atMost(TIMEOUT).until(() -> TestVMs.isReady(E2E.get("in-use")));
+        TestVM inUse = E2E.get("in-use");
         assertThat(Pools.claimed(inUse)).isTrue();
 
-        client.resources(TestVMPool.class).inNamespace(NAMESPACE).withName("doomed").delete();
-        await().atMost(TIMEOUT).until(() -> Pools.get(client, NAMESPACE, "doomed") == null
-                && Pools.members(client, NAMESPACE, "doomed").isEmpty());
+        E2E.client().resources(TestVMPool.class).inNamespace(NAMESPACE).withName("doomed").delete();
+        await().atMost(TIMEOUT).until(() -> Pools.get(E2E.client(), NAMESPACE, "doomed") == null
+                && Pools.members(E2E.client(), NAMESPACE, "doomed").isEmpty());
         await().atMost(TIMEOUT).until(() -> vmValues(ourVms()).equals(Set.of(Pools.vmValue(inUse))));
-        assertThat(TestVMs.isReady(get("in-use"))).as("the claimant keeps working").isTrue();
+        assertThat(TestVMs.isReady(E2E.get("in-use"))).as("the claimant keeps working").isTrue();
         assertThat(powerState(Pools.vmValue(inUse))).isEqualTo("poweredOn");
 
-        client.resource(get("in-use")).delete();
-        await().atMost(TIMEOUT).until(() -> get("in-use") == null);
+        E2E.client().resource(E2E.get("in-use")).delete();
+        await().atMost(TIMEOUT).until(() -> E2E.get("in-use") == null);
         assertThat(ourVms()).isEmpty();
     }
 
@@ -167,22 +139,22 @@ class PoolEndToEndTest {
     void whenEmptyWaitShowsWhyAndClaimsOnceTheRefillIsReady() {
         TestVMPool pool = Pools.pool(NAMESPACE, "patient", TEMPLATE, 1, WhenPoolEmpty.Wait);
         pool.getSpec().setPaused(true);
-        client.resource(pool).create();
-        client.resource(Pools.claimant(NAMESPACE, "waiter", TEMPLATE, "patient")).create();
-        await().atMost(TIMEOUT).until(() -> "WaitingForPool".equals(TestVMs.reason(get("waiter"), "Ready")));
-        assertThat(Pools.outcome(get("waiter"))).isEqualTo(PoolClaim.WAITING);
-        assertThat(TestVMs.simulatorVms(SIM.simulator(), get("waiter"))).as("a waiting TestVM clones nothing").isEmpty();
+        E2E.client().resource(pool).create();
+        E2E.client().resource(Pools.claimant(NAMESPACE, "waiter", TEMPLATE, "patient")).create();
+        await().atMost(TIMEOUT).until(() -> "WaitingForPool".equals(TestVMs.reason(E2E.get("waiter"), "Ready")));
+        assertThat(Pools.outcome(E2E.get("waiter"))).isEqualTo(PoolClaim.WAITING);
+        assertThat(TestVMs.simulatorVms(SIM.simulator(), E2E.get("waiter"))).as("a waiting TestVM clones nothing").isEmpty();
 
-        client.resources(TestVMPool.class).inNamespace(NAMESPACE).withName("patient").edit(p -> {
+        E2E.client().resources(TestVMPool.class).inNamespace(NAMESPACE).withName("patient").edit(p -> {
             p.getSpec().setPaused(false);
             return p;
         });
-        await().atMost(TIMEOUT).until(() -> TestVMs.isReady(get("waiter")));
-        assertThat(Pools.claimed(get("waiter"))).isTrue();
+        await().atMost(TIMEOUT).until(() -> TestVMs.isReady(E2E.get("waiter")));
+        assertThat(Pools.claimed(E2E.get("waiter"))).isTrue();
     }
 
     private static OrphanSweeper.Sweep sweepOnce() {
-        return new OrphanSweeper(() -> operator.vcenter().find(dev.testvm.reconciler.VCenterRegistry.ENVIRONMENT).orElseThrow().get(), OrphanSweeper.allTestVMs(client), ClusterIdentity.of(Optional.empty(), client),
+        return new OrphanSweeper(() -> E2E.operator().vcenter().find(dev.testvm.reconciler.VCenterRegistry.ENVIRONMENT).orElseThrow().get(), OrphanSweeper.allTestVMs(E2E.client()), ClusterIdentity.of(Optional.empty(), E2E.client()),
                 "DC0", Duration.ZERO, Duration.ofSeconds(30), Clock.systemUTC(), new SimpleMeterRegistry()).sweep();
     }
 
@@ -208,9 +180,5 @@ class PoolEndToEndTest {
         Set<String> names = new HashSet<>();
         testVMs.forEach(t -> names.add(t.getMetadata().getName()));
         return names;
-    }
-
-    private static TestVM get(String name) {
-        return client.resources(TestVM.class).inNamespace(NAMESPACE).withName(name).get();
     }
 }

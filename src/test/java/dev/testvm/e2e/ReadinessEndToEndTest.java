@@ -9,12 +9,10 @@ import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.ReadinessSpec;
 import dev.testvm.api.TestVM;
+import dev.testvm.testsupport.EndToEnd;
 import dev.testvm.testsupport.OperatorTestEnvironment;
-import dev.testvm.testsupport.Simulator;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
@@ -28,10 +26,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,24 +47,8 @@ class ReadinessEndToEndTest {
     private static final String LINUX_SSH = "systemctl is-active ssh";
     private static final String WINDOWS_SSHD = "sc query sshd | findstr RUNNING";
 
-    @Inject
-    KubernetesClient client;
-
-    private StatusRecorder recorder;
-
-    @BeforeEach
-    void setUp() {
-        client.resource(TestVMs.guestSecret(NAMESPACE, SECRET, Simulator.GUEST_USER, Simulator.GUEST_PASSWORD)).serverSideApply();
-        recorder = new StatusRecorder(client, NAMESPACE);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        recorder.close();
-        client.resources(TestVM.class).inNamespace(NAMESPACE).delete();
-        await().atMost(TIMEOUT).until(() -> client.resources(TestVM.class).inNamespace(NAMESPACE).list().getItems().isEmpty());
-        client.secrets().inNamespace(NAMESPACE).withName(SECRET).delete();
-    }
+    @RegisterExtension
+    static final EndToEnd E2E = EndToEnd.inProcessOperator().guestSecret(SECRET).recordStatuses().timeout(TIMEOUT);
 
     /** ssh/sshd become active 1.5 s after the guest has its IP; until then Ready waits with the IP known. */
     @ParameterizedTest(name = "{0}")
@@ -84,10 +65,10 @@ class ReadinessEndToEndTest {
         assertThat(ready.getStatus().getTimings().getReadinessSeconds()).isGreaterThan(0.5);
         // While the service was down the IP was known, Ready was False and said why (last output line).
         String failing = os.equals("linux") ? "exited with code 3: inactive" : "exited with code 1";
-        assertThat(recorder.anyMatch(name, t -> t.getStatus() != null && t.getStatus().getIp() != null && !TestVMs.isReady(t)
+        assertThat(E2E.statuses().anyMatch(name, t -> t.getStatus() != null && t.getStatus().getIp() != null && !TestVMs.isReady(t)
                 && message(t, ConditionTypes.GUEST_READY).contains(failing)
                 && TestVMs.reason(t, ConditionTypes.READY).equals("GuestNotReady"))).isTrue();
-        assertThat(recorder.versions(name)).noneSatisfy(t -> assertThat(TestVMs.isReady(t)
+        assertThat(E2E.statuses().versions(name)).noneSatisfy(t -> assertThat(TestVMs.isReady(t)
                 && !TestVMs.reason(t, ConditionTypes.GUEST_READY).equals("GuestReady")).isTrue());
     }
 
@@ -110,7 +91,7 @@ class ReadinessEndToEndTest {
         assertThat(TestVMs.isReady(ready)).as("Ready: %s", ready.getStatus()).isTrue();
         assertThat(ready.getStatus().getIp()).isEqualTo(host);
         assertThat(message(ready, ConditionTypes.GUEST_READY)).contains("guestinfo.testvm.ready = 'true'").contains("accepts connections");
-        assertThat(recorder.anyMatch("key-port", t -> message(t, ConditionTypes.GUEST_READY).contains("accepts connections")
+        assertThat(E2E.statuses().anyMatch("key-port", t -> message(t, ConditionTypes.GUEST_READY).contains("accepts connections")
                 && message(t, ConditionTypes.GUEST_READY).contains("guestinfo.testvm.ready not set"))).isTrue();
     }
 
@@ -155,7 +136,7 @@ class ReadinessEndToEndTest {
         });
 
         assertThat(TestVMs.isReady(ready)).as("Ready: %s", ready.getStatus()).isTrue();
-        List<String> messages = recorder.versions("flap").stream().map(t -> message(t, ConditionTypes.GUEST_READY)).toList();
+        List<String> messages = E2E.statuses().versions("flap").stream().map(t -> message(t, ConditionTypes.GUEST_READY)).toList();
         int firstPass = indexOf(messages, "(1 of 3 passing rounds in a row)");
         assertThat(firstPass).as("messages %s", messages).isNotNegative();
         // After a pass, a failing round came (the service fell over) and reset the count ...
@@ -176,7 +157,7 @@ class ReadinessEndToEndTest {
         String big = "#cloud-config\n# testvm-marker\n" + "write_files: []\n".repeat(8000);
         byte[] random = new byte[100_000];
         new java.util.Random(16).nextBytes(random);
-        client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("user-data")
+        E2E.client().resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("user-data")
                 .withNamespace(NAMESPACE).endMetadata()
                 .addToStringData("user-data", "#cloud-config\n# testvm-marker\n").addToStringData("big", big)
                 .addToData("random", java.util.Base64.getEncoder().encodeToString(random)).build()).serverSideApply();
@@ -196,7 +177,7 @@ class ReadinessEndToEndTest {
             assertThat(c.getReason()).isEqualTo("CloudInitTooLarge");
             assertThat(c.getMessage()).contains("spec.cloudInit.userDataSecretRef").contains("65536");
         });
-        client.secrets().inNamespace(NAMESPACE).withName("user-data").delete();
+        E2E.client().secrets().inNamespace(NAMESPACE).withName("user-data").delete();
     }
 
     private void createWithCloudInit(String name, String template, String key, String command) {
@@ -211,7 +192,7 @@ class ReadinessEndToEndTest {
         readiness.setCommand(command);
         readiness.setTimeout("20s");
         testVM.getSpec().setReadiness(readiness);
-        client.resource(testVM).create();
+        E2E.client().resource(testVM).create();
     }
 
     private static int indexOf(List<String> messages, String part) {
@@ -245,11 +226,11 @@ class ReadinessEndToEndTest {
             spec.setTimeout("40s");
         }
         testVM.getSpec().setReadiness(spec);
-        client.resource(testVM).create();
+        E2E.client().resource(testVM).create();
     }
 
     private TestVM awaitDone(String name) {
-        return await().atMost(TIMEOUT).until(() -> client.resources(TestVM.class).inNamespace(NAMESPACE).withName(name).get(),
+        return await().atMost(TIMEOUT).until(() -> E2E.get(name),
                 t -> TestVMs.isReady(t) || TestVMs.failed(t).isPresent());
     }
 

@@ -13,18 +13,17 @@ import dev.testvm.api.IpDiscoveryStrategy;
 import dev.testvm.api.Phase;
 import dev.testvm.api.SecretKeyRef;
 import dev.testvm.api.TestVM;
+import dev.testvm.testsupport.EndToEnd;
 import dev.testvm.testsupport.OperatorTestEnvironment;
 import dev.testvm.testsupport.Simulator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What only vCenter or the cluster can know becomes a status condition naming the field. */
 @QuarkusTest
@@ -33,17 +32,8 @@ class TestVMProblemsEndToEndTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
-    @Inject
-    KubernetesClient client;
-
-    @AfterEach
-    void cleanUp() {
-        Simulator simulator = OperatorTestEnvironment.simulator();
-        simulator.clearFaults();
-        simulator.unreachable(false);
-        client.resources(TestVM.class).inNamespace(NAMESPACE).delete();
-        await().atMost(TIMEOUT).until(() -> client.resources(TestVM.class).inNamespace(NAMESPACE).list().getItems().isEmpty());
-    }
+    @RegisterExtension
+    static final EndToEnd E2E = EndToEnd.inProcessOperator().timeout(TIMEOUT);
 
     @Test
     void unknownTemplateFails() {
@@ -84,16 +74,16 @@ class TestVMProblemsEndToEndTest {
         IpDiscoverySpec discovery = new IpDiscoverySpec();
         discovery.setStrategy(IpDiscoveryStrategy.guestOperations);
         testVM.getSpec().setIpDiscovery(discovery);
-        client.resource(testVM).create();
+        E2E.client().resource(testVM).create();
 
-        TestVM waiting = await().atMost(TIMEOUT).until(() -> get("late-secret"),
+        TestVM waiting = await().atMost(TIMEOUT).until(() -> E2E.get("late-secret"),
                 t -> reason(t, ConditionTypes.READY).filter("GuestCredentialsSecretNotFound"::equals).isPresent());
         assertThat(TestVMs.condition(waiting, ConditionTypes.READY).orElseThrow().getMessage())
                 .contains("spec.guest.credentialsSecretRef.name").contains("late-creds");
 
-        client.resource(new SecretBuilder().withNewMetadata().withName("late-creds").withNamespace(NAMESPACE).endMetadata()
+        E2E.client().resource(new SecretBuilder().withNewMetadata().withName("late-creds").withNamespace(NAMESPACE).endMetadata()
                 .addToStringData("username", Simulator.GUEST_USER).addToStringData("password", Simulator.GUEST_PASSWORD).build()).create();
-        TestVM ready = await().atMost(TIMEOUT).until(() -> get("late-secret"), TestVMs::isReady);
+        TestVM ready = await().atMost(TIMEOUT).until(() -> E2E.get("late-secret"), TestVMs::isReady);
         assertThat(ready.getStatus().getIpSource()).isEqualTo("GuestOperations");
         assertThat(ready.getStatus().getGuestOS()).isEqualTo("linux");
     }
@@ -102,14 +92,14 @@ class TestVMProblemsEndToEndTest {
     void unreachableVCenterIsReportedAndRecoveredFrom() {
         Simulator simulator = OperatorTestEnvironment.simulator();
         simulator.unreachable(true);
-        client.resource(testVM(NAMESPACE, "vc-down", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
+        E2E.client().resource(testVM(NAMESPACE, "vc-down", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
 
-        TestVM waiting = await().atMost(TIMEOUT).until(() -> get("vc-down"),
+        TestVM waiting = await().atMost(TIMEOUT).until(() -> E2E.get("vc-down"),
                 t -> reason(t, ConditionTypes.READY).filter("VCenterUnreachable"::equals).isPresent());
         assertThat(waiting.getStatus().getPhase()).isNotEqualTo(Phase.Failed);
 
         simulator.unreachable(false);
-        TestVM ready = await().atMost(TIMEOUT).until(() -> get("vc-down"), TestVMs::isReady);
+        TestVM ready = await().atMost(TIMEOUT).until(() -> E2E.get("vc-down"), TestVMs::isReady);
         assertThat(TestVMs.simulatorVms(simulator, ready)).hasSize(1);
     }
 
@@ -118,21 +108,21 @@ class TestVMProblemsEndToEndTest {
         Simulator simulator = OperatorTestEnvironment.simulator();
         simulator.addFault("Login", "InvalidLogin", null, 0, 0);
         simulator.expireSessions();
-        client.resource(testVM(NAMESPACE, "vc-login", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
+        E2E.client().resource(testVM(NAMESPACE, "vc-login", "Templates/ubuntu-22.04", CloneTypeSpec.linked)).create();
 
-        TestVM waiting = await().atMost(TIMEOUT).until(() -> get("vc-login"),
+        TestVM waiting = await().atMost(TIMEOUT).until(() -> E2E.get("vc-login"),
                 t -> reason(t, ConditionTypes.READY).filter("VCenterLoginFailed"::equals).isPresent());
         assertThat(TestVMs.condition(waiting, ConditionTypes.READY).orElseThrow().getMessage())
                 .contains("vCenter refused the operator's login").doesNotContain(simulator.password());
 
         simulator.clearFaults();
-        TestVM ready = await().atMost(TIMEOUT).until(() -> get("vc-login"), TestVMs::isReady);
+        TestVM ready = await().atMost(TIMEOUT).until(() -> E2E.get("vc-login"), TestVMs::isReady);
         assertThat(TestVMs.simulatorVms(simulator, ready)).hasSize(1);
     }
 
     private TestVM createAndAwaitFailed(TestVM testVM) {
-        client.resource(testVM).create();
-        TestVM failed = await().atMost(TIMEOUT).until(() -> get(testVM.getMetadata().getName()), t -> TestVMs.failed(t).isPresent());
+        E2E.client().resource(testVM).create();
+        TestVM failed = await().atMost(TIMEOUT).until(() -> E2E.get(testVM.getMetadata().getName()), t -> TestVMs.failed(t).isPresent());
         assertThat(failed.getStatus().getPhase()).isEqualTo(Phase.Failed);
         assertThat(TestVMs.isReady(failed)).isFalse();
         return failed;
@@ -140,9 +130,5 @@ class TestVMProblemsEndToEndTest {
 
     private static Optional<String> reason(TestVM testVM, String type) {
         return TestVMs.condition(testVM, type).map(Condition::getReason);
-    }
-
-    private TestVM get(String name) {
-        return client.resources(TestVM.class).inNamespace(NAMESPACE).withName(name).get();
     }
 }

@@ -2,14 +2,11 @@ package dev.testvm.e2e;
 
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.ConditionTypes;
-import dev.testvm.api.GuestSpec;
 import dev.testvm.api.IpDiscoverySpec;
-import dev.testvm.api.SecretKeyRef;
 import dev.testvm.api.TestVM;
-import dev.testvm.api.TestVMSpec;
 import dev.testvm.testsupport.Simulator;
+import dev.testvm.testsupport.TestVMFixture;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.util.function.Consumer;
@@ -23,14 +20,9 @@ final class TestVMs {
 
     private TestVMs() {}
 
+    /** A TestVM of {@code template} (see {@link TestVMFixture}, which tests with an {@code EndToEnd} use directly). */
     static TestVM testVM(String namespace, String name, String template, CloneTypeSpec cloneType) {
-        TestVM testVM = new TestVM();
-        testVM.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-        TestVMSpec spec = new TestVMSpec();
-        spec.setTemplate(template);
-        spec.setCloneType(cloneType);
-        testVM.setSpec(spec);
-        return testVM;
+        return TestVMFixture.of(namespace, name).template(template).cloneType(cloneType).build();
     }
 
     /**
@@ -39,18 +31,8 @@ final class TestVMs {
      */
     static TestVM withDiscovery(String namespace, String name, String template, CloneTypeSpec cloneType, String secret,
             Consumer<IpDiscoverySpec> discovery) {
-        TestVM testVM = testVM(namespace, name, template, cloneType);
-        if (secret != null) {
-            GuestSpec guest = new GuestSpec();
-            SecretKeyRef ref = new SecretKeyRef();
-            ref.setName(secret);
-            guest.setCredentialsSecretRef(ref);
-            testVM.getSpec().setGuest(guest);
-        }
-        IpDiscoverySpec spec = new IpDiscoverySpec();
-        discovery.accept(spec);
-        testVM.getSpec().setIpDiscovery(spec);
-        return testVM;
+        return TestVMFixture.of(namespace, name).template(template).cloneType(cloneType).guestLogin(secret)
+                .discovery(discovery).build();
     }
 
     static Secret guestSecret(String namespace, String name, String username, String password) {

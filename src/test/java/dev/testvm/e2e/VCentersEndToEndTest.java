@@ -86,7 +86,8 @@ class VCentersEndToEndTest {
         registry = VCenterRegistry.of("DC0", () -> VimVCenter.connect(legacy.connectionSettings()));
         OperatorConfig config = new TestOperatorConfig(legacy.url(), "DC0", Duration.ofSeconds(2));
         operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-        operator.register(new TestVMReconciler(registry, client, config, IpFinders.factory(config.discovery())),
+        operator.register(new TestVMReconciler(registry, client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config),
+                IpFinders.factory(config.discovery())),
                 o -> o.settingNamespaces(TEAM_A, TEAM_B, LEGACY));
         operator.register(new VCenterReconciler(registry, client, OPERATOR_NAMESPACE, Files.createTempDirectory("vc-ca")));
         operator.start();

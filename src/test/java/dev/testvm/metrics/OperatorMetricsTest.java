@@ -75,6 +75,31 @@ class OperatorMetricsTest {
         assertThat(registry.get(VCenterMetrics.REQUESTS).tags("vcenter", "lab", "method", "Login", "fault", "InvalidLogin").counter().count()).isEqualTo(2);
     }
 
+    @Test
+    void aClaimIsCountedOnceWhenTheHandoverRunsAgain() {
+        TestVM claimant = testVM("claimant-1");
+        claimant.getMetadata().setNamespace("ci");
+        // The handover's status write did not land; the next pass hands the same VM over again.
+        metrics.claimed(claimant, "warm", "Claimed", java.time.Duration.ofMillis(400));
+        metrics.claimed(claimant, "warm", "Claimed", java.time.Duration.ofMillis(900));
+        TestVM other = testVM("claimant-2");
+        other.getMetadata().setNamespace("ci");
+        metrics.claimed(other, "warm", "Cloned", null);
+
+        assertThat(registry.get(OperatorMetrics.POOL_CLAIMS).tags("pool", "ci/warm", "outcome", "Claimed").counter().count()).isEqualTo(1);
+        assertThat(registry.get(OperatorMetrics.POOL_CLAIMS).tags("pool", "ci/warm", "outcome", "Cloned").counter().count()).isEqualTo(1);
+        var latency = registry.get(OperatorMetrics.POOL_CLAIM_DURATION).tag("pool", "ci/warm").timer();
+        assertThat(latency.count()).isEqualTo(1);
+        assertThat(latency.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(400.0);
+
+        // A new TestVM that reuses nothing but the name is a new claim.
+        metrics.deleted(claimant);
+        TestVM recreated = testVM("claimant-3");
+        recreated.getMetadata().setNamespace("ci");
+        metrics.claimed(recreated, "warm", "Claimed", java.time.Duration.ofMillis(300));
+        assertThat(registry.get(OperatorMetrics.POOL_CLAIMS).tags("pool", "ci/warm", "outcome", "Claimed").counter().count()).isEqualTo(2);
+    }
+
     private double gauge(Phase phase) {
         return registry.get(OperatorMetrics.BY_PHASE).tag("phase", phase.name()).gauge().value();
     }

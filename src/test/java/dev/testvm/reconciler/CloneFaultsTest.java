@@ -1,12 +1,14 @@
 package dev.testvm.reconciler;
 
+import dev.testvm.vsphere.soap.FaultMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
-import dev.testvm.vsphere.FaultKind;
+import dev.testvm.testsupport.FakeVCenter;
+import dev.testvm.vsphere.fault.FaultKind;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import dev.testvm.vsphere.VimFaultException;
@@ -43,7 +45,7 @@ class CloneFaultsTest {
 
     private static RuntimeException fault(String type) {
         return type.equals("HTTP 503") ? new VCenterUnreachableException("vCenter answered HTTP 503", null)
-                : new VimFaultException(type, "injected " + type);
+                : FaultMapper.exception(type, "injected " + type);
     }
 
     @ParameterizedTest(name = "{0} on CloneVM_Task: {1}")

@@ -1,5 +1,6 @@
 package dev.testvm.reconciler;
 
+import dev.testvm.testsupport.FakeVCenter;
 import dev.testvm.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -6,6 +6,7 @@ import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.Milestones;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
+import dev.testvm.testsupport.FakeVCenter;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PropertyChange;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
+import dev.testvm.testsupport.FakeVCenter;
 import dev.testvm.vsphere.MoRef;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;

@@ -8,6 +8,7 @@ import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMSpec;
 import dev.testvm.config.OperatorConfig;
+import dev.testvm.testsupport.FakeVCenter;
 import dev.testvm.testsupport.TestOperatorConfig;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PowerState;
@@ -55,7 +56,7 @@ class TestVMReconcilerTest {
             @Override
             public void forget(String uid) {}
         };
-        return new TestVMReconciler(vcenters, null, config(), credentials -> toolsOnly);
+        return new TestVMReconciler(vcenters, null, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config()), credentials -> toolsOnly);
     }
 
     /** The two passes that record the clone intent and then start the clone. */
@@ -262,6 +263,29 @@ class TestVMReconcilerTest {
         assertThat(vcenter.calls).anyMatch(c -> c.startsWith("startDestroy"));
         vcenter.completeAll();
         assertThat(reconciler.cleanup(testVM, null).isRemoveFinalizer()).isTrue();
+    }
+
+    @Test
+    void aDeletedTestVMIsForgottenEverywhere() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        String uid = testVM.getMetadata().getUid();
+        startClone(testVM);
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null); // power-on in flight: a task and the VM followed
+        assertThat(reconciler.memories().find(uid)).isPresent();
+        assertThat(vcenter.followed).isNotEmpty();
+
+        DeleteControl control = reconciler.cleanup(testVM, null);
+        for (int i = 0; i < 5 && !control.isRemoveFinalizer(); i++) {
+            vcenter.completeAll();
+            control = reconciler.cleanup(testVM, null);
+        }
+
+        assertThat(control.isRemoveFinalizer()).isTrue();
+        assertThat(reconciler.memories().find(uid)).as("the TestVM's record").isEmpty();
+        assertThat(reconciler.memories().size()).isZero();
+        assertThat(vcenter.followed).as("nothing of it followed any more").isEmpty();
+        assertThat(reconciler.taskSlotQueue().hasTicket(uid)).as("its place in the task line").isFalse();
     }
 
     @Test
@@ -494,6 +518,39 @@ class TestVMReconcilerTest {
         assertThat(persisted.getStatus().getPhase()).isEqualTo(Phase.PoweringOn);
     }
 
+    /**
+     * After a restart two TestVMs wait for the same clone of their template (either may be its
+     * owner). No timer runs in this test: only the task's change event can wake them.
+     */
+    @Test
+    void twoTestVMsWaitingForOneCloneAreBothWokenByItsEnd() {
+        TestVM first = testVM("Templates/ubuntu-22.04", CloneTypeSpec.full);
+        reconciler.reconcile(first, null);
+        TestVM firstPersisted = asPersisted(first);
+        reconciler.reconcile(first, null); // the clone started; the operator died before the taskRef patch
+        TestVM second = testVM("Templates/ubuntu-22.04", CloneTypeSpec.full);
+        second.getMetadata().setName("build-43");
+        reconciler.reconcile(second, null); // only its intent landed
+        MoRef clone = vcenter.runningTasks().get(0);
+
+        TestVMReconciler restarted = newReconciler(vcenter);
+        List<io.javaoperatorsdk.operator.processing.event.ResourceID> woken = new java.util.concurrent.CopyOnWriteArrayList<>();
+        VSphereEventSource events = (VSphereEventSource) restarted.prepareEventSources(null).get(0);
+        events.setEventHandler(event -> woken.add(event.getRelatedCustomResourceID()));
+        events.start();
+        restarted.reconcile(firstPersisted, null);
+        restarted.reconcile(second, null);
+        assertThat(vcenter.clones).as("both wait for the running clone").hasSize(1);
+        assertThat(woken).isEmpty();
+
+        vcenter.complete(clone);
+        vcenter.report(new dev.testvm.vsphere.PropertyChange(clone, java.util.Set.of("info.state"), false));
+
+        assertThat(woken).containsExactlyInAnyOrder(
+                io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(firstPersisted),
+                io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(second));
+    }
+
     @Test
     void intentWithoutARunningCloneOrVmClonesOnce() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
@@ -579,5 +636,28 @@ class TestVMReconcilerTest {
         reconciler.reconcile(clonedNotPoweringOn, null);
         assertThat(vcenter.calls.stream().filter(c -> c.startsWith("startPowerOn"))).as("power-on tasks").hasSize(1);
         assertThat(vcenter.clones).hasSize(1);
+    }
+
+    /**
+     * While vCenter cannot be reached, each pass comes back after twice the pause of the one before,
+     * up to a minute: what keeps an outage from becoming a hot loop. (VCenterFaultsEndToEndTest
+     * prints how many requests an outage then costs; that figure is a measurement, not a bound.)
+     */
+    @Test
+    void unreachableVCenterIsRetriedWithADoublingPause() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        reconciler.reconcile(testVM, null); // records the clone intent
+        vcenter.down = true;
+        List<Long> pauses = new java.util.ArrayList<>();
+        for (int pass = 0; pass < 8; pass++) {
+            pauses.add(reconciler.reconcile(testVM, null).getScheduleDelay().orElseThrow());
+            assertThat(Conditions.find(testVM.getStatus(), ConditionTypes.READY).orElseThrow().getReason()).isEqualTo("VCenterUnreachable");
+        }
+        assertThat(pauses).containsExactly(1000L, 2000L, 4000L, 8000L, 16000L, 32000L, 60000L, 60000L);
+        assertThat(vcenter.clones).as("no clone while vCenter is away").isEmpty();
+
+        vcenter.down = false;
+        reconciler.reconcile(testVM, null);
+        assertThat(vcenter.clones).as("the clone starts once vCenter is back").hasSize(1);
     }
 }

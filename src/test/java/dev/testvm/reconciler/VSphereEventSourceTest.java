@@ -2,6 +2,7 @@ package dev.testvm.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.testvm.testsupport.FakeVCenter;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PropertyChange;
 import io.javaoperatorsdk.operator.processing.event.Event;
@@ -70,6 +71,25 @@ class VSphereEventSourceTest {
         assertThat(events).containsExactly(owner);
         source.follow(task, owner);
         assertThat(events).as("remembered once, not replayed on every follow").containsExactly(owner);
+    }
+
+    @Test
+    void everyTestVMFollowingOneTaskIsWokenByItsEnd() {
+        ResourceID deleting = new ResourceID("build-43", "ci");
+        source.bind(deleting, VCenterRegistry.ENVIRONMENT);
+        source.follow(task, owner);
+        source.follow(task, deleting);
+        assertThat(source.ownerCount(VCenterRegistry.ENVIRONMENT, task)).isEqualTo(2);
+
+        vcenter.report(new PropertyChange(task, Set.of("info.state"), false));
+        assertThat(events).containsExactlyInAnyOrder(owner, deleting);
+
+        source.unfollow(task, owner);
+        assertThat(vcenter.followed).as("still followed for the other").containsExactly(task);
+        vcenter.report(new PropertyChange(task, Set.of("info.state"), false));
+        assertThat(events).containsExactlyInAnyOrder(owner, deleting, deleting);
+        source.unfollowAll(deleting);
+        assertThat(vcenter.followed).as("nobody follows it any more").isEmpty();
     }
 
     @Test

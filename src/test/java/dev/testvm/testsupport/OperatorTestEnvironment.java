@@ -24,6 +24,11 @@ public class OperatorTestEnvironment implements QuarkusTestResourceLifecycleMana
         return simulator;
     }
 
+    /** The client the in-process operator uses (Quarkus's bean; valid while Quarkus runs). */
+    public static KubernetesClient client() {
+        return io.quarkus.arc.Arc.container().instance(KubernetesClient.class).get();
+    }
+
     @Override
     public Map<String, String> start() {
         Config kube = Config.fromKubeconfig(KubeApiServers.kubeConfigYaml());

@@ -210,6 +210,41 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Back to a fresh simulator for the next test class sharing this process: tasks in flight
+     * ended, no fault rules, reachable, every ESXi host answering with its reported certificate,
+     * no session, every VM a test made (those with a {@code testvm.dev/uid}) destroyed, counters
+     * at zero. Templates tests added stay (their names are their own).
+     */
+    public void reset() {
+        clearFaults();
+        unreachable(false);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (stats().runningTasks() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100); // a clone still running would make a VM after the clean-up
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        if (hostCaCertificate().isPresent()) { // ESXi hosts of their own only in vCenter guest-file mode
+            for (Map<String, Object> host : hosts()) {
+                String name = String.valueOf(host.get("name"));
+                hostMode(name, "ok");
+                swapHostCertificate(name, false);
+            }
+        }
+        for (Map<String, Object> vm : vms()) {
+            Object uid = vm.get("uid");
+            if (uid != null && !"".equals(uid)) {
+                destroyVm(String.valueOf(vm.get("moRef")));
+            }
+        }
+        expireSessions();
+        resetStats();
+    }
+
     /** {@code GET /testvm-sim/faults}: the rules with their {@code hits}. */
     public List<Map<String, Object>> faults() {
         return read(send("GET", "/faults", null), new TypeReference<>() {});

@@ -54,6 +54,10 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
     static final String HOST_CA_FILE = "hosts-ca.pem";
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(8);
     private static final Map<Path, Object> BUILD_LOCKS = new ConcurrentHashMap<>();
+    /** System property: {@code false} gives every class its own simulator even where {@link #shared()} is asked. */
+    public static final String SHARED_PROPERTY = "testvm.vcsim.shared";
+    /** The shared simulators of this class loader, by settings. */
+    private static final Map<String, Simulator> SHARED = new ConcurrentHashMap<>();
 
     private double timeScale = DEFAULT_TIME_SCALE;
     private String username = "testvm-operator";
@@ -63,6 +67,7 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
     private String guestFileMode = System.getProperty(GUEST_FILE_MODE_PROPERTY, "vcenter");
     private boolean allowInvalidRequests;
     private final List<String> extraArgs = new ArrayList<>();
+    private boolean shared;
     private Simulator simulator;
 
     /** Simulated durations multiplied by {@code scale} (default {@value #DEFAULT_TIME_SCALE}). */
@@ -105,10 +110,27 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
         return this;
     }
 
+    /**
+     * One simulator process per JVM for every class with the same settings: the first class
+     * starts it, each class finds it {@link Simulator#reset() reset}, nobody stops it (it ends
+     * with the JVM: {@code -parent-pid}, stdin EOF). Saves a simulator start per class. For classes
+     * that leave nothing behind but what {@code reset} removes, and that do not count what exists
+     * since the simulator started. {@code -D}{@value #SHARED_PROPERTY}{@code =false} turns sharing off.
+     */
+    public SimulatorExtension shared() {
+        this.shared = Boolean.parseBoolean(System.getProperty(SHARED_PROPERTY, "true"));
+        return this;
+    }
+
     /** More command line flags for the simulator. */
     public SimulatorExtension args(String... args) {
         extraArgs.addAll(List.of(args));
         return this;
+    }
+
+    /** Whether the simulator runs (between beforeAll and afterAll). */
+    public boolean running() {
+        return simulator != null;
     }
 
     /** The running simulator (between beforeAll and afterAll). */
@@ -121,19 +143,45 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        simulator = start();
+        simulator = shared ? sharedSimulator() : start();
+    }
+
+    private Simulator sharedSimulator() throws IOException, InterruptedException {
+        String key = timeScale + "|" + username + "|" + checkCredentials + "|" + guestFileMode + "|" + extraArgs;
+        synchronized (SHARED) {
+            Simulator running = SHARED.get(key);
+            if (running != null && running.isAlive()) {
+                running.reset();
+                return running;
+            }
+            Simulator started = start();
+            SHARED.put(key, started);
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "testvm-vcsim-stop"));
+            return started;
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
+        if (simulator != null && shared) {
+            Simulator.Stats stats = allowInvalidRequests ? null : statsOrNull(simulator);
+            simulator = null; // stays up for the next class; reset when it starts
+            failOnInvalidRequests(stats);
+            return;
+        }
         if (simulator != null) {
             Simulator.Stats stats = allowInvalidRequests ? null : statsOrNull(simulator);
             simulator.close();
             simulator = null;
-            if (stats != null && stats.invalidRequests() > 0) {
-                throw new AssertionError("the simulator refused " + stats.invalidRequests()
-                        + " request(s) as vCenter would (InvalidRequest): " + stats.lastInvalidReasons());
-            }
+            failOnInvalidRequests(stats);
+        }
+    }
+
+    /** Counted since the simulator started or was reset, i.e. during this class. */
+    private static void failOnInvalidRequests(Simulator.Stats stats) {
+        if (stats != null && stats.invalidRequests() > 0) {
+            throw new AssertionError("the simulator refused " + stats.invalidRequests()
+                    + " request(s) as vCenter would (InvalidRequest): " + stats.lastInvalidReasons());
         }
     }
 

@@ -51,10 +51,6 @@ public final class PropertyCollectorMethods {
         }).childMoRef("returnval");
     }
 
-    public static void destroyPropertyFilter(SoapCaller soap, MoRef filter) {
-        soap.call("DestroyPropertyFilter", filter, w -> {});
-    }
-
     /**
      * {@code WaitForUpdatesEx(version, options{maxWaitSeconds})}; null when maxWaitSeconds passed
      * without a change (the response then has no returnval).
@@ -67,10 +63,6 @@ public final class PropertyCollectorMethods {
     static void writeWait(XmlWriter w, String version, int maxWaitSeconds) {
         w.optional("version", version == null || version.isEmpty() ? null : version)
                 .start("options").element("maxWaitSeconds", maxWaitSeconds).end("options");
-    }
-
-    public static void cancelWaitForUpdates(SoapCaller soap, MoRef collector) {
-        soap.call("CancelWaitForUpdates", collector, w -> {});
     }
 
     /** {@code ViewManager.CreateContainerView(container, type[], recursive)}. */

@@ -33,11 +33,6 @@ public final class VirtualMachineMethods {
         return soap.call("PowerOffVM_Task", vm, w -> {}).childMoRef("returnval");
     }
 
-    /** {@code ReconfigVM_Task(spec)}. */
-    public static MoRef reconfigVmTask(SoapCaller soap, MoRef vm, ConfigSpec spec) {
-        return soap.call("ReconfigVM_Task", vm, w -> spec.write(w, "spec")).childMoRef("returnval");
-    }
-
     /** {@code Destroy_Task()} (ManagedEntity). */
     public static MoRef destroyTask(SoapCaller soap, MoRef entity) {
         return soap.call("Destroy_Task", entity, w -> {}).childMoRef("returnval");

@@ -71,10 +71,6 @@ public final class VirtualMachine {
         return VirtualMachineMethods.powerOffVmTask(session, ref);
     }
 
-    public MoRef reconfigure(ConfigSpec spec) {
-        return VirtualMachineMethods.reconfigVmTask(session, ref, spec);
-    }
-
     public MoRef destroy() {
         return VirtualMachineMethods.destroyTask(session, ref);
     }

@@ -10,7 +10,9 @@ import dev.testvm.vsphere.fault.InvalidLoginException;
 import dev.testvm.vsphere.fault.InvalidPowerStateException;
 import dev.testvm.vsphere.fault.InvalidStateException;
 import dev.testvm.vsphere.fault.ManagedObjectNotFoundException;
+import dev.testvm.vsphere.fault.NoPermissionException;
 import dev.testvm.vsphere.fault.NotAuthenticatedException;
+import dev.testvm.vsphere.fault.TooManyGuestLogonsException;
 import dev.testvm.vsphere.fault.TaskInProgressException;
 import java.util.Map;
 import java.util.function.Function;
@@ -33,7 +35,9 @@ public final class FaultMapper {
             Map.entry("GuestPermissionDenied", GuestPermissionDeniedException::new),
             Map.entry("FileNotFound", FileNotFoundException::new),
             Map.entry("TaskInProgress", TaskInProgressException::new),
-            Map.entry("DuplicateName", DuplicateNameException::new));
+            Map.entry("DuplicateName", DuplicateNameException::new),
+            Map.entry("NoPermission", NoPermissionException::new),
+            Map.entry("TooManyGuestLogons", TooManyGuestLogonsException::new));
 
     private FaultMapper() {}
 

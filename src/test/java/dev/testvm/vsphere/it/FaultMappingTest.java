@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.testvm.testsupport.SimulatorExtension;
-import dev.testvm.vsphere.FaultKind;
+import dev.testvm.vsphere.fault.FaultKind;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.TaskInfo;
 import dev.testvm.vsphere.VimFaultException;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FaultMappingTest {
 
     @RegisterExtension
-    static final SimulatorExtension SIM = new SimulatorExtension();
+    static final SimulatorExtension SIM = new SimulatorExtension().shared();
 
     static VimVCenter vc;
 

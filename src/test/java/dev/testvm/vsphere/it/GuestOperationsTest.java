@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GuestOperationsTest {
 
     @RegisterExtension
-    static final SimulatorExtension SIM = new SimulatorExtension();
+    static final SimulatorExtension SIM = new SimulatorExtension().shared();
 
     static final GuestCredentials GUEST = new GuestCredentials(Simulator.GUEST_USER, Simulator.GUEST_PASSWORD);
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TlsTest {
 
     @RegisterExtension
-    static final SimulatorExtension SIM = new SimulatorExtension();
+    static final SimulatorExtension SIM = new SimulatorExtension().shared();
 
     private static ConnectionSettings settings(URI url, Path caBundle, String thumbprint, boolean insecure) {
         Simulator sim = SIM.simulator();

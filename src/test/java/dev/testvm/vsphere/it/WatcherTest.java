@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WatcherTest {
 
     @RegisterExtension
-    static final SimulatorExtension SIM = new SimulatorExtension();
+    static final SimulatorExtension SIM = new SimulatorExtension().shared();
 
     private VimVCenter vc;
     private final List<PropertyChange> changes = new CopyOnWriteArrayList<>();
@@ -97,18 +97,43 @@ class WatcherTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> sawChange(survivor, "runtime.powerState"));
     }
 
+    /**
+     * Decisive rather than "nothing arrived after a sleep" (which passes whenever events are late):
+     * a marker VM stays followed and its power is flipped after the unfollowed VM's change. The
+     * watcher delivers in order on one thread, so once a marker flip made after that change has
+     * arrived, a report of the change would have arrived too. Two flips, since the first may share
+     * an update set (in any order) with the change.
+     */
     @Test
-    void unfollowStopsReports() throws Exception {
+    void unfollowStopsReports() {
         MoRef vm = cloneVm(LifecycleTest.VPX_VM, CloneType.FULL, false);
+        MoRef marker = cloneVm(LifecycleTest.VPX_VM, CloneType.FULL, false);
         vc.follow(vm);
+        vc.follow(marker);
         Tasks.awaitSuccess(vc, vc.startPowerOn(vm));
         await().atMost(Duration.ofSeconds(20)).until(() -> sawChange(vm, "runtime.powerState"));
         vc.unfollow(vm);
-        Thread.sleep(300);
+        flipAndAwait(marker); // reports of vm queued before the unfollow are delivered by now
         changes.clear();
+
         Tasks.awaitSuccess(vc, vc.startPowerOff(vm));
-        Thread.sleep(1000);
+        flipAndAwait(marker);
+        flipAndAwait(marker);
+
+        assertThat(changes).as("the marker's flips arrived").filteredOn(c -> c.object().equals(marker)).hasSizeGreaterThanOrEqualTo(2);
         assertThat(changes).noneMatch(c -> c.object().equals(vm));
+    }
+
+    /** Flips the VM's power and waits until the watcher reports it. */
+    private void flipAndAwait(MoRef vm) {
+        long before = powerChanges(vm);
+        boolean on = vc.vmInfo(vm).powerState() == PowerState.POWERED_ON;
+        Tasks.awaitSuccess(vc, on ? vc.startPowerOff(vm) : vc.startPowerOn(vm));
+        await().atMost(Duration.ofSeconds(20)).until(() -> powerChanges(vm) > before);
+    }
+
+    private long powerChanges(MoRef vm) {
+        return changes.stream().filter(c -> c.object().equals(vm) && c.changedPaths().contains("runtime.powerState")).count();
     }
 
     @Test

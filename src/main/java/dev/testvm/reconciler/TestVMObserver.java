@@ -1,4 +1,4 @@
-package dev.testvm.metrics;
+package dev.testvm.reconciler;
 
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;

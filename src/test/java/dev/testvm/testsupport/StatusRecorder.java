@@ -1,4 +1,4 @@
-package dev.testvm.e2e;
+package dev.testvm.testsupport;
 
 import dev.testvm.api.TestVM;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,15 +17,15 @@ import java.util.function.Predicate;
  * the wall-clock time it arrived. Polling can miss a state that lasts a few hundred
  * milliseconds; the watch sees each status write.
  */
-final class StatusRecorder implements AutoCloseable {
+public final class StatusRecorder implements AutoCloseable {
 
     /** One observed version and when the watch delivered it (epoch ms). */
-    record Seen(long atMillis, TestVM testVM) {}
+    public record Seen(long atMillis, TestVM testVM) {}
 
     private final Map<String, List<Seen>> byName = new ConcurrentHashMap<>();
     private final Watch watch;
 
-    StatusRecorder(KubernetesClient client, String namespace) {
+    public StatusRecorder(KubernetesClient client, String namespace) {
         this.watch = client.resources(TestVM.class).inNamespace(namespace).watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, TestVM resource) {
@@ -44,24 +44,24 @@ final class StatusRecorder implements AutoCloseable {
         });
     }
 
-    List<Seen> seen(String name) {
+    public List<Seen> seen(String name) {
         return List.copyOf(byName.getOrDefault(name, List.of()));
     }
 
-    List<TestVM> versions(String name) {
+    public List<TestVM> versions(String name) {
         return seen(name).stream().map(Seen::testVM).toList();
     }
 
     /** The first version of {@code name} that matched, and when it arrived. */
-    Optional<Seen> first(String name, Predicate<TestVM> condition) {
+    public Optional<Seen> first(String name, Predicate<TestVM> condition) {
         return seen(name).stream().filter(s -> condition.test(s.testVM())).findFirst();
     }
 
-    boolean anyMatch(String name, Predicate<TestVM> condition) {
+    public boolean anyMatch(String name, Predicate<TestVM> condition) {
         return first(name, condition).isPresent();
     }
 
-    void clear() {
+    public void clear() {
         byName.clear();
     }
 

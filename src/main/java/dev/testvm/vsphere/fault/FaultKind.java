@@ -1,6 +1,7 @@
-package dev.testvm.vsphere;
+package dev.testvm.vsphere.fault;
 
-import dev.testvm.vsphere.fault.TaskCapacityExceededException;
+import dev.testvm.vsphere.VCenterUnreachableException;
+import dev.testvm.vsphere.VimFaultException;
 import java.util.Map;
 
 /**
