@@ -348,8 +348,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         markDeleting(testVM, context);
         QueuedTaskStarts connection = null;
         try {
-            if (choice.nameFor(testVM).isEmpty()) {
-                // No vCenter was ever chosen, so nothing was cloned for it.
+            if (choice.nothingCloned(testVM)) {
                 forget(testVM);
                 return DeleteControl.defaultDelete();
             }

@@ -45,6 +45,18 @@ final class VCenterChoice {
         return !registry.isShard() || nameFor(testVM).flatMap(registry::find).isPresent();
     }
 
+    /**
+     * Whether nothing can have been cloned for the TestVM: no vCenter was ever chosen, or the one it
+     * names is not served (a VCenter that never existed, or was deleted after its last pinned
+     * TestVM) and it was never pinned. The clone intent is written in the same status patch as the
+     * pin and a clone starts only in a later pass, so an unpinned TestVM has no VM anywhere;
+     * deleting it must not wait for a vCenter that will never come.
+     */
+    boolean nothingCloned(TestVM testVM) {
+        Optional<String> name = nameFor(testVM);
+        return name.isEmpty() || (!pinned(testVM) && registry.find(name.get()).isEmpty());
+    }
+
     /** Whether the TestVM's vCenter is pinned already (in status, or implied by earlier progress). */
     static boolean pinned(TestVM testVM) {
         TestVMStatus status = testVM.getStatus();
