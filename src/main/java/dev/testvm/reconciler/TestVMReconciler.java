@@ -128,7 +128,10 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
     @Override
     public List<EventSource<?, TestVM>> prepareEventSources(EventSourceContext<TestVM> context) {
-        return List.of(events, slotEvents);
+        if (context == null) {
+            return List.of(events, slotEvents); // a reconciler built by hand (unit tests): no informers
+        }
+        return List.of(events, slotEvents, PoolWaiters.eventSource(context));
     }
 
     @Override
