@@ -187,6 +187,28 @@ class VCentersEndToEndTest {
     }
 
     @Test
+    void theNamespaceLimitRefusesOneTestVMTooMany() {
+        apply(vcenter("limited", LAB.simulator(), "lab-login", spec -> {
+            spec.setAllowedNamespaces(names(TEAM_A));
+            spec.setMaxTestVMsPerNamespace(1);
+        }));
+        awaitCondition("limited", "Ready", "True");
+        create(onVCenter(TEAM_A, "first-of-one", "Templates/ubuntu-22.04", "limited"));
+        TestVM first = awaitReady(TEAM_A, "first-of-one");
+        long clones = LAB.simulator().stats().tasks("CloneVM_Task");
+        create(onVCenter(TEAM_A, "second-of-one", "Templates/ubuntu-22.04", "limited"));
+        TestVM failed = awaitFailed(TEAM_A, "second-of-one");
+        assertThat(TestVMs.reason(failed, ConditionTypes.FAILED)).isEqualTo(Reasons.NOT_ALLOWED);
+        assertThat(TestVMs.message(failed, ConditionTypes.FAILED)).contains("maxTestVMsPerNamespace", "already has 1");
+        assertThat(LAB.simulator().stats().tasks("CloneVM_Task")).isEqualTo(clones);
+        client.resource(failed).delete();
+        client.resource(first).delete();
+        await().atMost(TIMEOUT).until(() -> get(TEAM_A, "first-of-one") == null && get(TEAM_A, "second-of-one") == null);
+        client.resource(getVCenter("limited")).delete();
+        await().atMost(TIMEOUT).until(() -> getVCenter("limited") == null);
+    }
+
+    @Test
     void rotatedCredentialsAndChangedTlsSettingsTakeEffectWithoutARestart() {
         secret("rotating-login", "lab-operator", TestPasswords.register("an-old-password-1618"));
         apply(vcenter("rotating", LAB.simulator(), "rotating-login", spec -> spec.setAllowedNamespaces(names(TEAM_A))));
