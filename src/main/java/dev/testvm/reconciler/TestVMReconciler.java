@@ -53,6 +53,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
     private final VCenterRegistry vcenters;
     private final VCenterChoice choice;
+    private final VCenterAdmission admission;
     private final KubeEvents kubeEvents;
     private final VSphereEventSource events;
     private final PoolClaimStep poolClaim;
@@ -75,7 +76,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, ReconcilerSettings config, IpFinderFactory finders,
             TestVMObserver observer) {
         this.vcenters = vcenters;
-        this.choice = new VCenterChoice(vcenters, Optional::empty);
+        this.choice = new VCenterChoice(vcenters);
+        this.admission = new VCenterAdmission(client);
         this.observer = observer;
         this.kubeEvents = new KubeEvents(client);
         this.client = client;
@@ -138,6 +140,9 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
             testVM.setStatus(new TestVMStatus());
         }
         TestVMStatus status = testVM.getStatus();
+        if (!choice.serves(testVM)) {
+            return UpdateControl.noUpdate(); // another replica serves its vCenter (sharding)
+        }
         if (PoolMembers.isClaimed(testVM)) {
             // A pool VM handed to another TestVM: it is the claimant's to follow now (see MemberRelease).
             return UpdateControl.noUpdate();
@@ -153,7 +158,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         Optional<Duration> next;
         QueuedTaskStarts connection = null;
         try {
-            connection = open(testVM);
+            connection = open(testVM, true);
             Pass pass = new Pass(testVM, connection, now, memoryOf(testVM));
             next = runSteps(pass);
             ReadyAgain.afterCleanPass(testVM, pass.report());
@@ -181,10 +186,14 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
     /**
      * This pass's view of the TestVM's vCenter: its session behind the vCenter's task line. Binds
-     * the TestVM's followed objects to that vCenter and pins the choice in status.
+     * the TestVM's followed objects to that vCenter and pins the choice in status; with
+     * {@code admit}, the vCenter's rules are checked first, before any vCenter call.
      */
-    private QueuedTaskStarts open(TestVM testVM) {
-        VCenterConnection vcenter = choice.connectionFor(testVM);
+    private QueuedTaskStarts open(TestVM testVM, boolean admit) {
+        VCenterConnection vcenter = choice.connectionFor(testVM, admit);
+        if (admit) {
+            admission.check(testVM, vcenter);
+        }
         ResourceID id = ResourceID.fromResource(testVM);
         events.bind(id, vcenter.name());
         if (testVM.getStatus() != null && testVM.getStatus().getVcenter() == null) {
@@ -332,6 +341,9 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
     @Override
     public DeleteControl cleanup(TestVM testVM, Context<TestVM> context) {
+        if (!choice.serves(testVM)) {
+            return DeleteControl.noFinalizerRemoval(); // the replica serving its vCenter deletes it
+        }
         Optional<DeleteControl> handedOver = releaseClaimedPoolVm(testVM);
         if (handedOver.isPresent()) {
             return handedOver.get();
@@ -339,12 +351,11 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         markDeleting(testVM, context);
         QueuedTaskStarts connection = null;
         try {
-            if (choice.nameFor(testVM).isEmpty()) {
-                // No vCenter was ever chosen, so nothing was cloned for it.
+            if (choice.nothingCloned(testVM)) {
                 forget(testVM);
                 return DeleteControl.defaultDelete();
             }
-            connection = open(testVM);
+            connection = open(testVM, false);
             Optional<Duration> again = deletion.run(testVM, connection, memoryOf(testVM));
             if (again.isEmpty()) {
                 forget(testVM);
