@@ -1,7 +1,5 @@
 package dev.testvm.reconciler;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.Phase;
@@ -14,6 +12,10 @@ import dev.testvm.config.IpFinders;
 import dev.testvm.config.OperatorConfig;
 import dev.testvm.pool.MemberRelease;
 import dev.testvm.pool.PoolMembers;
+import dev.testvm.reconciler.connection.VCenterRegistry;
+import dev.testvm.reconciler.status.Conditions;
+import dev.testvm.reconciler.status.Reasons;
+import dev.testvm.reconciler.steps.PoolClaimStep;
 import dev.testvm.testsupport.Crds;
 import dev.testvm.testsupport.FakeVCenter;
 import dev.testvm.testsupport.KubeApiServers;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A claim the leader left half done, replayed step by step: a real API server holds the pool's
