@@ -14,6 +14,8 @@ public class PoolClaim {
     /** The pool's TestVM whose VM this TestVM took over. */
     private String member;
     private String claimedAt;
+    /** Why the TestVM cloned instead of claiming (the pool was empty, or its VMs do not fit the TestVM's spec). */
+    private String message;
 
     public String getName() {
         return name;
@@ -45,5 +47,13 @@ public class PoolClaim {
 
     public void setClaimedAt(String claimedAt) {
         this.claimedAt = claimedAt;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
     }
 }

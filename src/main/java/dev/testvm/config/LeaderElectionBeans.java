@@ -22,9 +22,11 @@ public class LeaderElectionBeans {
     @Produces
     @Singleton
     LeaderElectionConfiguration leaderElection(
-            @ConfigProperty(name = "testvm.leader-election.lease-namespace") Optional<String> leaseNamespace, Leadership leadership) {
+            @ConfigProperty(name = "testvm.leader-election.lease-namespace") Optional<String> leaseNamespace,
+            @ConfigProperty(name = "testvm.leader-election.lease-name") Optional<String> leaseName, Leadership leadership) {
         // A replica that loses the lease exits (JOSDK's default) and comes back as a follower.
-        return builder(leaseNamespace.orElse(null), null).withLeaderCallbacks(leadership.callbacks()).build();
+        return builder(leaseName.orElse(LEASE_NAME), leaseNamespace.orElse(null), null)
+                .withLeaderCallbacks(leadership.callbacks()).build();
     }
 
     /**
@@ -34,7 +36,15 @@ public class LeaderElectionBeans {
      * @param identity       null: the host name (the pod's name)
      */
     public static LeaderElectionConfigurationBuilder builder(String leaseNamespace, String identity) {
-        LeaderElectionConfigurationBuilder builder = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME);
+        return builder(LEASE_NAME, leaseNamespace, identity);
+    }
+
+    /**
+     * As above with a Lease of its own: each Deployment serving a shard of the VCenters
+     * ({@code testvm.leader-election.lease-name}) elects its leader apart from the others.
+     */
+    public static LeaderElectionConfigurationBuilder builder(String leaseName, String leaseNamespace, String identity) {
+        LeaderElectionConfigurationBuilder builder = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName);
         if (leaseNamespace != null && !leaseNamespace.isBlank()) {
             builder.withLeaseNamespace(leaseNamespace);
         }

@@ -38,7 +38,7 @@ public record DiscoverySettings(
         return new DiscoverySettings(
                 Backoff.DEFAULT_INITIAL,
                 Backoff.DEFAULT_MAX,
-                Duration.ofMillis(150),
+                Duration.ofMillis(100),
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(30));

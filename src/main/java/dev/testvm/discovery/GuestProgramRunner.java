@@ -11,12 +11,15 @@ import dev.testvm.vsphere.fault.GuestPermissionDeniedException;
 import dev.testvm.vsphere.fault.InvalidGuestLoginException;
 import dev.testvm.vsphere.fault.InvalidStateException;
 import dev.testvm.vsphere.fault.TooManyGuestLogonsException;
+import dev.testvm.vsphere.transfer.GuestFileTransferException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -57,11 +60,16 @@ final class GuestProgramRunner {
         final Backoff retry;
         /** Spacing of attempts after failed ones (see {@link GuestOpsDiscovery}). */
         final Backoff failures = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        /** Answers without an address since the last one with (see {@link GuestOpsDiscovery}). */
+        int emptyAnswers;
         /** No new attempt before this, after a failed one; null when the last attempt did not fail. */
         Instant nextAttemptAfterFailure;
 
-        Slot(Duration initial, Duration max) {
-            this.poll = new Backoff(initial, max);
+        Slot(Duration firstPoll, Duration initial, Duration max) {
+            // Polls of a running program start at the first-poll delay and double: most programs
+            // end within the first second, and each poll skipped there is latency added.
+            Duration pollStart = firstPoll.compareTo(initial) < 0 ? firstPoll : initial;
+            this.poll = new Backoff(pollStart, max);
             this.retry = new Backoff(initial, max);
         }
     }
@@ -88,19 +96,37 @@ final class GuestProgramRunner {
         record Faulted(String faultType, String message) implements RunStep {}
     }
 
+    /** One daemon thread for the operator's deletions of read output files; they are quick and few. */
+    static final Executor BACKGROUND = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "guest-file-cleanup");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final Executor cleanup;
     private final DiscoverySettings settings;
     private final Clock clock;
     private final Supplier<String> attemptIds;
     private final CredentialRejections rejections = new CredentialRejections();
 
     GuestProgramRunner(DiscoverySettings settings, Clock clock, Supplier<String> attemptIds) {
+        this(settings, clock, attemptIds, Runnable::run);
+    }
+
+    /**
+     * @param cleanup runs the deletion of a program's output file once its output is read, so the
+     *     answer goes to the caller without waiting for one more vCenter round trip ({@link #BACKGROUND}
+     *     in the operator; tests pass {@code Runnable::run} to see the deletion at once)
+     */
+    GuestProgramRunner(DiscoverySettings settings, Clock clock, Supplier<String> attemptIds, Executor cleanup) {
+        this.cleanup = Objects.requireNonNull(cleanup, "cleanup");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.attemptIds = Objects.requireNonNull(attemptIds, "attemptIds");
     }
 
     Slot newSlot() {
-        return new Slot(settings.initialBackoff(), settings.maxBackoff());
+        return new Slot(settings.firstPollDelay(), settings.initialBackoff(), settings.maxBackoff());
     }
 
     /** Drops what is remembered about {@code key}'s credentials. */
@@ -200,11 +226,16 @@ final class GuestProgramRunner {
             bytes = target.vcenter().downloadFileFromGuest(target.vm(), target.credentials(), attempt.outputPath());
         } catch (GuestFileTooLargeException e) {
             return tooLarge(slot, target, attempt, 0, e);
+        } catch (GuestFileTransferException e) {
+            // The ESXi host would not serve the file, but deleting it goes through vCenter: the
+            // file must not stay behind in the guest because another channel takes over.
+            deleteQuietly(target, attempt);
+            return onFault(slot, target, e, "downloading the output of the " + what);
         } catch (VimFaultException e) {
             return onFault(slot, target, e, "downloading the output of the " + what);
         }
         slot.attempt = null;
-        deleteQuietly(target, attempt);
+        cleanup.execute(() -> deleteQuietly(target, attempt));
         return new RunStep.Exited(0, GuestOutput.decode(bytes));
     }
 

@@ -6,6 +6,7 @@ import dev.testvm.discovery.DiscoveryOutcome.Found;
 import dev.testvm.discovery.DiscoveryOutcome.GuestOperationsError;
 import dev.testvm.discovery.DiscoveryOutcome.Misconfigured;
 import dev.testvm.discovery.DiscoveryOutcome.NotYet;
+import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.transfer.GuestFileTransferException;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,22 +48,28 @@ public final class IpDiscoveryCoordinator {
     /** Auto strategy only: keys whose guest command failed, so Tools alone answer from now on. */
     private final Map<String, GuestOpsProblem> gaveUp = new ConcurrentHashMap<>();
     private final Map<String, GuestOpsProblem> refreshProblems = new ConcurrentHashMap<>();
+    private final EsxiHostChannels hosts;
 
     public IpDiscoveryCoordinator() {
         this(DiscoverySettings.defaults());
     }
 
     public IpDiscoveryCoordinator(DiscoverySettings settings) {
-        this(settings, Clock.systemUTC(), new AttemptIds());
+        this(settings, new GuestProgramRunner(settings, Clock.systemUTC(), new AttemptIds(), GuestProgramRunner.BACKGROUND),
+                Clock.systemUTC());
     }
 
-    /** For tests: a controllable clock and predictable guest file names. */
+    /** For tests: a controllable clock and predictable guest file names; output files deleted at once. */
     public IpDiscoveryCoordinator(DiscoverySettings settings, Clock clock, Supplier<String> attemptIds) {
+        this(settings, new GuestProgramRunner(settings, clock, attemptIds), clock);
+    }
+
+    private IpDiscoveryCoordinator(DiscoverySettings settings, GuestProgramRunner runner, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        GuestProgramRunner runner = new GuestProgramRunner(settings, clock, attemptIds);
         this.guestOps = new GuestOpsDiscovery(runner);
         this.refresh = new NetworkRefresh(runner);
         this.viaTools = new ToolsNetworkUpdate(runner, clock);
+        this.hosts = new EsxiHostChannels(clock);
     }
 
     public DiscoveryResult step(DiscoveryRequest request) {
@@ -118,7 +125,7 @@ public final class IpDiscoveryCoordinator {
         }
         Optional<GuestOpsProblem> refreshProblem = Optional.ofNullable(refreshProblems.get(key));
 
-        GuestOpsProblem hostProblem = hostProblems.get(key);
+        GuestOpsProblem hostProblem = hostProblem(key, request.vmInfo().host());
         if (hostProblem != null) {
             return viaVCenterOnly(request, target, os, tools, hostProblem);
         }
@@ -131,6 +138,7 @@ public final class IpDiscoveryCoordinator {
                     .map(message -> problemFor(new CredentialsRejected(message), request, GuestOpsDiscovery.WHAT));
             return found(tools, os, rejected.or(() -> refreshProblem));
         }
+        MoRef host = request.vmInfo().host();
         DiscoveryOutcome outcome = guestOps.step(target, os.get(), request.commandOverride(), filter);
         if (outcome instanceof GuestOperationsError error && isHostFault(error.faultType())) {
             GuestOpsProblem problem = new GuestOpsProblem(
@@ -139,10 +147,12 @@ public final class IpDiscoveryCoordinator {
                     error.message() + "; IP discovery goes on through vCenter only (" + ToolsNetworkUpdate.WHAT
                             + ", VMware Tools 10.1 or later)");
             hostProblems.put(key, problem);
+            hosts.failed(host, problem);
             guestOps.dropAttempt(key);
             return viaVCenterOnly(request, target, os, tools, problem);
         }
         if (outcome instanceof Found) {
+            hosts.served(host);
             return new DiscoveryResult(outcome, refreshProblem, os, Duration.ZERO);
         }
         if (outcome instanceof NotYet notYet) {
@@ -173,6 +183,20 @@ public final class IpDiscoveryCoordinator {
         GuestOpsProblem failed = problemFor(outcome, request, ToolsNetworkUpdate.WHAT);
         return guestOpsFailed(request, outcome, tools, os, new GuestOpsProblem(failed.reason(),
                 hostProblem.message() + "; the vCenter-only channel failed too: " + failed.message()));
+    }
+
+    /**
+     * The problem of {@code key}'s ESXi host: its own download failed, or (between attempts) a
+     * download for another TestVM on the same host did, so this one need not fail too.
+     */
+    private GuestOpsProblem hostProblem(String key, MoRef host) {
+        GuestOpsProblem own = hostProblems.get(key);
+        if (own != null || guestOps.inFlight(key)) {
+            return own;
+        }
+        Optional<GuestOpsProblem> known = hosts.problem(host);
+        known.ifPresent(problem -> hostProblems.put(key, problem));
+        return known.orElse(null);
     }
 
     private static boolean isHostFault(String faultType) {

@@ -28,6 +28,7 @@ public class VCenterMetrics {
                 .description("Open vCenter sessions of this operator")
                 .tag("vcenter", connection.name())
                 .register(registry));
+        vcenters.addRemovedListener(connection -> unregister(registry, connection));
         vcenters.addConnectionListener((name, vcenter) -> {
             if (vcenter instanceof VimVCenter vim) {
                 vim.requestStats().addListener(listener(registry, name));

@@ -8,6 +8,7 @@ import dev.testvm.discovery.DiscoverySettings;
 import dev.testvm.discovery.GuestCommandProbe;
 import dev.testvm.pool.MemberRelease;
 import dev.testvm.pool.PoolMembers;
+import dev.testvm.reconciler.connection.VCenterAdmission;
 import dev.testvm.reconciler.connection.VCenterChoice;
 import dev.testvm.reconciler.connection.VCenterConnection;
 import dev.testvm.reconciler.connection.VCenterRegistry;
@@ -29,6 +30,7 @@ import dev.testvm.reconciler.steps.IpFinderFactory;
 import dev.testvm.reconciler.steps.IpStep;
 import dev.testvm.reconciler.steps.Pass;
 import dev.testvm.reconciler.steps.PoolClaimStep;
+import dev.testvm.reconciler.steps.PoolWaiters;
 import dev.testvm.reconciler.steps.PortProbe;
 import dev.testvm.reconciler.steps.PowerOnStep;
 import dev.testvm.reconciler.steps.ReadinessStep;
@@ -87,6 +89,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
     private final VCenterRegistry vcenters;
     private final VCenterChoice choice;
+    private final VCenterAdmission admission;
     private final KubeEvents kubeEvents;
     private final VSphereEventSource events;
     private final PoolClaimStep poolClaim;
@@ -109,7 +112,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, ReconcilerSettings config, IpFinderFactory finders,
             TestVMObserver observer) {
         this.vcenters = vcenters;
-        this.choice = new VCenterChoice(vcenters, Optional::empty);
+        this.choice = new VCenterChoice(vcenters);
+        this.admission = new VCenterAdmission(client);
         this.observer = observer;
         this.kubeEvents = new KubeEvents(client);
         this.client = client;
@@ -160,7 +164,10 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
     @Override
     public List<EventSource<?, TestVM>> prepareEventSources(EventSourceContext<TestVM> context) {
-        return List.of(events, slotEvents);
+        if (context == null) {
+            return List.of(events, slotEvents); // a reconciler built by hand (unit tests): no informers
+        }
+        return List.of(events, slotEvents, PoolWaiters.eventSource(context));
     }
 
     @Override
@@ -169,6 +176,9 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
             testVM.setStatus(new TestVMStatus());
         }
         TestVMStatus status = testVM.getStatus();
+        if (!choice.serves(testVM)) {
+            return UpdateControl.noUpdate(); // another replica serves its vCenter (sharding)
+        }
         if (PoolMembers.isClaimed(testVM)) {
             // A pool VM handed to another TestVM: it is the claimant's to follow now (see MemberRelease).
             return UpdateControl.noUpdate();
@@ -184,7 +194,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         Optional<Duration> next;
         QueuedTaskStarts connection = null;
         try {
-            connection = open(testVM);
+            connection = open(testVM, true);
             Pass pass = new Pass(testVM, connection, now, memoryOf(testVM));
             next = runSteps(pass);
             ReadyAgain.afterCleanPass(testVM, pass.report());
@@ -212,10 +222,14 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
     /**
      * This pass's view of the TestVM's vCenter: its session behind the vCenter's task line. Binds
-     * the TestVM's followed objects to that vCenter and pins the choice in status.
+     * the TestVM's followed objects to that vCenter and pins the choice in status; with
+     * {@code admit}, the vCenter's rules are checked first, before any vCenter call.
      */
-    private QueuedTaskStarts open(TestVM testVM) {
-        VCenterConnection vcenter = choice.connectionFor(testVM);
+    private QueuedTaskStarts open(TestVM testVM, boolean admit) {
+        VCenterConnection vcenter = choice.connectionFor(testVM, admit);
+        if (admit) {
+            admission.check(testVM, vcenter);
+        }
         ResourceID id = ResourceID.fromResource(testVM);
         events.bind(id, vcenter.name());
         if (testVM.getStatus() != null && testVM.getStatus().getVcenter() == null) {
@@ -363,6 +377,9 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
 
     @Override
     public DeleteControl cleanup(TestVM testVM, Context<TestVM> context) {
+        if (!choice.serves(testVM)) {
+            return DeleteControl.noFinalizerRemoval(); // the replica serving its vCenter deletes it
+        }
         Optional<DeleteControl> handedOver = releaseClaimedPoolVm(testVM);
         if (handedOver.isPresent()) {
             return handedOver.get();
@@ -370,12 +387,11 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         markDeleting(testVM, context);
         QueuedTaskStarts connection = null;
         try {
-            if (choice.nameFor(testVM).isEmpty()) {
-                // No vCenter was ever chosen, so nothing was cloned for it.
+            if (choice.nothingCloned(testVM)) {
                 forget(testVM);
                 return DeleteControl.defaultDelete();
             }
-            connection = open(testVM);
+            connection = open(testVM, false);
             Optional<Duration> again = deletion.run(testVM, connection, memoryOf(testVM));
             if (again.isEmpty()) {
                 forget(testVM);

@@ -91,6 +91,11 @@ public interface VCenter extends AutoCloseable {
     /** Receives every change of every followed object, on the watcher's thread. */
     void addChangeListener(Consumer<PropertyChange> listener);
 
+    /** The vSphere API version the vCenter announced at login (e.g. 8.0.2.0), or null if unknown. */
+    default String apiVersion() {
+        return null;
+    }
+
     /** Logs out and stops the watcher. */
     @Override
     void close();

@@ -235,6 +235,11 @@ public final class VimVCenter implements VCenter {
     }
 
     @Override
+    public String apiVersion() {
+        return session.serviceContent().apiVersion();
+    }
+
+    @Override
     public TaskSlots taskSlots() {
         return new TaskSlots(limiter.limit(), limiter.inFlight());
     }

@@ -24,7 +24,10 @@ final class ChurnDriver {
 
     /** Counts of one run. */
     record Result(int cycles, int readyThenDeleted, int deletedEarly, int readyTimeouts, int goneTimeouts, int errors,
-            double seconds) {}
+            double seconds, int badFailed, int badNotFailed, double[] createToReadySeconds) {}
+
+    /** The template the bad share of cycles names: it does not exist, so they fail (TemplateNotFound). */
+    static final String MISSING_TEMPLATE = "Templates/no-such-template";
 
     private final KubernetesClient client;
     private final BenchWorkload workload;
@@ -32,6 +35,11 @@ final class ChurnDriver {
     private final int earlyDeletePercent;
     private final Duration earlyDeleteWithin;
     private final Duration timeout;
+    private final int badTemplatePercent;
+    /** Failed TestVMs of the bad share: left standing, as a user's typo is, until {@link #deleteStanding}. */
+    private final List<String> standing = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.Map<String, Long> createdAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<Double> createToReady = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param earlyDeletePercent share of cycles deleted before Ready
@@ -40,6 +48,13 @@ final class ChurnDriver {
      */
     ChurnDriver(KubernetesClient client, BenchWorkload workload, TestVMTracker tracker, int earlyDeletePercent,
             Duration earlyDeleteWithin, Duration timeout) {
+        this(client, workload, tracker, earlyDeletePercent, earlyDeleteWithin, timeout, 0);
+    }
+
+    /** @param badTemplatePercent share of cycles that name a template that does not exist (issue 11) */
+    ChurnDriver(KubernetesClient client, BenchWorkload workload, TestVMTracker tracker, int earlyDeletePercent,
+            Duration earlyDeleteWithin, Duration timeout, int badTemplatePercent) {
+        this.badTemplatePercent = badTemplatePercent;
         this.client = client;
         this.workload = workload;
         this.tracker = tracker;
@@ -55,6 +70,8 @@ final class ChurnDriver {
         AtomicInteger goneTimeouts = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
+        AtomicInteger badFailed = new AtomicInteger();
+        AtomicInteger badNotFailed = new AtomicInteger();
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(inFlight);
         for (int i = 0; i < cycles; i++) {
@@ -67,6 +84,8 @@ final class ChurnDriver {
                         case EARLY -> early.incrementAndGet();
                         case READY_TIMEOUT -> readyTimeouts.incrementAndGet();
                         case GONE_TIMEOUT -> goneTimeouts.incrementAndGet();
+                        case BAD_FAILED -> badFailed.incrementAndGet();
+                        case BAD_NOT_FAILED -> badNotFailed.incrementAndGet();
                     }
                 } catch (RuntimeException | ExecutionException e) {
                     errors.incrementAndGet();
@@ -87,13 +106,18 @@ final class ChurnDriver {
             throw new IllegalStateException("churn did not finish");
         }
         return new Result(cycles, ready.get(), early.get(), readyTimeouts.get(), goneTimeouts.get(), errors.get(),
-                (System.nanoTime() - started) / 1e9);
+                (System.nanoTime() - started) / 1e9, badFailed.get(), badNotFailed.get(),
+                createToReady.stream().mapToDouble(Double::doubleValue).sorted().toArray());
     }
 
-    private enum Outcome { READY, EARLY, READY_TIMEOUT, GONE_TIMEOUT }
+    private enum Outcome { READY, EARLY, READY_TIMEOUT, GONE_TIMEOUT, BAD_FAILED, BAD_NOT_FAILED }
 
     private Outcome cycle(int i) throws InterruptedException, ExecutionException {
+        if (namesBadTemplate(i)) {
+            return badCycle(i);
+        }
         String name = String.format(Locale.ROOT, "churn-%04d", i);
+        createdAt.put(name, System.currentTimeMillis());
         client.resource(workload.testVM(name, i)).create();
         Outcome outcome = Outcome.READY;
         if (deletesEarly(i)) {
@@ -102,6 +126,10 @@ final class ChurnDriver {
         } else {
             try {
                 tracker.ready(name).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                Long seen = tracker.readySeenAt(name);
+                if (seen != null) {
+                    createToReady.add((seen - createdAt.get(name)) / 1000.0);
+                }
             } catch (TimeoutException e) {
                 outcome = Outcome.READY_TIMEOUT;
             }
@@ -113,6 +141,47 @@ final class ChurnDriver {
             return Outcome.GONE_TIMEOUT;
         }
         return outcome;
+    }
+
+    /**
+     * A TestVM naming a template that does not exist: waits until it is Failed, then leaves it
+     * standing (a failed TestVM nobody deletes must not hold a task slot) and frees its cycle slot.
+     */
+    private Outcome badCycle(int i) throws InterruptedException {
+        String name = String.format(Locale.ROOT, "badtpl-%04d", i);
+        TestVM testVM = workload.testVM(name, i);
+        testVM.getSpec().setTemplate(MISSING_TEMPLATE);
+        client.resource(testVM).create();
+        standing.add(name);
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        while (System.currentTimeMillis() < deadline) {
+            if (tracker.failures().containsKey(name)) {
+                return Outcome.BAD_FAILED;
+            }
+            Thread.sleep(100);
+        }
+        return Outcome.BAD_NOT_FAILED;
+    }
+
+    /** Deletes the failed TestVMs left standing; returns how many were not gone within the timeout. */
+    int deleteStanding() throws InterruptedException, ExecutionException {
+        for (String name : standing) {
+            client.resources(TestVM.class).inNamespace(workload.namespace()).withName(name).delete();
+        }
+        int notGone = 0;
+        for (String name : standing) {
+            try {
+                tracker.gone(name).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                notGone++;
+            }
+        }
+        return notGone;
+    }
+
+    /** Which cycles name a missing template: exactly {@code badTemplatePercent} of every 100, spread out. */
+    private boolean namesBadTemplate(int i) {
+        return (int) ((53L * i + 7) % 100) < badTemplatePercent;
     }
 
     /** Which cycles are cancelled early: exactly {@code earlyDeletePercent} of every 100, spread out. */

@@ -56,12 +56,12 @@ public final class DiscoveryBenchmark {
     /** Command line options (all optional). */
     record Options(int perStrategy, String os, double bootSeconds, double dhcpSeconds, double toolsPollSeconds,
             double cloneSeconds, double powerOnSeconds, double timeScale, Duration initialBackoff, Duration maxBackoff,
-            Duration timeout, String vcPropagationSeconds) {
+            Duration timeout, String vcPropagationSeconds, String templateFrom, String readiness) {
 
         static Options parse(String[] args) {
             Map<String, String> values = BenchSupport.flags(args, List.of("per-strategy", "os", "boot-seconds", "dhcp-seconds",
                     "tools-poll-seconds", "clone-seconds", "power-on-seconds", "time-scale", "initial-backoff", "max-backoff", "timeout",
-                    "vc-propagation-seconds"), USAGE);
+                    "vc-propagation-seconds", "template-from", "readiness"), USAGE);
             Options options = new Options(
                     (int) number(values, "per-strategy", 10),
                     values.getOrDefault("os", "linux"),
@@ -74,9 +74,14 @@ public final class DiscoveryBenchmark {
                     dev.testvm.api.Durations.parse(values.getOrDefault("initial-backoff", "250ms")),
                     dev.testvm.api.Durations.parse(values.getOrDefault("max-backoff", "500ms")),
                     dev.testvm.api.Durations.parse(values.getOrDefault("timeout", "4m")),
-                    values.get("vc-propagation-seconds"));
+                    values.get("vc-propagation-seconds"),
+                    values.get("template-from"),
+                    values.getOrDefault("readiness", "none"));
             if (!options.os.equals("linux") && !options.os.equals("windows")) {
                 throw new IllegalArgumentException("--os is linux or windows");
+            }
+            if (!List.of("none", "command", "guestinfo").contains(options.readiness)) {
+                throw new IllegalArgumentException("--readiness is none, command or guestinfo");
             }
             return options;
         }
@@ -89,7 +94,13 @@ public final class DiscoveryBenchmark {
     static final String USAGE = "hack/bench-discovery.sh [--per-strategy 10] [--os linux|windows] [--boot-seconds 20]"
             + " [--dhcp-seconds 1.0] [--tools-poll-seconds 30] [--clone-seconds 1] [--power-on-seconds 0.5]"
             + " [--time-scale 1.0] [--initial-backoff 250ms] [--max-backoff 500ms] [--timeout 4m]"
-            + " [--vc-propagation-seconds S (simulator default)]";
+            + " [--vc-propagation-seconds S (simulator default)] [--template-from ubuntu-22.04|windows-2016|ubuntu-docker|...]"
+            + " [--readiness none|command|guestinfo]";
+
+    /** The readiness command of {@code --readiness command}: the simulated ssh service is up when the guest has its IP. */
+    static final String READINESS_COMMAND_LINUX = "systemctl is-active ssh";
+    static final String READINESS_COMMAND_WINDOWS = "sc query sshd | findstr RUNNING";
+    static final String READY_KEY = "guestinfo.testvm.ready";
 
     /** The ESXi host (simulator vCenter mode) whose guest files the operator can download. */
     static final String REACHABLE_HOST = "esx-01.testvm-sim.invalid";
@@ -109,7 +120,8 @@ public final class DiscoveryBenchmark {
 
     /** One TestVM's numbers. */
     record Sample(String name, String group, String ipSource, Timings timings, long ipSeenAt, long ipAssignedAt,
-            long ipPublishedAt, long poweredOnLag, long toolsRunningLag, long appliedAt, long cloneStartedAt) {
+            long ipPublishedAt, long poweredOnLag, long toolsRunningLag, long appliedAt, long cloneStartedAt, long readySeenAt,
+            boolean ipIsNic0) {
 
         double latencySeconds() {
             return (ipSeenAt - ipAssignedAt) / 1000.0;
@@ -146,7 +158,14 @@ public final class DiscoveryBenchmark {
             if (options.vcPropagationSeconds() != null) {
                 knobs.put("vcPropagationSeconds", options.vcPropagationSeconds());
             }
-            String from = options.os.equals("linux") ? "ubuntu-22.04" : "windows-2016";
+            String from = options.templateFrom() != null ? options.templateFrom()
+                    : options.os.equals("linux") ? "ubuntu-22.04" : "windows-2016";
+            if (options.readiness().equals("command")) {
+                knobs.put("services", options.os.equals("linux") ? "ssh=0" : "sshd=0");
+            } else if (options.readiness().equals("guestinfo")) {
+                knobs.put("readyKey", READY_KEY);
+                knobs.put("readySeconds", "0");
+            }
             simulator.addTemplate(template, from, knobs, List.of(), false, REACHABLE_HOST);
             simulator.addTemplate(template + "-fw", from, knobs, List.of(), false, FIREWALLED_HOST);
             simulator.hostMode(FIREWALLED_HOST, "refused");
@@ -170,6 +189,7 @@ public final class DiscoveryBenchmark {
                     + " ms; its log: " + out.resolve("operator.log"));
 
             Map<String, Long> ipSeenAt = new ConcurrentHashMap<>();
+            Map<String, Long> readySeenAt = new ConcurrentHashMap<>();
             Map<String, TestVM> ready = new ConcurrentHashMap<>();
             Watch watch = client.resources(TestVM.class).inNamespace(NAMESPACE).watch(new Watcher<>() {
                 @Override
@@ -177,7 +197,10 @@ public final class DiscoveryBenchmark {
                     long now = System.currentTimeMillis();
                     if (testVM.getStatus() != null && testVM.getStatus().getIp() != null) {
                         ipSeenAt.putIfAbsent(testVM.getMetadata().getName(), now);
-                        ready.put(testVM.getMetadata().getName(), testVM);
+                        if (options.readiness().equals("none") || testVM.getStatus().getPhase() == dev.testvm.api.Phase.Ready) {
+                            readySeenAt.putIfAbsent(testVM.getMetadata().getName(), now);
+                            ready.put(testVM.getMetadata().getName(), testVM);
+                        }
                     }
                 }
 
@@ -192,7 +215,8 @@ public final class DiscoveryBenchmark {
                 for (Group group : GROUPS) {
                     String name = group.prefix() + "-" + i;
                     appliedAt.put(name, System.currentTimeMillis());
-                    client.resource(testVM(name, "Templates/" + template + (group.firewalled() ? "-fw" : ""), group.strategy())).create();
+                    client.resource(withReadiness(options, testVM(name, "Templates/" + template + (group.firewalled() ? "-fw" : ""),
+                            group.strategy()))).create();
                     names.add(name);
                 }
             }
@@ -225,10 +249,13 @@ public final class DiscoveryBenchmark {
                         testVM.getStatus().getTimings(), ipSeenAt.get(name), number(vm, "ipAssignedAt"), number(vm, "ipPublishedAt"),
                         Instant.parse(milestones.getPoweredOnAt()).toEpochMilli() - number(vm, "poweredOnAt"),
                         Instant.parse(milestones.getToolsRunningAt()).toEpochMilli() - number(vm, "toolsRunningAt"),
-                        appliedAt.get(name), Instant.parse(milestones.getCloneStartedAt()).toEpochMilli()));
+                        appliedAt.get(name), Instant.parse(milestones.getCloneStartedAt()).toEpochMilli(), readySeenAt.get(name),
+                        vm != null && vm.get("ips") instanceof List<?> ips && !ips.isEmpty()
+                                && ips.get(0).equals(testVM.getStatus().getIp())));
             }
             System.out.println();
             System.out.println(report(options, samples, allReady, before, after));
+            System.out.println(addressAndReadiness(options, samples, from));
 
             say("deleting the TestVMs");
             client.resources(TestVM.class).inNamespace(NAMESPACE).delete();
@@ -315,6 +342,49 @@ public final class DiscoveryBenchmark {
             out.append('\n');
         }
         return out.toString();
+    }
+
+    /** Issue 16: which address was chosen (bridges in the guest) and what the readiness phase costs. */
+    static String addressAndReadiness(Options options, List<Sample> samples, String from) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "template copied from %s; status.ip is the VM's first NIC's address (the simulator's ips[0],"
+                + " never a guest-side bridge) for %d of %d TestVMs%n", from, samples.stream().filter(Sample::ipIsNic0).count(),
+                samples.size()));
+        if (options.readiness().equals("none")) {
+            return out.toString();
+        }
+        out.append(String.format(Locale.ROOT, "%nreadiness %s (%s); the guest is ready the moment it has its IP, so the phase is the"
+                + " operator's own cost%n%n", options.readiness(), options.readiness().equals("command")
+                        ? "spec.readiness.command: " + (options.os().equals("linux") ? READINESS_COMMAND_LINUX : READINESS_COMMAND_WINDOWS)
+                        : "spec.readiness.guestInfoKey: " + READY_KEY));
+        out.append("| channel | apply -> IP seen, median | apply -> Ready seen, median | IP -> Ready seen: median | p95 | timings.readinessSeconds avg |\n");
+        out.append("| --- | --- | --- | --- | --- | --- |\n");
+        for (Group group : GROUPS) {
+            List<Sample> list = samples.stream().filter(s -> s.group().equals(group.label())).toList();
+            double[] toIp = list.stream().mapToDouble(s -> (s.ipSeenAt() - s.appliedAt()) / 1000.0).sorted().toArray();
+            double[] toReady = list.stream().mapToDouble(s -> (s.readySeenAt() - s.appliedAt()) / 1000.0).sorted().toArray();
+            double[] phase = list.stream().mapToDouble(s -> (s.readySeenAt() - s.ipSeenAt()) / 1000.0).sorted().toArray();
+            double recorded = list.stream().filter(s -> s.timings().getReadinessSeconds() != null)
+                    .mapToDouble(s -> s.timings().getReadinessSeconds()).average().orElse(Double.NaN);
+            out.append(String.format(Locale.ROOT, "| %s | %.2f s | %.2f s | %.3f s | %.3f s | %.3f s |%n", group.label(),
+                    BenchSupport.percentile(toIp, 50), BenchSupport.percentile(toReady, 50), BenchSupport.percentile(phase, 50),
+                    BenchSupport.percentile(phase, 95), recorded));
+        }
+        return out.toString();
+    }
+
+    private static TestVM withReadiness(Options options, TestVM testVM) {
+        if (options.readiness().equals("none")) {
+            return testVM;
+        }
+        dev.testvm.api.ReadinessSpec readiness = new dev.testvm.api.ReadinessSpec();
+        if (options.readiness().equals("command")) {
+            readiness.setCommand(options.os().equals("linux") ? READINESS_COMMAND_LINUX : READINESS_COMMAND_WINDOWS);
+        } else {
+            readiness.setGuestInfoKey(READY_KEY);
+        }
+        testVM.getSpec().setReadiness(readiness);
+        return testVM;
     }
 
     private static String row(String phase, List<Sample> samples, ToDoubleFunction<Sample> value) {

@@ -54,11 +54,11 @@ public final class ScaleBenchmark {
     private static final double MIB = 1024.0 * 1024.0;
 
     static final String USAGE = "hack/bench-scale.sh [--count 200] [--cycles 1000] [--in-flight 20] [--time-scale 0.1]"
-            + " [--max-concurrent-tasks 8] [--full-percent 10] [--instant-percent 10] [--early-delete-percent 20]"
+            + " [--max-concurrent-tasks 8] [--full-percent 10] [--instant-percent 10] [--early-delete-percent 20] [--bad-template-percent 0]"
             + " [--timeout 5m] [--operator-jvm-options '" + PRODUCTION_JVM_OPTIONS + "']";
 
     record Options(int count, int cycles, int inFlight, double timeScale, int maxTasks, int fullPercent, int instantPercent,
-            int earlyDeletePercent, Duration timeout, String jvmOptions) {
+            int earlyDeletePercent, Duration timeout, String jvmOptions, int badTemplatePercent) {
 
         static Options parse(String[] args) {
             Map<String, String> values = new LinkedHashMap<>();
@@ -78,7 +78,8 @@ public final class ScaleBenchmark {
                     integer(values.remove("instant-percent"), 10),
                     integer(values.remove("early-delete-percent"), 20),
                     dev.testvm.api.Durations.parse(values.getOrDefault("timeout", "5m")),
-                    values.getOrDefault("operator-jvm-options", PRODUCTION_JVM_OPTIONS));
+                    values.getOrDefault("operator-jvm-options", PRODUCTION_JVM_OPTIONS),
+                    integer(values.remove("bad-template-percent"), 0));
             values.keySet().removeAll(List.of("time-scale", "timeout", "operator-jvm-options"));
             if (!values.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + values.keySet() + "; usage: " + USAGE);
@@ -244,8 +245,10 @@ public final class ScaleBenchmark {
         Duration earlyWithin = Duration.ofMillis((long) ((10 + 0.5 + 21.5) * options.timeScale * 1000));
         say(String.format(Locale.ROOT, "churn: %d create/delete cycles, %d in flight, %d%% deleted within %d ms of creation",
                 options.cycles, options.inFlight, options.earlyDeletePercent, earlyWithin.toMillis()));
-        ChurnDriver driver = new ChurnDriver(client, workload, tracker, options.earlyDeletePercent, earlyWithin, options.timeout);
+        ChurnDriver driver = new ChurnDriver(client, workload, tracker, options.earlyDeletePercent, earlyWithin, options.timeout,
+                options.badTemplatePercent);
         ChurnDriver.Result result = driver.run(options.cycles, options.inFlight, ScaleBenchmark::say);
+        int standingNotGone = driver.deleteStanding();
         // Anything still there is given a last minute before it counts as stuck.
         long deadline = System.currentTimeMillis() + 60_000;
         while (tracker.current().stream().anyMatch(t -> t.getMetadata().getName().startsWith("churn-"))
@@ -267,10 +270,31 @@ public final class ScaleBenchmark {
                 options.earlyDeletePercent, earlyWithin.toMillis(), result.readyTimeouts(), options.timeout, result.goneTimeouts(),
                 options.timeout, result.errors()));
         reportFigures(report, figures, options.cycles, "cycle", CHURN_REQUEST_TARGET, idleCpuPerSecond, options.maxTasks);
+        reportBadTemplates(report, options, result, standingNotGone, tracker);
         report.figure("TestVMs Failed", tracker.failures().keySet().stream().filter(k -> k.startsWith("churn-")).count()
                 + failureSummary(tracker.failures(), "churn-"), "0", tracker.failures().keySet().stream().noneMatch(k -> k.startsWith("churn-")));
         report.figure("leaked VMs", leaked.size() + (leaked.isEmpty() ? "" : " " + leaked), "0", leaked.isEmpty());
         report.figure("TestVMs stuck with a finalizer", stuck.size() + (stuck.isEmpty() ? "" : " " + stuck), "0", stuck.isEmpty());
+    }
+
+    /** Issue 11: failed TestVMs left standing must not slow or stop the others. */
+    private static void reportBadTemplates(Report report, Options options, ChurnDriver.Result result, int standingNotGone,
+            TestVMTracker tracker) {
+        double[] ready = result.createToReadySeconds();
+        report.line(String.format(Locale.ROOT, "create -> Ready of the cycles that went to Ready: p50 %.2f s, p95 %.2f s, max %.2f s"
+                + " (%d cycles; real seconds, simulator time-scale %s)", percentile(ready, 50), percentile(ready, 95),
+                ready.length == 0 ? Double.NaN : ready[ready.length - 1], ready.length, options.timeScale));
+        if (options.badTemplatePercent == 0) {
+            return;
+        }
+        long notFound = tracker.failures().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("badtpl-") && e.getValue().startsWith("TemplateNotFound")).count();
+        report.figure(String.format(Locale.ROOT, "cycles naming %s (%d%%), Failed and left standing until the churn ended",
+                ChurnDriver.MISSING_TEMPLATE, options.badTemplatePercent), result.badFailed() + " Failed (" + notFound
+                + " TemplateNotFound), " + result.badNotFailed() + " not Failed", "all Failed", result.badNotFailed() == 0);
+        report.figure("good cycles not Ready within " + options.timeout + " while they stood (task-slot starvation)",
+                Integer.toString(result.readyTimeouts()), "0", result.readyTimeouts() == 0);
+        report.figure("failed TestVMs not gone after their deletion", Integer.toString(standingNotGone), "0", standingNotGone == 0);
     }
 
     private static void reportFigures(Report report, Measurement.Figures f, int n, String unit, double requestTarget,

@@ -175,8 +175,9 @@ class HelmChartTest {
         assertThat(pod.path("spec").path("nodeSelector").toString()).isEqualTo("{\"kubernetes.io/os\":\"linux\"}");
         assertThat(pod.path("metadata").path("annotations").path("prometheus.io/scrape").asText()).isEqualTo("true");
 
-        // Leader election off: no Lease permissions; the metrics Service selects the operator's pods.
-        assertThat(objects.keySet()).noneMatch(k -> k.startsWith("Role ") || k.startsWith("RoleBinding "));
+        // Leader election off: no Lease permissions (the VCenter credentials Role stays); the metrics Service selects the operator's pods.
+        assertThat(objects.keySet()).filteredOn(k -> k.startsWith("Role ") || k.startsWith("RoleBinding "))
+                .containsExactlyInAnyOrder("Role ops/ci-testvm-operator-vcenter-credentials", "RoleBinding ops/ci-testvm-operator-vcenter-credentials");
         assertThat(Manifests.get(objects, "ClusterRoleBinding", "ci-testvm-operator").path("subjects").toString())
                 .contains("\"name\":\"vm-operator\",\"namespace\":\"ops\"");
         assertSelects(Manifests.get(objects, "Service", "ci-testvm-operator-metrics").path("spec").path("selector"), pod);

@@ -47,7 +47,7 @@ class GuestOpsDiscoveryTest {
     void finds_the_address_in_the_linux_command_output_and_cleans_up() {
         vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT));
 
-        assertThat(delay(linuxStep())).isEqualTo(Duration.ofMillis(150));
+        assertThat(delay(linuxStep())).isEqualTo(Duration.ofMillis(100));
         DiscoveryOutcome outcome = linuxStep();
 
         assertThat(outcome).isEqualTo(new Found("10.20.30.42", java.util.List.of("10.20.30.42", "2001:db8:20::42"),
@@ -74,7 +74,7 @@ class GuestOpsDiscoveryTest {
         assertThat(fourth.why()).contains("GuestOperationsUnavailable");
 
         vcenter.then(Run.printing("10.0.0.5\n"));
-        assertThat(delay(linuxStep())).isEqualTo(Duration.ofMillis(150));
+        assertThat(delay(linuxStep())).isEqualTo(Duration.ofMillis(100));
         assertThat(linuxStep()).isInstanceOf(Found.class);
     }
 
@@ -103,29 +103,52 @@ class GuestOpsDiscoveryTest {
 
     @Test
     void waiting_for_tools_does_not_use_up_the_retry_backoff() {
-        // Twenty seconds of boot make many reconciles; the first real attempt must still retry quickly.
+        // Twenty seconds of boot make many reconciles; the first real attempts must still follow quickly.
         for (int i = 0; i < 5; i++) {
             DiscoveryOutcome waiting = discovery.step(target(Vms.poweredOnNoTools(), Vms.GOOD, "1"), GuestOs.LINUX, null, ipv4);
             assertThat(delay(waiting)).as("Tools starting wakes the reconciler; this is the backstop").isEqualTo(Duration.ofSeconds(5));
         }
         vcenter.then(Run.printing("")).then(Run.printing("10.0.0.5"));
         linuxStep();
-        assertThat(delay(linuxStep())).as("no address yet: retry soon").isEqualTo(Duration.ofMillis(250));
+        NotYet empty = (NotYet) linuxStep();
+        assertThat(empty.retryAfter()).as("no address yet: the next attempt is already started").isEqualTo(Duration.ofMillis(100));
+        assertThat(empty.why()).contains("guest command output", "started");
+        assertThat(linuxStep()).isInstanceOf(Found.class);
+        assertThat(vcenter.calls).containsExactly("start", "list", "download", "delete", "start", "list", "download", "delete");
+    }
+
+    @Test
+    void answers_without_an_address_restart_at_once_eight_times_then_back_off() {
+        for (int i = 0; i <= GuestOpsDiscovery.BACK_TO_BACK_ATTEMPTS; i++) {
+            vcenter.then(Run.printing("lo: 127.0.0.1\n"));
+        }
+        linuxStep();
+        for (int i = 1; i <= GuestOpsDiscovery.BACK_TO_BACK_ATTEMPTS; i++) {
+            assertThat(delay(linuxStep())).as("empty answer %d: next attempt started in the same step", i)
+                    .isEqualTo(Duration.ofMillis(100));
+            assertThat(vcenter.started).hasSize(i + 1);
+        }
+        assertThat(delay(linuxStep())).as("then the retry backoff spaces attempts").isEqualTo(Duration.ofMillis(250));
+        assertThat(vcenter.started).hasSize(GuestOpsDiscovery.BACK_TO_BACK_ATTEMPTS + 1);
+        assertThat(vcenter.files).isEmpty();
+
+        vcenter.then(Run.printing("10.0.0.5"));
         linuxStep();
         assertThat(linuxStep()).isInstanceOf(Found.class);
     }
 
     @Test
-    void a_running_process_is_polled_with_backoff() {
-        vcenter.then(Run.printing("10.0.0.5").runningFor(3));
-        linuxStep();
-        assertThat(delay(linuxStep())).isEqualTo(Duration.ofMillis(250));
-        assertThat(delay(linuxStep())).isEqualTo(Duration.ofMillis(500));
-        NotYet third = (NotYet) linuxStep();
-        assertThat(third.retryAfter()).isEqualTo(Duration.ofMillis(500));
-        assertThat(third.why()).contains("still running");
+    void a_running_process_is_polled_at_100_200_400_ms_then_every_500() {
+        vcenter.then(Run.printing("10.0.0.5").runningFor(4));
+        assertThat(delay(linuxStep())).isEqualTo(Duration.ofMillis(100));
+        assertThat(delay(linuxStep())).isEqualTo(Duration.ofMillis(100));
+        assertThat(delay(linuxStep())).isEqualTo(Duration.ofMillis(200));
+        assertThat(delay(linuxStep())).isEqualTo(Duration.ofMillis(400));
+        NotYet fourth = (NotYet) linuxStep();
+        assertThat(fourth.retryAfter()).isEqualTo(Duration.ofMillis(500));
+        assertThat(fourth.why()).contains("still running");
         assertThat(linuxStep()).isInstanceOf(Found.class);
-        assertThat(vcenter.calls).containsExactly("start", "list", "list", "list", "list", "download", "delete");
+        assertThat(vcenter.calls).containsExactly("start", "list", "list", "list", "list", "list", "download", "delete");
     }
 
     @Test
@@ -216,11 +239,10 @@ class GuestOpsDiscoveryTest {
 
         discovery.step(windows, GuestOs.WINDOWS, null, ipv4);
         NotYet apipa = (NotYet) discovery.step(windows, GuestOs.WINDOWS, null, ipv4);
-        assertThat(apipa.retryAfter()).isEqualTo(Duration.ofMillis(250));
+        assertThat(apipa.retryAfter()).as("the next attempt started at once").isEqualTo(Duration.ofMillis(100));
         assertThat(apipa.why()).contains("169.254");
         assertThat(vcenter.deleted).hasSize(1);
 
-        discovery.step(windows, GuestOs.WINDOWS, null, ipv4);
         DiscoveryOutcome outcome = discovery.step(windows, GuestOs.WINDOWS, null, ipv4);
         assertThat(outcome).isEqualTo(new Found("10.20.30.41", java.util.List.of("10.20.30.41"), IpSource.GUEST_OPERATIONS));
         assertThat(vcenter.started).allSatisfy(started -> {

@@ -69,7 +69,7 @@ class IpDiscoveryCoordinatorTest {
         DiscoveryResult first = coordinator.step(auto(Vms.linuxBooted(), Vms.GOOD, "1"));
         assertThat(first.outcome()).isInstanceOf(NotYet.class);
         assertThat(((NotYet) first.outcome()).why()).contains("Tools");
-        assertThat(first.retryAfter()).isEqualTo(Duration.ofMillis(150));
+        assertThat(first.retryAfter()).isEqualTo(Duration.ofMillis(100));
 
         DiscoveryResult second = coordinator.step(auto(Vms.linuxBooted(), Vms.GOOD, "1"));
         assertThat(second.outcome()).isEqualTo(

@@ -7,6 +7,7 @@ import dev.testvm.discovery.DiscoveryOutcome.NotYet;
 import dev.testvm.testsupport.FakeVCenter;
 import dev.testvm.testsupport.FakeVCenter.Run;
 import dev.testvm.testsupport.MutableClock;
+import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.VmInfo;
 import dev.testvm.vsphere.transfer.GuestFileTransferException;
 import java.util.List;
@@ -108,5 +109,74 @@ class VCenterOnlyChannelTest {
 
         DiscoveryResult found = step("auto", Vms.linuxWithToolsIp("10.77.0.5", "VM Network"));
         assertThat(found.found()).map(Found::source).contains(IpSource.TOOLS);
+    }
+
+    // --- what is learnt per ESXi host, across TestVMs ---
+
+    private static final MoRef HOST = new MoRef("HostSystem", "host-22");
+
+    private static VmInfo onHost(VmInfo info) {
+        return new VmInfo(info.moRef(), info.name(), info.instanceUuid(), info.template(), info.powerState(), HOST,
+                info.toolsRunning(), info.guestOperationsReady(), info.guestFamily(), info.guestId(), info.ipAddress(),
+                info.nics(), info.extraConfig(), info.currentSnapshot(), info.virtualNics());
+    }
+
+    private DiscoveryResult stepOf(String key, VmInfo info) {
+        return coordinator.step(DiscoveryRequest.builder(key, vcenter, Vms.VM, info).strategy("guestOperations")
+                .credentials(Vms.GOOD, "1", "guest-creds").build());
+    }
+
+    @Test
+    void theOutputFileIsDeletedWhenTheHostRefusesTheDownload() {
+        vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT)).then(Run.printing(""));
+        vcenter.downloadFaults.add(unreachable());
+
+        stepOf("uid-a", onHost(Vms.linuxBooted()));
+        DiscoveryResult switched = stepOf("uid-a", onHost(Vms.linuxBooted()));
+        assertThat(switched.guestOpsProblem()).map(GuestOpsProblem::reason).contains(GuestOpsProblem.HOST_UNREACHABLE);
+        assertThat(vcenter.deleted).as("deleting goes through vCenter").containsExactly("/tmp/testvm-c1.out");
+        assertThat(vcenter.files).isEmpty();
+    }
+
+    @Test
+    void anotherTestVMOnAHostKnownUnreachableSkipsTheDownloadAndSaysWhy() {
+        vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT)).then(Run.printing("")).then(Run.printing(""));
+        vcenter.downloadFaults.add(unreachable());
+        stepOf("uid-a", onHost(Vms.linuxBooted()));
+        stepOf("uid-a", onHost(Vms.linuxBooted()));
+        int downloads = count("download");
+        assertThat(vcenter.started).hasSize(2);
+
+        DiscoveryResult other = stepOf("uid-b", onHost(Vms.linuxBooted()));
+        assertThat(vcenter.started).hasSize(3);
+        assertThat(vcenter.started.get(2).program()).as("straight to the Tools update")
+                .isEqualTo(GuestCommands.LINUX_TOOLBOX_CMD);
+        assertThat(other.guestOpsProblem()).hasValueSatisfying(problem -> {
+            assertThat(problem.reason()).isEqualTo(GuestOpsProblem.HOST_UNREACHABLE);
+            assertThat(problem.message()).contains("127.0.0.12", "open TCP 8443");
+        });
+        stepOf("uid-b", onHost(Vms.linuxBooted()));
+        DiscoveryResult found = stepOf("uid-b", onHost(Vms.linuxWithToolsIp("10.77.0.6", "VM Network")));
+        assertThat(found.found()).map(Found::source).contains(IpSource.GUEST_OPERATIONS_VIA_TOOLS);
+        assertThat(count("download")).as("no download for the second TestVM").isEqualTo(downloads);
+    }
+
+    @Test
+    void aHostKnownUnreachableIsTriedAgainAfterFiveMinutes() {
+        vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT)).then(Run.printing(""))
+                .then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT));
+        vcenter.downloadFaults.add(unreachable());
+        stepOf("uid-a", onHost(Vms.linuxBooted()));
+        stepOf("uid-a", onHost(Vms.linuxBooted()));
+
+        clock.advance(EsxiHostChannels.BAD_MEMORY);
+        stepOf("uid-b", onHost(Vms.linuxBooted()));
+        assertThat(vcenter.started.get(2).arguments()).as("the discovery command again")
+                .isEqualTo("-c '(" + GuestCommands.LINUX_DISCOVERY + ") > /tmp/testvm-c3.out 2>&1'");
+        assertThat(stepOf("uid-b", onHost(Vms.linuxBooted())).found()).map(Found::source).contains(IpSource.GUEST_OPERATIONS);
+    }
+
+    private int count(String call) {
+        return (int) vcenter.calls.stream().filter(call::equals).count();
     }
 }

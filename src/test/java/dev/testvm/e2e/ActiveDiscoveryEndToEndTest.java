@@ -128,6 +128,30 @@ class ActiveDiscoveryEndToEndTest {
         assertThat(ready.getStatus().getIpAddresses()).noneMatch(a -> a.startsWith("fe80:"));
     }
 
+    /**
+     * The default family (IPv4) on an IPv6-only guest ends with NoIPv4Address once Tools and the
+     * guest command have agreed for a minute, not with IPDiscoveryTimeout after the full timeout;
+     * meanwhile the condition says what is coming and what to change.
+     */
+    @org.junit.jupiter.api.Test
+    void ipv6OnlyGuestUnderFamilyIpv4FailsEarlyWithAClearReason() {
+        String name = "ipv6-wants-v4";
+        E2E.client().resource(TestVMs.withDiscovery(NAMESPACE, name, DiscoveryTemplates.path("linux", "ipv6"), CloneTypeSpec.linked,
+                SECRET, d -> d.setTimeout("10m"))).create();
+        // The rule is a minute of agreement; the guest boots within seconds here: the wait is a bound, not a measure.
+        TestVM failed = await().atMost(Duration.ofSeconds(150)).until(
+                () -> E2E.get(name), t -> TestVMs.failed(t).isPresent() || TestVMs.isReady(t));
+
+        assertThat(TestVMs.failed(failed)).as("status: %s", failed.getStatus()).hasValueSatisfying(c -> {
+            assertThat(c.getReason()).isEqualTo("NoIPv4Address");
+            assertThat(c.getMessage()).contains("only IPv6 addresses", "fd00:77::", "family is IPv4", "IPv6 or Any");
+            assertThat(c.getMessage()).doesNotContain("fe80:");
+        });
+        assertThat(E2E.statuses().anyMatch(name, t -> TestVMs.message(t, ConditionTypes.IP_ASSIGNED).contains("this TestVM fails at")))
+                .as("the coming failure was announced in the condition while the minute ran").isTrue();
+        assertThat(failed.getStatus().getIp()).isNull();
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"linux", "windows"})
     void networkFilterPicksTheNicOnThatNetwork(String os) {

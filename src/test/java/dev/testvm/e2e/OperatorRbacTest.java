@@ -121,10 +121,12 @@ class OperatorRbacTest {
         Simulator simulator = SIM.simulator();
         DiscoveryTemplates.ensure(simulator);
         try (KubernetesClient operatorClient = serviceAccountClient()) {
-            LocalOperator operator = LocalOperator.start(operatorClient, simulator, Constants.WATCH_ALL_NAMESPACES,
-                    o -> o.withLeaderElectionConfiguration(LeaderElectionBeans.builder(LEASE_NAMESPACE, "rbac-test").buildForTest(false)));
+            LocalOperator operator = LocalOperator.start(operatorClient, simulator.connectionSettings(), Constants.WATCH_ALL_NAMESPACES,
+                    o -> o.withLeaderElectionConfiguration(LeaderElectionBeans.builder(LEASE_NAMESPACE, "rbac-test").buildForTest(false)),
+                    LEASE_NAMESPACE);
             try {
                 runLifecycle(simulator);
+                runVCenterLifecycle(simulator);
             } finally {
                 operator.stop();
             }
@@ -146,9 +148,39 @@ class OperatorRbacTest {
         // The lifecycle really ran through the operator's paths (guards against a test that observed nothing).
         assertThat(calls.used()).contains("core secrets get", "core events create", "testvm.dev testvms/status patch",
                 "testvm.dev testvms delete", "coordination.k8s.io leases patch", "testvm.dev testvms watch",
-                "testvm.dev testvms create", "testvm.dev testvmpools get", "testvm.dev testvmpools/status patch");
+                "testvm.dev testvms create", "testvm.dev testvmpools get", "testvm.dev testvmpools/status patch",
+                "testvm.dev vcenters watch", "testvm.dev vcenters patch", "testvm.dev vcenters/status patch",
+                "core secrets watch", "core namespaces get");
         assertThat(GRANTED_WITHOUT_OBSERVED_USE.keySet()).as("listed exceptions still granted and still unused")
                 .allMatch(g -> granted.contains(g) && !calls.used().contains(g));
+    }
+
+    /**
+     * A TestVM author (bound to deploy/'s testvm-operator-author in one namespace) manages TestVMs
+     * there, but reads no Secret of the operator's namespace, where
+     * VCenter credentials live, and changes no VCenter.
+     */
+    @Test
+    void aTestVMAuthorCannotReadVCenterCredentialsNorChangeVCenters() {
+        admin.resource(new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder().withNewMetadata().withName("author")
+                .withNamespace(USER_NAMESPACE).endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "testvm-operator-author")
+                .addNewSubject().withKind("User").withName("alice").withApiGroup("rbac.authorization.k8s.io").endSubject().build())
+                .serverSideApply();
+        admin.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("vc-login-author-test")
+                .withNamespace(LEASE_NAMESPACE).endMetadata().addToStringData("password", "not-for-alice").build()).serverSideApply();
+        Config config = server.adminConfig();
+        config.setImpersonateUsername("alice");
+        config.setImpersonateGroups("system:authenticated");
+        try (KubernetesClient alice = new KubernetesClientBuilder().withConfig(config).build()) {
+            assertThat(alice.resources(TestVM.class).inNamespace(USER_NAMESPACE).list().getItems()).isNotNull();
+            assertThatThrownBy(() -> alice.secrets().inNamespace(LEASE_NAMESPACE).withName("vc-login-author-test").get())
+                    .isInstanceOf(KubernetesClientException.class).hasMessageContaining("forbidden");
+            assertThatThrownBy(() -> alice.secrets().inNamespace(LEASE_NAMESPACE).list())
+                    .isInstanceOf(KubernetesClientException.class).hasMessageContaining("forbidden");
+            assertThatThrownBy(() -> alice.resource(rbacVCenter("alice-vc", "vc-login-author-test")).create())
+                    .isInstanceOf(KubernetesClientException.class).hasMessageContaining("forbidden");
+        }
     }
 
     /** Backs the one listed exception: without {@code update} on leases, JOSDK refuses to start. */
@@ -217,6 +249,48 @@ class OperatorRbacTest {
                 && Pools.get(admin, USER_NAMESPACE, "warm") == null);
     }
 
+    /**
+     * A VCenter whose credentials Secret is in the operator's namespace and whose rules admit the
+     * user namespace by label: the operator watches the Secret, reads the namespace's labels,
+     * patches the VCenter's finalizer and status; deleting it removes the finalizer.
+     */
+    private static void runVCenterLifecycle(Simulator simulator) {
+        admin.resource(new NamespaceBuilder().withNewMetadata().withName(USER_NAMESPACE).addToLabels("rbac", "yes").endMetadata().build())
+                .serverSideApply();
+        admin.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("vc-login")
+                .withNamespace(LEASE_NAMESPACE).endMetadata().addToStringData("username", simulator.username())
+                .addToStringData("password", simulator.password()).build()).serverSideApply();
+        dev.testvm.api.VCenterResource vc = rbacVCenter("rbac-vc", "vc-login");
+        vc.getSpec().setUrl(simulator.url().toString());
+        vc.getSpec().getTls().setThumbprint(simulator.thumbprint());
+        dev.testvm.api.AllowedNamespaces allowed = new dev.testvm.api.AllowedNamespaces();
+        allowed.setSelector(new io.fabric8.kubernetes.api.model.LabelSelectorBuilder().addToMatchLabels("rbac", "yes").build());
+        vc.getSpec().setAllowedNamespaces(allowed);
+        admin.resource(vc).create();
+        TestVM testVM = TestVMs.testVM(USER_NAMESPACE, "on-vcenter", "Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        testVM.getSpec().setVcenter("rbac-vc");
+        admin.resource(testVM).create();
+        await().atMost(TIMEOUT).until(() -> TestVMs.isReady(get("on-vcenter")));
+        admin.resources(TestVM.class).inNamespace(USER_NAMESPACE).withName("on-vcenter").delete();
+        await().atMost(TIMEOUT).until(() -> get("on-vcenter") == null);
+        admin.resources(dev.testvm.api.VCenterResource.class).withName("rbac-vc").delete();
+        await().atMost(TIMEOUT).until(() -> admin.resources(dev.testvm.api.VCenterResource.class).withName("rbac-vc").get() == null);
+    }
+
+    private static dev.testvm.api.VCenterResource rbacVCenter(String name, String secret) {
+        dev.testvm.api.VCenterResource vc = new dev.testvm.api.VCenterResource();
+        vc.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).build());
+        dev.testvm.api.VCenterSpec spec = new dev.testvm.api.VCenterSpec();
+        spec.setUrl("https://vcenter.example/sdk");
+        dev.testvm.api.SecretKeyRef ref = new dev.testvm.api.SecretKeyRef();
+        ref.setName(secret);
+        spec.setCredentialsSecret(ref);
+        spec.setTls(new dev.testvm.api.VCenterTls());
+        spec.setDatacenter("DC0");
+        vc.setSpec(spec);
+        return vc;
+    }
+
     private static TestVM get(String name) {
         return admin.resources(TestVM.class).inNamespace(USER_NAMESPACE).withName(name).get();
     }
@@ -226,6 +300,9 @@ class OperatorRbacTest {
         Set<String> granted = new TreeSet<>();
         try (InputStream in = Files.newInputStream(DEPLOY.resolve("rbac.yaml"))) {
             for (HasMetadata item : admin.load(in).items()) {
+                if (item.getMetadata().getName().equals("testvm-operator-author")) {
+                    continue; // for TestVM authors (aTestVMAuthorCannotReadVCenterCredentialsNorChangeVCenters), not the operator
+                }
                 List<PolicyRule> rules = item instanceof ClusterRole c ? c.getRules() : item instanceof Role r ? r.getRules() : List.of();
                 for (PolicyRule rule : rules) {
                     for (String group : rule.getApiGroups()) {

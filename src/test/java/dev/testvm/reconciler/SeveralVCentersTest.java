@@ -104,6 +104,45 @@ class SeveralVCentersTest {
         assertThat(prod.clones).isEmpty();
     }
 
+    @Test
+    void aShardLeavesTestVMsOfVCentersItDoesNotServeAlone() {
+        VCenterRegistry shard = new VCenterRegistry();
+        shard.shard(true);
+        shard.put("lab", "DC0", () -> lab);
+        TestVMReconciler shardReconciler = TestVMReconcilerTest.newReconciler(shard);
+        TestVM elsewhere = onVCenter("prod");
+        TestVM unnamed = onVCenter(null);
+
+        for (TestVM testVM : new TestVM[] {elsewhere, unnamed}) {
+            assertThat(shardReconciler.reconcile(testVM, null).isPatchStatus()).as("no status written").isFalse();
+            assertThat(testVM.getStatus() == null || testVM.getStatus().getConditions().isEmpty()).isTrue();
+            assertThat(shardReconciler.cleanup(testVM, null).isRemoveFinalizer()).as("the serving replica removes it").isFalse();
+        }
+        TestVM served = onVCenter("lab");
+        shardReconciler.reconcile(served, null);
+        assertThat(served.getStatus().getVcenter()).isEqualTo("lab");
+        assertThat(lab.clones).isEmpty(); // first pass: the clone intent only
+        shardReconciler.reconcile(served, null);
+        assertThat(lab.clones).singleElement();
+        assertThat(prod.clones).isEmpty();
+    }
+
+    @Test
+    void theVCenterMarkedDefaultTakesTestVMsThatNameNoneAndRetiringOnesTakeNoNewTestVMs() {
+        vcenters.markDefault("prod");
+        TestVM unnamed = onVCenter(null);
+        reconciler.reconcile(unnamed, null);
+        assertThat(unnamed.getStatus().getVcenter()).isEqualTo("prod");
+
+        vcenters.find("lab").orElseThrow().retiring(true);
+        TestVM late = onVCenter("lab");
+        reconciler.reconcile(late, null);
+        assertThat(Conditions.find(late.getStatus(), dev.testvm.api.ConditionTypes.READY).orElseThrow().getReason())
+                .isEqualTo(Reasons.VCENTER_NOT_FOUND);
+        assertThat(late.getStatus().getVcenter()).isNull();
+        assertThat(lab.clones).isEmpty();
+    }
+
     private static TestVM onVCenter(String name) {
         TestVM testVM = TestVMReconcilerTest.testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
         testVM.getMetadata().setName("vm-" + testVM.getMetadata().getUid().substring(0, 8));

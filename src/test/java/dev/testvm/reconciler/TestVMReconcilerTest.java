@@ -483,7 +483,7 @@ public class TestVMReconcilerTest {
     static final String CLUSTER = "unit-test-cluster";
 
     /** The test configuration with a configured cluster name: there is no API server to read kube-system from. */
-    static OperatorConfig config() {
+    public static OperatorConfig config() {
         OperatorConfig base = new TestOperatorConfig(URI.create("https://127.0.0.1/sdk"), "DC0", Duration.ofSeconds(30));
         return new OperatorConfig() {
             public VCenter vcenter() { return base.vcenter(); }

@@ -16,13 +16,13 @@ import java.util.Map;
  * the three byte alignments a password can have inside a longer encoded value, e.g. a
  * {@code user:password} basic-auth header or a Secret's data.
  */
-final class LeakMatcher {
+public final class LeakMatcher {
 
     /** Shorter passwords would match by chance; tests must use longer ones. */
     static final int MIN_PASSWORD_LENGTH = 8;
 
     /** Where a password showed up; {@link #hint} names it without repeating it. */
-    record Leak(String source, long line, String form, String hint) {
+    public record Leak(String source, long line, String form, String hint) {
         @Override
         public String toString() {
             return source + ":" + line + " holds test password " + hint + " (" + form + ")";
@@ -33,7 +33,7 @@ final class LeakMatcher {
 
     private final List<Needle> needles = new ArrayList<>();
 
-    LeakMatcher(Collection<String> passwords) {
+    public LeakMatcher(Collection<String> passwords) {
         for (String password : passwords) {
             if (password.length() < MIN_PASSWORD_LENGTH) {
                 throw new IllegalArgumentException("test password '" + hint(password) + "' is shorter than "
@@ -109,7 +109,7 @@ final class LeakMatcher {
         return "'" + password.substring(0, Math.min(3, password.length())) + "...' (" + password.length() + " chars)";
     }
 
-    List<Leak> scan(String source, BufferedReader lines) throws IOException {
+    public List<Leak> scan(String source, BufferedReader lines) throws IOException {
         List<Leak> leaks = new ArrayList<>();
         String line;
         long number = 0;

@@ -14,12 +14,14 @@ public final class Crds {
 
     public static final Path TESTVM_CRD = Path.of("crds", "testvms.testvm.dev-v1.yml");
     public static final Path TESTVMPOOL_CRD = Path.of("crds", "testvmpools.testvm.dev-v1.yml");
+    public static final Path VCENTER_CRD = Path.of("crds", "vcenters.testvm.dev-v1.yml");
 
     private Crds() {}
 
-    /** Installs both CRDs (the operator watches TestVMPools too); returns the TestVM one. */
+    /** Installs all three CRDs (the operator watches TestVMPools and VCenters too); returns the TestVM one. */
     public static synchronized CustomResourceDefinition installTestVm(KubernetesClient client) {
         install(client, TESTVMPOOL_CRD);
+        install(client, VCENTER_CRD);
         return install(client, TESTVM_CRD);
     }
 

@@ -6,6 +6,7 @@ import dev.testvm.pool.PoolObserver;
 import dev.testvm.pool.TestVMPoolReconciler;
 import dev.testvm.reconciler.TestVMReconciler;
 import dev.testvm.reconciler.connection.VCenterRegistry;
+import dev.testvm.vcenters.VCenterReconciler;
 import dev.testvm.vsphere.ConnectionSettings;
 import dev.testvm.vsphere.VimVCenter;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -41,12 +42,29 @@ public record LocalOperator(Operator operator, VCenterRegistry vcenter) {
 
     public static LocalOperator start(KubernetesClient client, ConnectionSettings vcenterSettings, String namespace,
             Consumer<ConfigurationServiceOverrider> overrides) {
+        return start(client, vcenterSettings, namespace, overrides, (String) null);
+    }
+
+    /**
+     * As above, and with {@code vcenterSecretNamespace} not null the VCenter controller too, reading
+     * VCenter credentials Secrets in that namespace (the operator's own, as deployed).
+     */
+    public static LocalOperator start(KubernetesClient client, ConnectionSettings vcenterSettings, String namespace,
+            Consumer<ConfigurationServiceOverrider> overrides, String vcenterSecretNamespace) {
         OperatorConfig config = new TestOperatorConfig(vcenterSettings.url(), "DC0", Duration.ofSeconds(2));
         VCenterRegistry vcenter = VCenterRegistry.of("DC0", () -> VimVCenter.connect(vcenterSettings));
         Operator operator = new Operator(o -> overrides.accept(o.withKubernetesClient(client).withCloseClientOnStop(false)));
         operator.register(new TestVMReconciler(vcenter, client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config), IpFinders.factory(config.discovery())),
                 o -> o.settingNamespaces(namespace));
         operator.register(new TestVMPoolReconciler(client, PoolObserver.NOOP), o -> o.settingNamespaces(namespace));
+        if (vcenterSecretNamespace != null) {
+            try {
+                operator.register(new VCenterReconciler(vcenter, client, vcenterSecretNamespace,
+                        java.nio.file.Files.createTempDirectory("vcenter-ca")));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         operator.start();
         return new LocalOperator(operator, vcenter);
     }

@@ -50,6 +50,9 @@ public class OperatorTestEnvironment implements QuarkusTestResourceLifecycleMana
         config.put("quarkus.kubernetes-client.trust-certs", "false");
         config.put("quarkus.operator-sdk.controllers.testvm.namespaces", NAMESPACE);
         config.put("quarkus.operator-sdk.controllers.testvmpool.namespaces", NAMESPACE);
+        // VCenter resources are cluster-scoped: the in-process operator must not serve those of tests
+        // running their own operator (VCentersEndToEndTest, OperatorRbacTest) in the same JVM.
+        config.put("quarkus.operator-sdk.controllers.vcenter.selector", "testvm.dev/served-by=in-process-test-operator");
         config.put("testvm.vcenter.url", simulator.url().toString());
         config.put("testvm.vcenter.username", simulator.username());
         config.put("testvm.vcenter.password", simulator.password());

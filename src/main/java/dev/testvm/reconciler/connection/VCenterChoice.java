@@ -5,7 +5,6 @@ import dev.testvm.api.TestVMStatus;
 import dev.testvm.reconciler.status.Reasons;
 import dev.testvm.reconciler.status.TestVMProblem;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Which vCenter a TestVM lives in. Chosen once, at its first pass, and then pinned in
@@ -14,21 +13,21 @@ import java.util.function.Supplier;
  *
  * <p>Order: the pinned name; a TestVM that made progress before {@code status.vcenter} existed is
  * in the environment's vCenter; {@code spec.vcenter}; the VCenter marked default; the
- * environment's vCenter.
+ * environment's vCenter (unless this replica serves a shard of the VCenter resources only).
+ *
+ * <p>A VCenter being deleted ({@link VCenterConnection#isRetiring}) takes no new TestVMs; those
+ * pinned to it keep it until they are gone (its finalizer waits for them).
  */
 public final class VCenterChoice {
 
     private final VCenterRegistry registry;
-    private final Supplier<Optional<String>> markedDefault;
 
-    /** @param markedDefault the name of the VCenter resource marked default, if any */
-    public VCenterChoice(VCenterRegistry registry, Supplier<Optional<String>> markedDefault) {
+    public VCenterChoice(VCenterRegistry registry) {
         this.registry = registry;
-        this.markedDefault = markedDefault;
     }
 
     /** The vCenter's name, or empty when none is named, marked default or configured. */
-    public Optional<String> nameFor(TestVM testVM) {
+    Optional<String> nameFor(TestVM testVM) {
         TestVMStatus status = testVM.getStatus();
         if (status != null && status.getVcenter() != null) {
             return Optional.of(status.getVcenter());
@@ -40,19 +39,49 @@ public final class VCenterChoice {
         if (named != null && !named.isBlank()) {
             return Optional.of(named);
         }
-        Optional<String> marked = markedDefault.get();
-        if (marked.isPresent()) {
-            return marked;
-        }
-        return registry.hasEnvironment() ? Optional.of(VCenterRegistry.ENVIRONMENT) : Optional.empty();
+        return registry.defaultName();
     }
 
-    /** The connection of the TestVM's vCenter, or a retryable problem naming what is missing. */
-    public VCenterConnection connectionFor(TestVM testVM) {
+    /** Whether this replica serves the TestVM's vCenter (always, unless it serves one shard only). */
+    public boolean serves(TestVM testVM) {
+        return !registry.isShard() || nameFor(testVM).flatMap(registry::find).isPresent();
+    }
+
+    /**
+     * Whether nothing can have been cloned for the TestVM: no vCenter was ever chosen, or the one it
+     * names is not served (a VCenter that never existed, or was deleted after its last pinned
+     * TestVM) and it was never pinned. The clone intent is written in the same status patch as the
+     * pin and a clone starts only in a later pass, so an unpinned TestVM has no VM anywhere;
+     * deleting it must not wait for a vCenter that will never come.
+     */
+    public boolean nothingCloned(TestVM testVM) {
+        Optional<String> name = nameFor(testVM);
+        return name.isEmpty() || (!pinned(testVM) && registry.find(name.get()).isEmpty());
+    }
+
+    /** Whether the TestVM's vCenter is pinned already (in status, or implied by earlier progress). */
+    static boolean pinned(TestVM testVM) {
+        TestVMStatus status = testVM.getStatus();
+        return status != null && (status.getVcenter() != null || madeProgress(status));
+    }
+
+    /**
+     * The connection of the TestVM's vCenter, or a retryable problem naming what is missing.
+     *
+     * @param admitting a pass that may start work: a retiring vCenter refuses a TestVM not pinned
+     *        to it yet. Deletion always gets the connection (a clone may have started while the
+     *        status recording it was lost).
+     */
+    public VCenterConnection connectionFor(TestVM testVM, boolean admitting) {
         String name = nameFor(testVM).orElseThrow(() -> TestVMProblem.retryable(Reasons.VCENTER_NOT_FOUND,
                 "spec.vcenter: not set, no VCenter is marked default and the operator has no vCenter configured", null));
-        return registry.find(name).orElseThrow(() -> TestVMProblem.retryable(Reasons.VCENTER_NOT_FOUND,
+        VCenterConnection connection = registry.find(name).orElseThrow(() -> TestVMProblem.retryable(Reasons.VCENTER_NOT_FOUND,
                 "spec.vcenter: no VCenter named '" + name + "' is served by this operator", null));
+        if (admitting && connection.isRetiring() && !pinned(testVM)) {
+            throw TestVMProblem.retryable(Reasons.VCENTER_NOT_FOUND,
+                    "spec.vcenter: VCenter '" + name + "' is being deleted and takes no new TestVMs", null);
+        }
+        return connection;
     }
 
     /** Whether the status shows a clone intent, task or VM: work done before vCenters were chosen. */

@@ -1,5 +1,6 @@
 package dev.testvm.reconciler.connection;
 
+import dev.testvm.policy.VCenterRules;
 import dev.testvm.reconciler.tasks.TaskSlotQueue;
 import dev.testvm.vsphere.PropertyChange;
 import dev.testvm.vsphere.VCenter;
@@ -27,6 +28,8 @@ public final class VCenterConnection implements AutoCloseable {
     private volatile String defaultDatacenter;
     private volatile VCenter vcenter;
     private TaskSlotQueue line;
+    private volatile VCenterRules rules;
+    private volatile boolean retiring;
 
     public VCenterConnection(String name, String defaultDatacenter, Supplier<VCenter> connector) {
         this.name = name;
@@ -42,6 +45,24 @@ public final class VCenterConnection implements AutoCloseable {
     /** Datacenter of TestVMs that name none in {@code spec.placement.datacenter}. */
     public String defaultDatacenter() {
         return defaultDatacenter;
+    }
+
+    /** The VCenter resource's rules TestVMs must keep; null for the environment's vCenter (no rules). */
+    public VCenterRules rules() {
+        return rules;
+    }
+
+    public void rules(VCenterRules newRules) {
+        this.rules = newRules;
+    }
+
+    /** Whether the VCenter resource is being deleted: it takes no new TestVMs. */
+    public boolean isRetiring() {
+        return retiring;
+    }
+
+    public void retiring(boolean on) {
+        this.retiring = on;
     }
 
     /** The connection; throws what the connector throws (unreachable, login refused) until it succeeds. */

@@ -37,6 +37,9 @@ public final class VCenterRegistry implements AutoCloseable {
     private final List<BiConsumer<String, PropertyChange>> changeListeners = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<String, VCenter>> connectionListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<VCenterConnection>> addedListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<VCenterConnection>> removedListeners = new CopyOnWriteArrayList<>();
+    private volatile String markedDefault;
+    private volatile boolean shard;
 
     /** A registry holding only the environment's vCenter (tests and single-vCenter tools). */
     public static VCenterRegistry of(String defaultDatacenter, Supplier<VCenter> connector) {
@@ -68,7 +71,39 @@ public final class VCenterRegistry implements AutoCloseable {
         VCenterConnection removed = connections.remove(name);
         if (removed != null) {
             removed.close();
+            removedListeners.forEach(l -> l.accept(removed));
         }
+    }
+
+    /** The VCenter resource marked default ({@code spec.default}), or null when none is. */
+    public void markDefault(String name) {
+        this.markedDefault = name;
+    }
+
+    /** The VCenter TestVMs without {@code spec.vcenter} use when one is marked default. */
+    public Optional<String> markedDefault() {
+        return Optional.ofNullable(markedDefault);
+    }
+
+    /**
+     * This replica serves a share of the VCenter resources only (a label selector; sharding): it
+     * leaves TestVMs of other vCenters alone, since another replica serves them, and has no
+     * environment vCenter.
+     */
+    public void shard(boolean on) {
+        this.shard = on;
+    }
+
+    public boolean isShard() {
+        return shard;
+    }
+
+    /** The vCenter of TestVMs that name none: the one marked default, else the environment's. */
+    public Optional<String> defaultName() {
+        if (markedDefault != null) {
+            return Optional.of(markedDefault);
+        }
+        return hasEnvironment() ? Optional.of(ENVIRONMENT) : Optional.empty();
     }
 
     public Optional<VCenterConnection> find(String name) {
@@ -100,6 +135,11 @@ public final class VCenterRegistry implements AutoCloseable {
     public synchronized void addAddedListener(Consumer<VCenterConnection> listener) {
         addedListeners.add(listener);
         connections.values().forEach(listener);
+    }
+
+    /** {@code listener} hears of every vCenter removed (its metrics go). */
+    public synchronized void addRemovedListener(Consumer<VCenterConnection> listener) {
+        removedListeners.add(listener);
     }
 
     @Override

@@ -14,7 +14,7 @@ public final class Conditions {
 
     private Conditions() {}
 
-    static void set(TestVM testVM, String type, boolean value, String reason, String message, Instant now) {
+    public static void set(TestVM testVM, String type, boolean value, String reason, String message, Instant now) {
         testVM.getStatus().putCondition(type, value, reason, message, testVM.getMetadata().getGeneration(), now);
     }
 

@@ -30,6 +30,8 @@ public final class Reasons {
     public static final String INVALID_CIDR = "InvalidCIDR";
     /** An address was found; it must stay the same for spec.ipDiscovery.settle. */
     public static final String IP_SETTLING = "IPSettling";
+    /** Family IPv4, but the guest has had only IPv6 addresses for a minute (see Ipv6OnlyGuest). */
+    public static final String NO_IPV4_ADDRESS = "NoIPv4Address";
     public static final String CLONING = "Cloning";
     public static final String POWERING_ON = "PoweringOn";
     public static final String IP_FOUND = "IPFound";

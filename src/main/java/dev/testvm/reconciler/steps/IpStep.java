@@ -32,6 +32,7 @@ public final class IpStep {
     private final IpFinder finder;
     private final IpDiscoveryCheck check;
     private final IpSettle settle = new IpSettle();
+    private final Ipv6OnlyGuest ipv6Only = new Ipv6OnlyGuest();
 
     public IpStep(VSphereEventSource events, KubeEvents kubeEvents, IpFinder finder, PlacementResolver placement) {
         this.events = events;
@@ -50,6 +51,7 @@ public final class IpStep {
         finder.forget(pass.uid());
         pass.memory().ipDiscoveryChecked = null;
         settle.forget(pass.memory());
+        ipv6Only.forget(pass.memory());
     }
 
     public StepResult run(Pass pass) {
@@ -82,9 +84,7 @@ public final class IpStep {
         }
         recordGuestOperations(pass, result);
         if (result.ip() == null) {
-            pass.report().condition(ConditionTypes.IP_ASSIGNED, false, result.reason(), result.message());
-            pass.report().notReady(result.reason(), result.message());
-            return StepResult.requeue(result.retryAfter());
+            return notYet(pass, discovery, info, result);
         }
         Duration settleTime = discovery.getSettle() == null ? Duration.ZERO : Durations.parse(discovery.getSettle());
         Optional<Duration> left = settle.remaining(pass.memory(), result.ip(), settleTime, pass.now());
@@ -98,6 +98,7 @@ public final class IpStep {
         recordIp(pass, result.ip(), result.addresses(), result.source());
         finder.forget(pass.uid());
         settle.forget(pass.memory());
+        ipv6Only.forget(pass.memory());
         return StepResult.PROCEED;
     }
 
@@ -116,6 +117,31 @@ public final class IpStep {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private StepResult notYet(Pass pass, IpDiscoverySpec discovery, VmInfo info, IpFinder.Result result) {
+        String message = result.message();
+        Duration retry = result.retryAfter();
+        Optional<Ipv6OnlyGuest.Seen> v6 = discovery.getFamily() == null || discovery.getFamily() == dev.testvm.api.IpFamily.IPv4
+                ? ipv6Only.observe(pass.memory(), info, pass.now()) : Optional.empty();
+        if (v6.isPresent()) {
+            Ipv6OnlyGuest.Seen seen = v6.get();
+            String why = "the guest has had only IPv6 addresses " + seen.addresses() + " since " + seen.since()
+                    + " (VMware Tools and discovery agree) but spec.ipDiscovery.family is IPv4";
+            String fix = "set spec.ipDiscovery.family to IPv6 or Any to use them, or give the guest an IPv4 address";
+            Duration left = Duration.between(pass.now(), seen.failsAt());
+            if (left.isNegative() || left.isZero()) {
+                forget(pass);
+                throw TestVMProblem.terminal(Reasons.NO_IPV4_ADDRESS, why + " for " + Ipv6OnlyGuest.GRACE.toSeconds()
+                        + " s; " + fix);
+            }
+            message = message + "; " + why + ": unless an IPv4 address appears, this TestVM fails at " + seen.failsAt()
+                    + "; " + fix;
+            retry = min(retry, left);
+        }
+        pass.report().condition(ConditionTypes.IP_ASSIGNED, false, result.reason(), message);
+        pass.report().notReady(result.reason(), message);
+        return StepResult.requeue(retry);
     }
 
     private void failOnTimeout(Pass pass, IpDiscoverySpec discovery) {

@@ -6,6 +6,7 @@ import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMPool;
 import dev.testvm.api.TestVMStatus;
 import dev.testvm.api.WhenPoolEmpty;
+import dev.testvm.pool.PoolFit;
 import dev.testvm.pool.PoolMembers;
 import dev.testvm.reconciler.status.Conditions;
 import dev.testvm.reconciler.status.KubeEvents;
@@ -29,7 +30,11 @@ public final class PoolClaimStep {
     static final String WAITING_FOR_POOL = "WaitingForPool";
     static final String POOL_NOT_FOUND = "PoolNotFound";
     static final String POOL_EMPTY = "PoolEmpty";
-    private static final Duration WAIT_RETRY = Duration.ofSeconds(1);
+    static final String POOL_MISMATCH = "PoolMismatch";
+    /** Backstop only: a Ready pool VM wakes waiting claimants at once ({@link PoolWaiters}). */
+    private static final Duration WAIT_BACKSTOP = Duration.ofSeconds(60);
+    /** Waiting on the burst limit: an on-demand clone finishing wakes nobody, so this is how soon it is seen. */
+    private static final Duration BURST_RETRY = Duration.ofSeconds(1);
     private static final Duration MISSING_POOL_RETRY = Duration.ofSeconds(5);
 
     private final KubernetesClient client;
@@ -57,7 +62,16 @@ public final class PoolClaimStep {
             handover.takeOver(pass, poolName, mine.get());
             return StepResult.PROCEED;
         }
-        for (TestVM candidate : inClaimOrder(members, pass.uid())) {
+        List<TestVM> claimable = inClaimOrder(members, pass.uid());
+        if (!claimable.isEmpty()) {
+            TestVM sample = claimable.get(0);
+            Optional<String> misfit = PoolFit.misfit(pass.testVM().getSpec(), pass.status().getVcenter(), sample.getSpec(),
+                    sample.getStatus().getVcenter());
+            if (misfit.isPresent()) {
+                return cloneInstead(pass, poolName, misfit.get());
+            }
+        }
+        for (TestVM candidate : claimable) {
             Optional<TestVM> won = PoolMembers.tryClaim(client, candidate, pass.testVM(), pass.now());
             if (won.isPresent()) {
                 handover.takeOver(pass, poolName, won.get());
@@ -92,17 +106,22 @@ public final class PoolClaimStep {
             return waiting(pass, poolName, POOL_NOT_FOUND, "spec.poolRef: no TestVMPool '" + poolName + "' in namespace " + namespace,
                     MISSING_POOL_RETRY);
         }
+        Optional<String> misfit = PoolFit.misfit(pass.testVM().getSpec(), pass.status().getVcenter(), pool.getSpec().getVm(),
+                pool.getSpec().getVm() == null ? null : pool.getSpec().getVm().getVcenter());
+        if (misfit.isPresent()) {
+            return cloneInstead(pass, poolName, misfit.get());
+        }
         WhenPoolEmpty when = pool.getSpec().getWhenEmpty() == null ? WhenPoolEmpty.Clone : pool.getSpec().getWhenEmpty();
         if (when == WhenPoolEmpty.Wait) {
             return waiting(pass, poolName, WAITING_FOR_POOL, "pool " + poolName + " has no Ready VM; waiting for one (whenEmpty: Wait)",
-                    WAIT_RETRY);
+                    WAIT_BACKSTOP);
         }
         Integer burst = pool.getSpec().getBurstLimit();
         if (burst != null) {
             long cloning = cloningOnDemand(namespace, poolName, pass.uid());
             if (cloning >= burst) {
                 return waiting(pass, poolName, WAITING_FOR_POOL, "pool " + poolName + " has no Ready VM and " + cloning
-                        + " TestVMs already clone on demand (burstLimit " + burst + "); waiting for a pool VM", WAIT_RETRY);
+                        + " TestVMs already clone on demand (burstLimit " + burst + "); waiting for a pool VM", BURST_RETRY);
             }
         }
         // A pass may be handed a resource older than the patch that records this decision (the
@@ -110,9 +129,22 @@ public final class PoolClaimStep {
         pass.memory().decidedToClone = true;
         PoolClaim claim = claim(pass, poolName, PoolClaim.CLONED);
         claim.setMember(null);
-        pass.report().condition(ConditionTypes.CLONED, false, POOL_EMPTY,
-                "pool " + poolName + " has no Ready VM; cloning as usual (whenEmpty: Clone)");
+        claim.setMessage("pool " + poolName + " has no Ready VM; cloning as usual (whenEmpty: Clone)");
+        pass.report().condition(ConditionTypes.CLONED, false, POOL_EMPTY, claim.getMessage());
         kubeEvents.normal(pass.testVM(), POOL_EMPTY, "pool " + poolName + " has no Ready VM; cloning instead");
+        observer.claimed(pass.testVM(), poolName, PoolClaim.CLONED, null);
+        return StepResult.PROCEED;
+    }
+
+    /** The claimant wants another machine than the pool's VMs are: it clones its own, and says why. */
+    private StepResult cloneInstead(Pass pass, String poolName, String misfit) {
+        pass.memory().decidedToClone = true;
+        PoolClaim claim = claim(pass, poolName, PoolClaim.CLONED);
+        claim.setMember(null);
+        String message = "pool " + poolName + "'s VMs do not fit this TestVM (" + misfit + "); cloning as usual";
+        claim.setMessage(message);
+        pass.report().condition(ConditionTypes.CLONED, false, POOL_MISMATCH, message);
+        kubeEvents.warning(pass.testVM(), POOL_MISMATCH, message);
         observer.claimed(pass.testVM(), poolName, PoolClaim.CLONED, null);
         return StepResult.PROCEED;
     }

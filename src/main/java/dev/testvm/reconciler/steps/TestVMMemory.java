@@ -32,6 +32,8 @@ public final class TestVMMemory {
     /** Passing readiness rounds in a row. */
     volatile int readinessStreak;
     volatile SeenIp settlingIp;
+    /** Since when Tools have shown the guest with IPv6 addresses only (see {@link Ipv6OnlyGuest}); null otherwise. */
+    volatile Instant ipv6OnlySince;
     /** {@code spec.ipDiscovery} as vCenter judged it (checked once per TestVM). */
     volatile IpDiscoveryCheck.Checked ipDiscoveryChecked;
     /** This process let the TestVM go on to clone instead of claiming a pool VM. */

@@ -1,4 +1,4 @@
-package dev.testvm.reconciler;
+package dev.testvm.reconciler.steps;
 
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.ConditionTypes;
@@ -12,10 +12,11 @@ import dev.testvm.config.IpFinders;
 import dev.testvm.config.OperatorConfig;
 import dev.testvm.pool.MemberRelease;
 import dev.testvm.pool.PoolMembers;
+import dev.testvm.reconciler.TestVMReconciler;
+import dev.testvm.reconciler.TestVMReconcilerTest;
 import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.reconciler.status.Conditions;
 import dev.testvm.reconciler.status.Reasons;
-import dev.testvm.reconciler.steps.PoolClaimStep;
 import dev.testvm.testsupport.Crds;
 import dev.testvm.testsupport.FakeVCenter;
 import dev.testvm.testsupport.KubeApiServers;
@@ -35,12 +36,13 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A claim the leader left half done, replayed step by step: a real API server holds the pool's
- * TestVMs and the claimant, our fake vCenter holds the VMs, and two reconcilers play the stopping
- * leader and the new one (the new one with nothing in memory, as after a failover). The interleavings
- * are those {@code e2e.PoolLeaderFailoverTest} runs into by chance.
+ * Claims pass by pass: a real API server holds the pool's TestVMs and the claimant, our fake vCenter
+ * holds the VMs. A claim the leader left half done is replayed with two reconcilers playing the
+ * stopping leader and the new one (the new one with nothing in memory, as after a failover): the
+ * interleavings {@code e2e.PoolLeaderFailoverTest} runs into by chance. Claimants that do not fit
+ * the pool's VMs (another vCenter, another machine) clone instead.
  */
-class PoolHandoverInterruptedTest {
+class PoolClaimStepTest {
 
     private static final String POOL = "warm";
     private static KubernetesClient client;
@@ -126,6 +128,56 @@ class PoolHandoverInterruptedTest {
         assertThat(Conditions.isTrue(done.getStatus(), ConditionTypes.READY)).isTrue();
         assertThat(PoolMembers.list(client, namespace, POOL).stream().filter(PoolMembers::isClaimed)).as("claimed members").hasSize(1);
         assertThat(MemberRelease.decide(client, get(mine.getMetadata().getName()))).isEqualTo(MemberRelease.Decision.KEEP_VM);
+    }
+
+    @Test
+    void aClaimantInAnotherVCenterThanThePoolsVmsClonesInstead() {
+        TestVM member = readyMember("warm-aaaaa", "vm-901", "10.77.0.9");
+        member.getStatus().setVcenter("lab-b");
+        patchStatus(member);
+        vcenter.addTemplate("DC0/vm/Templates/ubuntu-22.04", true);
+        TestVM claimant = create(claimant("elsewhere"));
+
+        reconciler().reconcile(claimant, null);
+        patchStatus(claimant);
+
+        TestVM after = get("elsewhere");
+        assertThat(PoolMembers.isClaimed(get("warm-aaaaa"))).as("the pool VM stays free").isFalse();
+        assertThat(after.getStatus().getPool().getOutcome()).isEqualTo(PoolClaim.CLONED);
+        assertThat(after.getStatus().getPool().getMessage()).contains("vCenter (environment)").contains("lab-b");
+        assertThat(PoolMembers.vmOf(after)).isNull();
+        assertThat(after.getStatus().getPhase()).as("cloning as usual").isEqualTo(Phase.Cloning);
+    }
+
+    @Test
+    void aClaimantAskingForOtherHardwareClonesInsteadAndSaysWhichFields() {
+        readyMember("warm-aaaaa", "vm-901", "10.77.0.9");
+        vcenter.addTemplate("DC0/vm/Templates/ubuntu-22.04", true);
+        TestVM bigger = claimant("bigger");
+        dev.testvm.api.Hardware hardware = new dev.testvm.api.Hardware();
+        hardware.setCpus(8);
+        bigger.getSpec().setHardware(hardware);
+        bigger = create(bigger);
+
+        reconciler().reconcile(bigger, null);
+        patchStatus(bigger);
+
+        TestVM after = get("bigger");
+        assertThat(PoolMembers.isClaimed(get("warm-aaaaa"))).isFalse();
+        assertThat(after.getStatus().getPool().getOutcome()).isEqualTo(PoolClaim.CLONED);
+        assertThat(after.getStatus().getPool().getMessage()).contains("spec.hardware differs from the pool's spec.vm");
+        // The Cloned condition moves on with the clone; the event keeps the reason.
+        assertThat(client.v1().events().inNamespace(namespace).list().getItems())
+                .filteredOn(e -> "bigger".equals(e.getInvolvedObject().getName()) && PoolClaimStep.POOL_MISMATCH.equals(e.getReason()))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getMessage()).contains("spec.hardware");
+                });
+
+        // A claimant that sets only what the pool has (or nothing) takes a pool VM.
+        TestVM same = create(claimant("same"));
+        reconciler().reconcile(same, null);
+        assertThat(PoolMembers.isClaimedBy(get("warm-aaaaa"), same.getMetadata().getUid())).isTrue();
     }
 
     private TestVMReconciler reconciler() {
