@@ -61,6 +61,13 @@ public final class GuestCommandProbe {
             return new Result(State.FAILED, last, WHAT + " exited with code " + exited.exitCode()
                     + (last.isEmpty() ? "" : ": " + last), slot.retry.next());
         }
+        if (step instanceof RunStep.Faulted faulted && IpDiscoveryCoordinator.isHostFault(faulted.faultType())) {
+            // Output is fetched only after an exit 0, and the exit code came through vCenter: the
+            // command passed even though the VM's ESXi host would not serve its output file.
+            slot.retry.reset();
+            return new Result(State.PASSED, "", WHAT + " exited 0 (its output was not read: the VM's ESXi host does not"
+                    + " serve guest files to the operator)", Duration.ZERO);
+        }
         DiscoveryOutcome outcome = GuestOpsDiscovery.translate(step, WHAT, target);
         if (outcome instanceof NotYet notYet) {
             return new Result(State.RUNNING, "", notYet.why(), notYet.retryAfter());

@@ -199,7 +199,7 @@ public final class IpDiscoveryCoordinator {
         return known.orElse(null);
     }
 
-    private static boolean isHostFault(String faultType) {
+    static boolean isHostFault(String faultType) {
         return GuestFileTransferException.HOST_UNREACHABLE.equals(faultType)
                 || GuestFileTransferException.HOST_CERTIFICATE_REFUSED.equals(faultType);
     }
