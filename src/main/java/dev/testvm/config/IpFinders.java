@@ -2,10 +2,10 @@ package dev.testvm.config;
 
 import dev.testvm.discovery.DiscoverySettings;
 import dev.testvm.discovery.IpDiscoveryCoordinator;
-import dev.testvm.reconciler.DiscoveryIpFinder;
-import dev.testvm.reconciler.GuestCredentialsReader;
-import dev.testvm.reconciler.IpFinder;
-import dev.testvm.reconciler.IpFinderFactory;
+import dev.testvm.reconciler.steps.DiscoveryIpFinder;
+import dev.testvm.reconciler.steps.GuestCredentialsReader;
+import dev.testvm.reconciler.steps.IpFinder;
+import dev.testvm.reconciler.steps.IpFinderFactory;
 
 /** Builds the Tools + guest-operations IP discovery from configuration. */
 public final class IpFinders {

@@ -1,8 +1,8 @@
 package dev.testvm.config;
 
-import dev.testvm.reconciler.IpFinderFactory;
+import dev.testvm.reconciler.steps.IpFinderFactory;
 import dev.testvm.reconciler.ReconcilerSettings;
-import dev.testvm.reconciler.VCenterRegistry;
+import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.vsphere.ConnectionSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;

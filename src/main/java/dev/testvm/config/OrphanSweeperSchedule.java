@@ -1,9 +1,9 @@
 package dev.testvm.config;
 
-import dev.testvm.reconciler.ClusterIdentity;
-import dev.testvm.reconciler.OrphanSweeper;
-import dev.testvm.reconciler.VCenterConnection;
-import dev.testvm.reconciler.VCenterRegistry;
+import dev.testvm.reconciler.inventory.ClusterIdentity;
+import dev.testvm.reconciler.sweeper.OrphanSweeper;
+import dev.testvm.reconciler.connection.VCenterConnection;
+import dev.testvm.reconciler.connection.VCenterRegistry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.MeterRegistry;

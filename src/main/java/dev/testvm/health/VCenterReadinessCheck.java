@@ -1,8 +1,8 @@
 package dev.testvm.health;
 
 import dev.testvm.config.OperatorConfig;
-import dev.testvm.reconciler.VCenterConnection;
-import dev.testvm.reconciler.VCenterRegistry;
+import dev.testvm.reconciler.connection.VCenterConnection;
+import dev.testvm.reconciler.connection.VCenterRegistry;
 import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,6 +1,6 @@
 package dev.testvm.metrics;
 
-import dev.testvm.reconciler.TestVMObserver;
+import dev.testvm.reconciler.status.TestVMObserver;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMStatus;

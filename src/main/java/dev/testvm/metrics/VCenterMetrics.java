@@ -1,7 +1,7 @@
 package dev.testvm.metrics;
 
-import dev.testvm.reconciler.VCenterConnection;
-import dev.testvm.reconciler.VCenterRegistry;
+import dev.testvm.reconciler.connection.VCenterConnection;
+import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.vsphere.VimVCenter;
 import dev.testvm.vsphere.soap.RequestStats;
 import io.micrometer.core.instrument.Counter;

@@ -1,6 +1,6 @@
 package dev.testvm.vcenters;
 
-import dev.testvm.reconciler.VCenterConnection;
+import dev.testvm.reconciler.connection.VCenterConnection;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import dev.testvm.vsphere.VimFaultException;

@@ -10,7 +10,7 @@ import dev.testvm.api.TestVMSpec;
 import dev.testvm.api.Timings;
 import dev.testvm.config.IpFinders;
 import dev.testvm.reconciler.TestVMReconciler;
-import dev.testvm.reconciler.VCenterRegistry;
+import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.TestOperatorConfig;

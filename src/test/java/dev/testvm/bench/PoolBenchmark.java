@@ -17,7 +17,7 @@ import dev.testvm.config.IpFinders;
 import dev.testvm.pool.PoolObserver;
 import dev.testvm.pool.TestVMPoolReconciler;
 import dev.testvm.reconciler.TestVMReconciler;
-import dev.testvm.reconciler.VCenterRegistry;
+import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;

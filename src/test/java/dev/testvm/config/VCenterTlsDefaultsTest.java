@@ -3,8 +3,8 @@ package dev.testvm.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.testvm.reconciler.VCenterConnection;
-import dev.testvm.reconciler.VCenterRegistry;
+import dev.testvm.reconciler.connection.VCenterConnection;
+import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
 import dev.testvm.vsphere.VCenterUnreachableException;

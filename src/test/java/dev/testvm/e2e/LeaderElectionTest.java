@@ -4,7 +4,7 @@ import static dev.testvm.e2e.TestVMs.testVM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.testvm.reconciler.VCenterRegistry;
+import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.TestVM;
 import dev.testvm.config.Leadership;

@@ -13,7 +13,7 @@ import dev.testvm.api.TestVMPool;
 import dev.testvm.api.WhenPoolEmpty;
 import dev.testvm.pool.PoolMembers;
 import dev.testvm.config.LeaderElectionBeans;
-import dev.testvm.reconciler.Reasons;
+import dev.testvm.reconciler.status.Reasons;
 import dev.testvm.testsupport.AuditedKubeApiServer;
 import dev.testvm.testsupport.Crds;
 import dev.testvm.testsupport.LocalOperator;

@@ -8,8 +8,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.TestVM;
-import dev.testvm.reconciler.ClusterIdentity;
-import dev.testvm.reconciler.OrphanSweeper;
+import dev.testvm.reconciler.inventory.ClusterIdentity;
+import dev.testvm.reconciler.sweeper.OrphanSweeper;
 import dev.testvm.testsupport.LocalOperator;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;

@@ -7,8 +7,8 @@ import dev.testvm.api.PoolClaim;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMPool;
 import dev.testvm.api.WhenPoolEmpty;
-import dev.testvm.reconciler.ClusterIdentity;
-import dev.testvm.reconciler.OrphanSweeper;
+import dev.testvm.reconciler.inventory.ClusterIdentity;
+import dev.testvm.reconciler.sweeper.OrphanSweeper;
 import dev.testvm.testsupport.EndToEnd;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
@@ -154,7 +154,7 @@ class PoolEndToEndTest {
     }
 
     private static OrphanSweeper.Sweep sweepOnce() {
-        return new OrphanSweeper(() -> E2E.operator().vcenter().find(dev.testvm.reconciler.VCenterRegistry.ENVIRONMENT).orElseThrow().get(), OrphanSweeper.allTestVMs(E2E.client()), ClusterIdentity.of(Optional.empty(), E2E.client()),
+        return new OrphanSweeper(() -> E2E.operator().vcenter().find(dev.testvm.reconciler.connection.VCenterRegistry.ENVIRONMENT).orElseThrow().get(), OrphanSweeper.allTestVMs(E2E.client()), ClusterIdentity.of(Optional.empty(), E2E.client()),
                 "DC0", Duration.ZERO, Duration.ofSeconds(30), Clock.systemUTC(), new SimpleMeterRegistry()).sweep();
     }
 

@@ -2,7 +2,7 @@ package dev.testvm.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.testvm.reconciler.VCenterRegistry;
+import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import java.time.Clock;

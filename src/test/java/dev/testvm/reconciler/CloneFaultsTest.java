@@ -1,22 +1,23 @@
 package dev.testvm.reconciler;
 
-import dev.testvm.vsphere.soap.FaultMapper;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
+import dev.testvm.reconciler.status.Conditions;
+import dev.testvm.reconciler.status.Reasons;
 import dev.testvm.testsupport.FakeVCenter;
-import dev.testvm.vsphere.fault.FaultKind;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import dev.testvm.vsphere.VimFaultException;
+import dev.testvm.vsphere.fault.FaultKind;
+import dev.testvm.vsphere.soap.FaultMapper;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One case per row of docs/reliability.md's vCenter fault table ({@link FaultKind#KNOWN}, plus an

@@ -1,11 +1,13 @@
 package dev.testvm.reconciler;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.Milestones;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
+import dev.testvm.reconciler.connection.VCenterRegistry;
+import dev.testvm.reconciler.events.VSphereEventSource;
+import dev.testvm.reconciler.status.Conditions;
+import dev.testvm.reconciler.status.Reasons;
 import dev.testvm.testsupport.FakeVCenter;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PropertyChange;
@@ -13,6 +15,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The connection registry with two vCenters whose moRef values are the same (both fakes count

@@ -1,10 +1,9 @@
 package dev.testvm.reconciler;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
+import dev.testvm.reconciler.tasks.TaskSlotQueue;
 import dev.testvm.testsupport.FakeVCenter;
 import dev.testvm.vsphere.MoRef;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The task-slot line over thousands of random interleavings of TestVMs asking for a slot, failing

@@ -1,13 +1,19 @@
 package dev.testvm.reconciler;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMSpec;
 import dev.testvm.config.OperatorConfig;
+import dev.testvm.reconciler.connection.VCenterRegistry;
+import dev.testvm.reconciler.events.VSphereEventSource;
+import dev.testvm.reconciler.inventory.ClusterIdentity;
+import dev.testvm.reconciler.status.Conditions;
+import dev.testvm.reconciler.status.Reasons;
+import dev.testvm.reconciler.steps.IpDiscoveryCheck;
+import dev.testvm.reconciler.steps.IpFinder;
+import dev.testvm.reconciler.steps.Pass;
 import dev.testvm.testsupport.FakeVCenter;
 import dev.testvm.testsupport.TestOperatorConfig;
 import dev.testvm.vsphere.MoRef;
@@ -23,9 +29,10 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The reconciler's steps against a fake of our own VCenter interface. */
-class TestVMReconcilerTest {
+public class TestVMReconcilerTest {
 
     private FakeVCenter vcenter;
     private TestVMReconciler reconciler;
@@ -73,7 +80,7 @@ class TestVMReconcilerTest {
         return copy;
     }
 
-    static TestVM testVM(String template, CloneTypeSpec type) {
+    public static TestVM testVM(String template, CloneTypeSpec type) {
         TestVM testVM = new TestVM();
         testVM.setMetadata(new ObjectMetaBuilder().withName("build-42").withNamespace("ci").withUid(UUID.randomUUID().toString())
                 .withGeneration(1L).withCreationTimestamp(Instant.now().toString()).build());
@@ -476,7 +483,7 @@ class TestVMReconcilerTest {
     static final String CLUSTER = "unit-test-cluster";
 
     /** The test configuration with a configured cluster name: there is no API server to read kube-system from. */
-    static OperatorConfig config() {
+    public static OperatorConfig config() {
         OperatorConfig base = new TestOperatorConfig(URI.create("https://127.0.0.1/sdk"), "DC0", Duration.ofSeconds(30));
         return new OperatorConfig() {
             public VCenter vcenter() { return base.vcenter(); }

@@ -5,7 +5,7 @@ import dev.testvm.config.OperatorConfig;
 import dev.testvm.pool.PoolObserver;
 import dev.testvm.pool.TestVMPoolReconciler;
 import dev.testvm.reconciler.TestVMReconciler;
-import dev.testvm.reconciler.VCenterRegistry;
+import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.vcenters.VCenterReconciler;
 import dev.testvm.vsphere.ConnectionSettings;
 import dev.testvm.vsphere.VimVCenter;
