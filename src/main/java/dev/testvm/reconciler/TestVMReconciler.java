@@ -191,33 +191,38 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         }
         Phase before = status.getPhase();
         Instant now = Instant.now();
-        Optional<Duration> next;
-        QueuedTaskStarts connection = null;
-        try {
-            connection = open(testVM, true);
-            Pass pass = new Pass(testVM, connection, now, memoryOf(testVM));
-            next = runSteps(pass);
-            ReadyAgain.afterCleanPass(testVM, pass.report());
-            recordVCenter(status, connection);
-            memoryOf(testVM).failedAttempts = 0;
-        } catch (TestVMProblem problem) {
-            next = report(testVM, problem, now);
-        } catch (TaskCapacityExceededException e) {
-            // Nothing was sent to vCenter. What earlier steps of this pass recorded (e.g. the clone)
-            // is kept: the status below is patched as usual.
-            next = waitForCapacity(testVM, e, now);
-        } catch (RuntimeException e) {
-            next = report(testVM, classify(e), now);
-        } finally {
-            if (connection != null) {
-                connection.passEnded();
-            }
-        }
+        Optional<Duration> next = pass(testVM, now);
         new StatusReport(testVM, now).finish();
         status.setObservedGeneration(testVM.getMetadata().getGeneration());
         observer.reconciled(testVM, before);
         UpdateControl<TestVM> control = UpdateControl.patchStatus(testVM);
         return next.map(d -> control.rescheduleAfter(Math.max(1, d.toMillis()))).orElse(control);
+    }
+
+    /** Runs the steps; a problem becomes a condition. Empty: nothing to come back for. */
+    private Optional<Duration> pass(TestVM testVM, Instant now) {
+        QueuedTaskStarts connection = null;
+        try {
+            connection = open(testVM, true);
+            Pass pass = new Pass(testVM, connection, now, memoryOf(testVM));
+            Optional<Duration> next = runSteps(pass);
+            ReadyAgain.afterCleanPass(testVM, pass.report());
+            recordVCenter(testVM.getStatus(), connection);
+            memoryOf(testVM).failedAttempts = 0;
+            return next;
+        } catch (TestVMProblem problem) {
+            return report(testVM, problem, now);
+        } catch (TaskCapacityExceededException e) {
+            // Nothing was sent to vCenter. What earlier steps of this pass recorded (e.g. the clone)
+            // is kept: the status below is patched as usual.
+            return waitForCapacity(testVM, e, now);
+        } catch (RuntimeException e) {
+            return report(testVM, classify(e), now);
+        } finally {
+            if (connection != null) {
+                connection.passEnded();
+            }
+        }
     }
 
     /**

@@ -153,13 +153,27 @@ public final class CloneStep {
     }
 
     private StepResult startClone(Pass pass) {
+        TestVMSpec spec = pass.testVM().getSpec();
+        PlacementResolver.Resolved where = placement.resolve(spec, pass.vcenter());
+        CloneTypeSpec type = spec.getCloneType() == null ? CloneTypeSpec.linked : spec.getCloneType();
+        MoRef snapshot = type == CloneTypeSpec.linked ? snapshotFor(spec, where, pass.vcenter()) : null;
+        MoRef task = send(pass, cloneRequest(pass, where, type, snapshot), where);
+        // From here on, a pass that sees the intent but no taskRef (the status patch below was lost)
+        // must look for this clone rather than start another.
+        pass.memory().intentClearToClone = false;
+        tasks.started(pass.memory(), TaskInFlight.Kind.CLONE, task);
+        TestVMStatus status = pass.status();
+        status.setTaskRef(task.toString());
+        status.setEffectiveCloneType(type.name());
+        pass.report().condition(ConditionTypes.CLONED, false, Reasons.CLONING,
+                type + " clone of " + where.templatePath() + " running as " + task.value());
+        kubeEvents.normal(pass.testVM(), "Cloning", type + " clone of " + where.templatePath() + " started (" + task.value() + ")");
+        return StepResult.requeue(taskPollInterval);
+    }
+
+    private CloneRequest cloneRequest(Pass pass, PlacementResolver.Resolved where, CloneTypeSpec type, MoRef snapshot) {
         TestVM testVM = pass.testVM();
         TestVMSpec spec = testVM.getSpec();
-        VCenter vcenter = pass.vcenter();
-        PlacementResolver.Resolved where = placement.resolve(spec, vcenter);
-        CloneTypeSpec type = spec.getCloneType() == null ? CloneTypeSpec.linked : spec.getCloneType();
-        MoRef snapshot = type == CloneTypeSpec.linked ? snapshotFor(spec, where, vcenter) : null;
-
         Map<String, String> extraConfig = new HashMap<>();
         if (spec.getExtraConfig() != null) {
             refuseWhatXmlCannotCarry(spec.getExtraConfig());
@@ -169,7 +183,7 @@ public final class CloneStep {
         extraConfig.put(VmIdentity.UID_KEY, pass.uid());
         extraConfig.put(ClusterIdentity.KEY, clusterId.get());
         var hardware = spec.getHardware();
-        CloneRequest request = new CloneRequest(
+        return new CloneRequest(
                 where.template(),
                 CloneType.valueOf(type.name().toUpperCase(java.util.Locale.ROOT)),
                 snapshot,
@@ -185,9 +199,12 @@ public final class CloneStep {
                 "Created by testvm-operator for TestVM " + testVM.getMetadata().getNamespace() + "/"
                         + testVM.getMetadata().getName(),
                 false);
-        MoRef task;
+    }
+
+    /** Starts the clone; any answer but a task (or our own "no slot") means a clone may be running. */
+    private MoRef send(Pass pass, CloneRequest request, PlacementResolver.Resolved where) {
         try {
-            task = vcenter.startClone(request);
+            return pass.vcenter().startClone(request);
         } catch (TaskCapacityExceededException e) {
             // Nothing was sent: the intent stays clear to clone on the next pass.
             throw e;
@@ -207,17 +224,6 @@ public final class CloneStep {
             pass.memory().intentClearToClone = false;
             throw e;
         }
-        // From here on, a pass that sees the intent but no taskRef (the status patch below was lost)
-        // must look for this clone rather than start another.
-        pass.memory().intentClearToClone = false;
-        tasks.started(pass.memory(), TaskInFlight.Kind.CLONE, task);
-        TestVMStatus status = pass.status();
-        status.setTaskRef(task.toString());
-        status.setEffectiveCloneType(type.name());
-        pass.report().condition(ConditionTypes.CLONED, false, Reasons.CLONING,
-                type + " clone of " + where.templatePath() + " running as " + task.value());
-        kubeEvents.normal(testVM, "Cloning", type + " clone of " + where.templatePath() + " started (" + task.value() + ")");
-        return StepResult.requeue(taskPollInterval);
     }
 
     /**
