@@ -52,10 +52,4 @@ public abstract class ConditionedStatus {
         condition.setMessage(message == null ? "" : message);
         condition.setObservedGeneration(generation);
     }
-
-    public void removeCondition(String type) {
-        if (conditions != null) {
-            conditions.removeIf(c -> Objects.equals(c.getType(), type));
-        }
-    }
 }
