@@ -102,10 +102,7 @@ func (s *Sim) serveDestroyVM(w http.ResponseWriter, r *http.Request) {
 // serveAddRule: POST /testvm-sim/faults with a Rule; answers the rule with its id.
 func (s *Sim) serveAddRule(w http.ResponseWriter, r *http.Request) {
 	var rule Rule
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&rule); err != nil {
-		httpError(w, http.StatusBadRequest, "bad rule: %v", err)
+	if !readJSON(w, r, &rule, "rule") {
 		return
 	}
 	added, err := s.rules.add(rule)
@@ -141,6 +138,18 @@ func (s *Sim) serveUnreachable(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, map[string]any{"unreachable": on == "true"})
+}
+
+// readJSON decodes the request body into v, refusing unknown fields (a typo in a test's rule
+// must not pass silently); false after answering 400 "bad <what>: ...".
+func readJSON(w http.ResponseWriter, r *http.Request, v any, what string) bool {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		httpError(w, http.StatusBadRequest, "bad %s: %v", what, err)
+		return false
+	}
+	return true
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -256,3 +256,50 @@ func TestControlRouting(t *testing.T) {
 		}
 	}
 }
+
+// PowerOffVM_Task, ResetVM_Task, ReconfigVM_Task and Destroy_Task stay vcsim's, but a taskFault
+// rule makes their task (named and described as vCenter's) end in the fault once; an unknown VM
+// is ManagedObjectNotFound.
+func TestTaskFaultOnVcsimVMTasks(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	src := e.vm("Templates/ubuntu-22.04")
+	spec := e.cloneSpec(src, true, nil)
+	spec.PowerOn = true
+	vm := e.clone(src, "ci-hooks", spec)
+	steps := []struct {
+		method, desc string
+		call         func() (*object.Task, error)
+	}{
+		{"ResetVM_Task", "VirtualMachine.reset", func() (*object.Task, error) { return vm.Reset(e.ctx) }},
+		{"ReconfigVM_Task", "VirtualMachine.reconfigure", func() (*object.Task, error) {
+			return vm.Reconfigure(e.ctx, types.VirtualMachineConfigSpec{Annotation: "hooked"})
+		}},
+		{"PowerOffVM_Task", "VirtualMachine.powerOff", func() (*object.Task, error) { return vm.PowerOff(e.ctx) }},
+		{"Destroy_Task", "VirtualMachine.destroy", func() (*object.Task, error) { return vm.Destroy(e.ctx) }},
+	}
+	for _, step := range steps {
+		e.control("POST", "/faults", `{"method":"`+step.method+`","taskFault":"InvalidState","count":1}`)
+		task, err := step.call()
+		if err != nil {
+			t.Fatalf("%s itself should succeed: %v", step.method, err)
+		}
+		info, err := task.WaitForResult(e.ctx)
+		if !fault.Is(err, &types.InvalidState{}) || info.Name != step.method || info.DescriptionId != step.desc {
+			t.Fatalf("%s with rule: %v, task %s %s", step.method, err, info.Name, info.DescriptionId)
+		}
+		if task, err = step.call(); err == nil {
+			err = task.Wait(e.ctx)
+		}
+		if err != nil {
+			t.Fatalf("%s after the rule: %v", step.method, err)
+		}
+	}
+	if found, _ := object.NewSearchIndex(e.c.Client).FindByInventoryPath(e.ctx, "DC0/vm/ci-hooks"); found != nil {
+		t.Error("VM still there after Destroy_Task")
+	}
+	_, err := methods.PowerOffVM_Task(e.ctx, e.c.Client, &types.PowerOffVM_Task{This: types.ManagedObjectReference{Type: "VirtualMachine", Value: "vm-99999"}})
+	if !fault.Is(err, &types.ManagedObjectNotFound{}) {
+		t.Errorf("PowerOffVM_Task on an unknown VM: %v", err)
+	}
+}
