@@ -15,7 +15,7 @@ import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.TestOperatorConfig;
 import dev.testvm.testsupport.SimulatorExtension;
-import dev.testvm.vsphere.VimVCenter;
+import dev.testvm.vsphere.vim.VimVCenter;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;

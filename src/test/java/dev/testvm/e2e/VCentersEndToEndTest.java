@@ -26,7 +26,7 @@ import dev.testvm.testsupport.SimulatorExtension;
 import dev.testvm.testsupport.TestOperatorConfig;
 import dev.testvm.testsupport.TestPasswords;
 import dev.testvm.vcenters.VCenterReconciler;
-import dev.testvm.vsphere.VimVCenter;
+import dev.testvm.vsphere.vim.VimVCenter;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

@@ -8,7 +8,7 @@ import dev.testvm.reconciler.TestVMReconciler;
 import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.vcenters.VCenterReconciler;
 import dev.testvm.vsphere.ConnectionSettings;
-import dev.testvm.vsphere.VimVCenter;
+import dev.testvm.vsphere.vim.VimVCenter;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
