@@ -4,10 +4,10 @@ import dev.testvm.discovery.DiscoveryOutcome.CommandFailed;
 import dev.testvm.discovery.DiscoveryOutcome.CredentialsRejected;
 import dev.testvm.discovery.DiscoveryOutcome.Found;
 import dev.testvm.discovery.DiscoveryOutcome.GuestOperationsError;
+import dev.testvm.discovery.DiscoveryOutcome.HostRefused;
 import dev.testvm.discovery.DiscoveryOutcome.Misconfigured;
 import dev.testvm.discovery.DiscoveryOutcome.NotYet;
 import dev.testvm.vsphere.MoRef;
-import dev.testvm.vsphere.transfer.GuestFileTransferException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -140,11 +140,9 @@ public final class IpDiscoveryCoordinator {
         }
         MoRef host = request.vmInfo().host();
         DiscoveryOutcome outcome = guestOps.step(target, os.get(), request.commandOverride(), filter);
-        if (outcome instanceof GuestOperationsError error && isHostFault(error.faultType())) {
-            GuestOpsProblem problem = new GuestOpsProblem(
-                    GuestFileTransferException.HOST_UNREACHABLE.equals(error.faultType())
-                            ? GuestOpsProblem.HOST_UNREACHABLE : GuestOpsProblem.HOST_CERTIFICATE_REFUSED,
-                    error.message() + "; IP discovery goes on through vCenter only (" + ToolsNetworkUpdate.WHAT
+        if (outcome instanceof HostRefused refused) {
+            GuestOpsProblem problem = new GuestOpsProblem(GuestOpsProblem.reasonFor(refused.fault()),
+                    refused.message() + "; IP discovery goes on through vCenter only (" + ToolsNetworkUpdate.WHAT
                             + ", VMware Tools 10.1 or later)");
             hostProblems.put(key, problem);
             hosts.failed(host, problem);
@@ -197,11 +195,6 @@ public final class IpDiscoveryCoordinator {
         Optional<GuestOpsProblem> known = hosts.problem(host);
         known.ifPresent(problem -> hostProblems.put(key, problem));
         return known.orElse(null);
-    }
-
-    static boolean isHostFault(String faultType) {
-        return GuestFileTransferException.HOST_UNREACHABLE.equals(faultType)
-                || GuestFileTransferException.HOST_CERTIFICATE_REFUSED.equals(faultType);
     }
 
     /** Drops everything remembered about {@code key}: call when the TestVM is Ready or deleted. */
@@ -262,6 +255,10 @@ public final class IpDiscoveryCoordinator {
         if (outcome instanceof GuestOperationsError error) {
             return new GuestOpsProblem(GuestOpsProblem.OPERATIONS_ERROR,
                     "guest operations failed for the " + what + ": " + error.message() + fallback);
+        }
+        if (outcome instanceof HostRefused refused) {
+            return new GuestOpsProblem(GuestOpsProblem.OPERATIONS_ERROR,
+                    "guest operations failed for the " + what + ": " + refused.message() + fallback);
         }
         throw new IllegalArgumentException("not a guest-operations failure: " + outcome);
     }

@@ -9,6 +9,7 @@ import dev.testvm.testsupport.FakeVCenter.Run;
 import dev.testvm.testsupport.MutableClock;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.VmInfo;
+import dev.testvm.vsphere.transfer.GuestFileHostFault;
 import dev.testvm.vsphere.transfer.GuestFileTransferException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +37,7 @@ class VCenterOnlyChannelTest {
     }
 
     private static GuestFileTransferException unreachable() {
-        return new GuestFileTransferException(GuestFileTransferException.HOST_UNREACHABLE, "esx-02.lab.invalid",
+        return new GuestFileTransferException(GuestFileHostFault.UNREACHABLE, "esx-02.lab.invalid",
                 "127.0.0.12", 8443, UNREACHABLE_MESSAGE);
     }
 
@@ -71,7 +72,7 @@ class VCenterOnlyChannelTest {
     @Test
     void refusedHostCertificateIsReportedAsSuchAndWindowsUsesToolboxCmdExe() {
         vcenter.then(Run.printing("IPv4 Address. . . : 10.77.0.9")).then(Run.printing(""));
-        vcenter.downloadFaults.add(new GuestFileTransferException(GuestFileTransferException.HOST_CERTIFICATE_REFUSED,
+        vcenter.downloadFaults.add(new GuestFileTransferException(GuestFileHostFault.CERTIFICATE_REFUSED,
                 "esx-01.lab.invalid", "127.0.0.11", 443, "ESXi host 'esx-01.lab.invalid' presented a certificate"
                 + " that is not the one vCenter reports for it; refused"));
 
