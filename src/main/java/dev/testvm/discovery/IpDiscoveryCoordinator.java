@@ -1,5 +1,6 @@
 package dev.testvm.discovery;
 
+import dev.testvm.api.IpDiscoveryStrategy;
 import dev.testvm.discovery.DiscoveryOutcome.CommandFailed;
 import dev.testvm.discovery.DiscoveryOutcome.CredentialsRejected;
 import dev.testvm.discovery.DiscoveryOutcome.Found;
@@ -76,10 +77,10 @@ public final class IpDiscoveryCoordinator {
         IpFilter filter = request.filter();
         Optional<GuestOs> os = GuestOs.resolve(request.os(), request.vmInfo());
         IpChoice tools = ToolsIpSource.choose(request.vmInfo(), filter);
-        DiscoveryStrategy strategy = request.strategy();
+        IpDiscoveryStrategy strategy = request.strategy();
 
-        if (strategy == DiscoveryStrategy.TOOLS
-                || (strategy == DiscoveryStrategy.AUTO && request.credentials() == null)) {
+        if (strategy == IpDiscoveryStrategy.tools
+                || (strategy == IpDiscoveryStrategy.auto && request.credentials() == null)) {
             return fromTools(tools, os, Optional.empty());
         }
         if (request.credentials() == null) {
@@ -91,7 +92,7 @@ public final class IpDiscoveryCoordinator {
             return new DiscoveryResult(new Misconfigured(problem.reason(), message), Optional.of(problem), os,
                     settings.failureRecheck());
         }
-        boolean race = strategy == DiscoveryStrategy.AUTO;
+        boolean race = strategy == IpDiscoveryStrategy.auto;
         String key = request.key();
         if (race && gaveUp.containsKey(key)) {
             return fromTools(tools, os, Optional.of(gaveUp.get(key)));
@@ -215,7 +216,7 @@ public final class IpDiscoveryCoordinator {
 
     private DiscoveryResult guestOpsFailed(DiscoveryRequest request, DiscoveryOutcome outcome, IpChoice tools,
             Optional<GuestOs> os, GuestOpsProblem problem) {
-        if (request.strategy() != DiscoveryStrategy.AUTO) {
+        if (request.strategy() != IpDiscoveryStrategy.auto) {
             // A failing command may just be a custom one that fails until the address is there;
             // faults and refused credentials will not go away soon.
             Duration retry = outcome instanceof CommandFailed ? settings.maxBackoff() : settings.failureRecheck();
@@ -242,7 +243,7 @@ public final class IpDiscoveryCoordinator {
     }
 
     private static GuestOpsProblem problemFor(DiscoveryOutcome outcome, DiscoveryRequest request, String what) {
-        String fallback = request.strategy() == DiscoveryStrategy.AUTO ? "; using VMware Tools' address instead" : "";
+        String fallback = request.strategy() == IpDiscoveryStrategy.auto ? "; using VMware Tools' address instead" : "";
         if (outcome instanceof CredentialsRejected rejected) {
             String secret = request.secretName() == null ? "the guest credentials" : "the credentials in Secret '"
                     + request.secretName() + "'";
