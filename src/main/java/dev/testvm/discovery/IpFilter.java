@@ -116,6 +116,17 @@ public record IpFilter(IpFamily family, NicSelection nics, List<Cidr> allow, Lis
         if (vmNics.isEmpty()) {
             return legacyNetworkChoice(inRange, macs, tools, addresses);
         }
+        return onVmNics(inRange, macs, tools, vmNics, addresses);
+    }
+
+    /**
+     * The last filter: only addresses traced (by MAC) to one of the selected NICs of the VM count,
+     * the VM's first NIC first.
+     *
+     * @param addresses every usable address found, for the choice's {@code addresses}
+     */
+    private IpChoice onVmNics(List<InetAddress> inRange, Map<String, String> macs, VmInfo tools, List<VirtualNic> vmNics,
+            List<String> addresses) {
         List<GuestNic> toolsNics = tools.nics();
         List<VirtualNic> selected = nics.select(vmNics, toolsNics);
         if (selected.isEmpty()) {
