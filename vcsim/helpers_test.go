@@ -250,6 +250,13 @@ func (e *env) controlAllow(method, path string) (code int, allow, body string) {
 func (e *env) controlRequest(method, path, body string) (int, string, string) {
 	e.t.Helper()
 	req, _ := http.NewRequest(method, e.s.ControlURL()+path, strings.NewReader(body))
+	code, header, answer := e.send(req)
+	return code, header.Get("Allow"), answer
+}
+
+// send makes req to the simulator (trusting its certificate) and reads the whole answer.
+func (e *env) send(req *http.Request) (int, http.Header, string) {
+	e.t.Helper()
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	resp, err := hc.Do(req)
 	if err != nil {
@@ -257,5 +264,5 @@ func (e *env) controlRequest(method, path, body string) (int, string, string) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Allow"), string(b)
+	return resp.StatusCode, resp.Header, string(b)
 }
