@@ -8,7 +8,7 @@ import dev.testvm.api.SecretKeyRef;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMSpec;
 import dev.testvm.api.Timings;
-import dev.testvm.config.IpFinders;
+import dev.testvm.config.DiscoveryWiring;
 import dev.testvm.reconciler.TestVMReconciler;
 import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.testsupport.KubeApiServers;
@@ -181,7 +181,7 @@ public final class DiscoveryBenchmark {
             TestOperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(30),
                     options.initialBackoff, options.maxBackoff, MAX_TASKS);
             Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-            operator.register(new TestVMReconciler(vcenter, client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config), IpFinders.factory(config.discovery())),
+            operator.register(new TestVMReconciler(vcenter, client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config), DiscoveryWiring.of(config.discovery())),
                     o -> o.settingNamespaces(NAMESPACE));
             operator.start();
             say("operator started in-process (java-operator-sdk + TestVMReconciler), discovery backoff "
