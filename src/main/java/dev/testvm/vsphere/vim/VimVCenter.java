@@ -330,6 +330,7 @@ public final class VimVCenter implements VCenter {
         MoRef object = change.object();
         if (change.removed()) {
             followedByCaller.remove(object);
+            guest.forget(object);
         }
         // A finished task never changes: later reports are stale replays (vcsim sends a task's
         // "enter" with its final values before the older "modify" updates of the same poll).
@@ -369,6 +370,7 @@ public final class VimVCenter implements VCenter {
         MoRef destroyed = destroying.remove(task);
         if (destroyed != null && info.state() == TaskInfo.State.SUCCESS) {
             watcher.gone(destroyed);
+            guest.forget(destroyed);
         }
         finishedTasks.putIfAbsent(task, info);
         taskValues.remove(task);
