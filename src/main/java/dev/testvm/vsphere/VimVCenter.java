@@ -53,12 +53,14 @@ import org.jboss.logging.Logger;
  * <p>VMs: {@link #vmInfo} of a VM the watcher follows is answered from the watcher's values when
  * they are current (see {@link Watcher#current}), and read from vCenter otherwise. Two cases are
  * read although the watcher holds the VM, because this client knows something newer than the
- * watcher: a task of ours on the VM was seen finished by a read rather than by the watcher, or a
- * task start on the VM was refused (the VM is not in the state the watcher last reported). Until
- * a poll sent after that moment has come back, the VM is read. (A task the watcher reports
- * finished needs no such care: the watcher applies a whole poll before it reports any of it, and
- * vCenter changes a VM before it marks the task that changed it done.) A VM our own Destroy_Task
- * removed is known gone without asking.
+ * watcher: a task of ours on the VM was seen finished by a read rather than by the watcher, or by
+ * the watcher's first report of it (an object added to the view is reported as it is now, which
+ * may be ahead of its VM's changes still queued), or a task start on the VM was refused (the VM
+ * is not in the state the watcher last reported). Until a poll sent after that moment has come
+ * back, the VM is read. (A task the watcher saw running and then finished needs no such care: the
+ * watcher applies a whole poll before it reports any of it, and vCenter changes a VM before it
+ * marks the task that changed it done.) A VM our own Destroy_Task removed is known gone without
+ * asking.
  */
 public final class VimVCenter implements VCenter {
 
@@ -256,7 +258,8 @@ public final class VimVCenter implements VCenter {
         limiter.started(task);
         ownTasks.add(task);
         try {
-            watcher.follow(task);
+            // The caller follows it (and the VM it acts on) next: one ModifyListView for both.
+            watcher.followSoon(task);
         } catch (RuntimeException e) {
             LOG.debugf("cannot follow own task %s (taskInfo still works): %s", task, e.getMessage());
         }
@@ -338,9 +341,13 @@ public final class VimVCenter implements VCenter {
         guest.delete(vm, credentials, guestPath);
     }
 
+    /** An own task just started joins the view with the next follow (or soon): see {@link Watcher#followSoon}. */
     @Override
     public void follow(MoRef object) {
         followedByCaller.add(object);
+        if (ownTasks.contains(object) && watcher.followed().contains(object)) {
+            return;
+        }
         watcher.follow(object);
     }
 
@@ -384,6 +391,7 @@ public final class VimVCenter implements VCenter {
             if (change.removed()) {
                 taskGone(object);
             } else {
+                boolean firstReport = !taskValues.containsKey(object);
                 // Merge into a new map and publish it whole: taskInfo() on another thread must
                 // never see the new state without the result that came with it.
                 Map<String, XmlElement> values = taskValues.compute(object, (task, old) -> {
@@ -399,6 +407,11 @@ public final class VimVCenter implements VCenter {
                 });
                 TaskInfo info = Values.taskInfo(object, values.get("info.state"), values.get("info.result"), values.get("info.error"));
                 if (info.state().done()) {
+                    if (firstReport) {
+                        // Reported for the first time already ended: a server reports an object
+                        // added to the view as it is now, possibly ahead of queued changes of its VM.
+                        readNewerThanWatcher(taskTargets.get(object));
+                    }
                     taskFinished(object, info);
                 }
             }

@@ -22,10 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -80,6 +82,8 @@ public final class Watcher implements AutoCloseable {
      */
     private static final int REMOVAL_BATCH = 16;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** The longest an object given to {@link #followSoon} waits for someone else's ModifyListView. */
+    static final Duration FOLLOW_SOON = Duration.ofMillis(50);
 
     private final Session session;
     private final Consumer<WatchEvent> sink;
@@ -123,27 +127,64 @@ public final class Watcher implements AutoCloseable {
         };
     }
 
-    /** Idempotent. Added to the view right away when the loop runs, else when it (re)starts. */
+    /**
+     * Idempotent. Added to the view right away when the loop runs (else when it (re)starts),
+     * together with everything else waiting to join it ({@link #followSoon}, or other callers'
+     * objects while this one waited for the lock): one ModifyListView for all of them.
+     */
     public void follow(MoRef object) {
+        want(object);
+        addMissingToView();
+    }
+
+    /**
+     * Follows {@code object} without a request of its own: it joins the view with the next
+     * {@link #follow} of anything, or on its own within {@link #FOLLOW_SOON}. For the client's own
+     * tasks, which the step that started one follows right after (with the VM it acts on), so
+     * that both go in one ModifyListView.
+     */
+    public void followSoon(MoRef object) {
+        if (want(object)) {
+            CompletableFuture.runAsync(this::addMissingToView, CompletableFuture.delayedExecutor(FOLLOW_SOON.toMillis(), TimeUnit.MILLISECONDS));
+        }
+    }
+
+    private boolean want(MoRef object) {
         pathsFor(object);
         if (!running) {
             throw new IllegalStateException("watcher is closed");
         }
-        if (!wanted.add(object)) {
-            return;
-        }
+        boolean added = wanted.add(object);
         start();
+        return added;
+    }
+
+    private void addMissingToView() {
         lock.lock();
         try {
-            if (view != null && generation == session.generation() && !inView.contains(object)) {
-                addToView(List.of(object));
+            if (running && view != null && generation == session.generation()) {
+                List<MoRef> add = missingFromView();
+                if (!add.isEmpty()) {
+                    addToView(add);
+                }
             }
         } catch (VimFaultException | VCenterUnreachableException e) {
             // The loop adds whatever is missing before every poll.
-            LOG.debugf("ModifyListView for %s failed, the watcher loop will retry: %s", object, e.getMessage());
+            LOG.debugf("ModifyListView failed, the watcher loop will retry: %s", e.getMessage());
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Followed objects not in the view yet. Caller holds the lock. */
+    private List<MoRef> missingFromView() {
+        List<MoRef> add = new ArrayList<>();
+        for (MoRef object : wanted) {
+            if (!inView.contains(object)) {
+                add.add(object);
+            }
+        }
+        return add;
     }
 
     /** Stops reporting the object at once; it leaves the view with the next addition (or batch). */
@@ -239,12 +280,7 @@ public final class Watcher implements AutoCloseable {
             if (collector == null || generation != current) {
                 create(current);
             }
-            List<MoRef> add = new ArrayList<>();
-            for (MoRef object : wanted) {
-                if (!inView.contains(object)) {
-                    add.add(object);
-                }
-            }
+            List<MoRef> add = missingFromView();
             if (!add.isEmpty()) {
                 addToView(add);
             } else if (unwantedInView().size() >= REMOVAL_BATCH) {
