@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -26,10 +25,7 @@ var templateNameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$`)
 
 func (s *Sim) serveAddTemplate(w http.ResponseWriter, r *http.Request) {
 	var req TemplateRequest
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		httpError(w, http.StatusBadRequest, "bad template request: %v", err)
+	if !readJSON(w, r, &req, "template request") {
 		return
 	}
 	code, err := s.addTemplate(req)

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/vmware/govmomi/simulator"
@@ -32,86 +31,125 @@ type VMInfo struct {
 	PublishedIP    string   `json:"publishedIp"` // guest.ipAddress as last published by Tools
 }
 
-// serveControl is the JSON control API under /testvm-sim/ (no authentication).
-func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
-	p := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/testvm-sim"), "/")
-	switch {
-	case p == "" && r.Method == http.MethodGet:
-		writeJSON(w, map[string]any{"endpoints": []string{
-			"GET /testvm-sim/vms", "DELETE /testvm-sim/vms/{moRef}",
-			"GET|POST|DELETE /testvm-sim/faults", "DELETE /testvm-sim/faults/{id}",
-			"POST /testvm-sim/sessions/expire", "GET /testvm-sim/sessions",
-			"POST /testvm-sim/unreachable?on=true|false[&mode=503|drop]",
-			"GET|DELETE /testvm-sim/stats", "POST /testvm-sim/templates",
-			"GET /testvm-sim/hosts", "POST /testvm-sim/hosts/{name}?mode=ok|refused|blackhole&certificate=swapped|reported",
-		}})
-	case p == "/vms" && r.Method == http.MethodGet:
-		writeJSON(w, s.vmInfos())
-	case strings.HasPrefix(p, "/vms/") && r.Method == http.MethodDelete:
-		ref := types.ManagedObjectReference{Type: "VirtualMachine", Value: strings.TrimPrefix(p, "/vms/")}
-		if err := s.destroyNow(ref); err != nil {
-			httpError(w, http.StatusNotFound, "%v", err)
-			return
-		}
-		writeJSON(w, map[string]any{"destroyed": ref.Value})
-	case p == "/faults" && r.Method == http.MethodGet:
-		writeJSON(w, s.rules.list())
-	case p == "/faults" && r.Method == http.MethodPost:
-		var rule Rule
-		dec := json.NewDecoder(r.Body)
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&rule); err != nil {
-			httpError(w, http.StatusBadRequest, "bad rule: %v", err)
-			return
-		}
-		added, err := s.rules.add(rule)
-		if err != nil {
-			httpError(w, http.StatusBadRequest, "%v", err)
-			return
-		}
-		writeJSON(w, added)
-	case p == "/faults" && r.Method == http.MethodDelete:
+// controlEndpoint is one request of the JSON control API under /testvm-sim/ (no authentication).
+type controlEndpoint struct {
+	pattern string // net/http ServeMux pattern: method and path
+	query   string // query parameters it reads, for the index ("" = none)
+	serve   func(*Sim, http.ResponseWriter, *http.Request)
+}
+
+// controlEndpoints is the whole control API. Each is its own ServeMux pattern, so the mux
+// answers a wrong method with 405 (and Allow) and an unknown path with 404.
+var controlEndpoints = []controlEndpoint{
+	{"GET /testvm-sim/vms", "", func(s *Sim, w http.ResponseWriter, _ *http.Request) { writeJSON(w, s.vmInfos()) }},
+	{"DELETE /testvm-sim/vms/{moRef}", "", (*Sim).serveDestroyVM},
+	{"GET /testvm-sim/faults", "", func(s *Sim, w http.ResponseWriter, _ *http.Request) { writeJSON(w, s.rules.list()) }},
+	{"POST /testvm-sim/faults", "", (*Sim).serveAddRule},
+	{"DELETE /testvm-sim/faults", "", func(s *Sim, w http.ResponseWriter, _ *http.Request) {
 		s.rules.clear()
 		writeJSON(w, map[string]any{"cleared": true})
-	case strings.HasPrefix(p, "/faults/") && r.Method == http.MethodDelete:
-		if !s.rules.remove(strings.TrimPrefix(p, "/faults/")) {
-			httpError(w, http.StatusNotFound, "no such rule")
-			return
-		}
-		writeJSON(w, map[string]any{"removed": true})
-	case p == "/sessions" && r.Method == http.MethodGet:
-		writeJSON(w, s.sessions())
-	case p == "/sessions/expire" && r.Method == http.MethodPost:
+	}},
+	{"DELETE /testvm-sim/faults/{id}", "", (*Sim).serveRemoveRule},
+	{"GET /testvm-sim/sessions", "", func(s *Sim, w http.ResponseWriter, _ *http.Request) { writeJSON(w, s.sessions()) }},
+	{"POST /testvm-sim/sessions/expire", "", func(s *Sim, w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, map[string]any{"expired": s.expireSessions()})
-	case p == "/unreachable" && r.Method == http.MethodPost:
-		on := r.URL.Query().Get("on")
-		mode := r.URL.Query().Get("mode")
-		switch {
-		case on == "false":
-			s.setUnreachable("")
-		case on == "true" && (mode == "" || mode == "503"):
-			s.setUnreachable("503")
-		case on == "true" && mode == "drop":
-			s.setUnreachable("drop")
-		default:
-			httpError(w, http.StatusBadRequest, "use on=true|false and optional mode=503|drop")
-			return
-		}
-		writeJSON(w, map[string]any{"unreachable": on == "true"})
-	case p == "/hosts" && r.Method == http.MethodGet:
-		writeJSON(w, s.hostInfos())
-	case strings.HasPrefix(p, "/hosts/") && r.Method == http.MethodPost:
-		s.serveHostControl(w, r, strings.TrimPrefix(p, "/hosts/"))
-	case p == "/templates" && r.Method == http.MethodPost:
-		s.serveAddTemplate(w, r)
-	case p == "/stats" && r.Method == http.MethodGet:
+	}},
+	{"POST /testvm-sim/unreachable", "on=true|false[&mode=503|drop]", (*Sim).serveUnreachable},
+	{"GET /testvm-sim/hosts", "", func(s *Sim, w http.ResponseWriter, _ *http.Request) { writeJSON(w, s.hostInfos()) }},
+	{"POST /testvm-sim/hosts/{name}", "mode=ok|refused|blackhole&certificate=swapped|reported", (*Sim).serveHostControl},
+	{"POST /testvm-sim/templates", "", (*Sim).serveAddTemplate},
+	{"GET /testvm-sim/stats", "", func(s *Sim, w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, s.stats.snapshot(len(s.sessions())))
-	case p == "/stats" && r.Method == http.MethodDelete:
+	}},
+	{"DELETE /testvm-sim/stats", "", func(s *Sim, w http.ResponseWriter, _ *http.Request) {
 		s.stats.reset()
 		writeJSON(w, map[string]any{"reset": true})
-	default:
-		httpError(w, http.StatusNotFound, "unknown control endpoint %s %s", r.Method, r.URL.Path)
+	}},
+}
+
+// registerControl puts every control endpoint, and GET /testvm-sim/ listing them, on mux.
+func (s *Sim) registerControl(mux *http.ServeMux) {
+	mux.HandleFunc("GET /testvm-sim/{$}", s.serveControlIndex)
+	for _, e := range controlEndpoints {
+		serve := e.serve
+		mux.HandleFunc(e.pattern, func(w http.ResponseWriter, r *http.Request) { serve(s, w, r) })
 	}
+}
+
+// serveControlIndex lists the endpoints (GET /testvm-sim/).
+func (s *Sim) serveControlIndex(w http.ResponseWriter, _ *http.Request) {
+	var list []string
+	for _, e := range controlEndpoints {
+		if e.query != "" {
+			list = append(list, e.pattern+"?"+e.query)
+		} else {
+			list = append(list, e.pattern)
+		}
+	}
+	writeJSON(w, map[string]any{"endpoints": list})
+}
+
+// serveDestroyVM: DELETE /testvm-sim/vms/{moRef} powers the VM off and destroys it out of band.
+func (s *Sim) serveDestroyVM(w http.ResponseWriter, r *http.Request) {
+	ref := types.ManagedObjectReference{Type: "VirtualMachine", Value: r.PathValue("moRef")}
+	if err := s.destroyNow(ref); err != nil {
+		httpError(w, http.StatusNotFound, "%v", err)
+		return
+	}
+	writeJSON(w, map[string]any{"destroyed": ref.Value})
+}
+
+// serveAddRule: POST /testvm-sim/faults with a Rule; answers the rule with its id.
+func (s *Sim) serveAddRule(w http.ResponseWriter, r *http.Request) {
+	var rule Rule
+	if !readJSON(w, r, &rule, "rule") {
+		return
+	}
+	added, err := s.rules.add(rule)
+	if err != nil {
+		httpError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	writeJSON(w, added)
+}
+
+// serveRemoveRule: DELETE /testvm-sim/faults/{id}.
+func (s *Sim) serveRemoveRule(w http.ResponseWriter, r *http.Request) {
+	if !s.rules.remove(r.PathValue("id")) {
+		httpError(w, http.StatusNotFound, "no such rule")
+		return
+	}
+	writeJSON(w, map[string]any{"removed": true})
+}
+
+// serveUnreachable: POST /testvm-sim/unreachable?on=true|false[&mode=503|drop].
+func (s *Sim) serveUnreachable(w http.ResponseWriter, r *http.Request) {
+	on := r.URL.Query().Get("on")
+	mode := r.URL.Query().Get("mode")
+	switch {
+	case on == "false":
+		s.setUnreachable("")
+	case on == "true" && (mode == "" || mode == "503"):
+		s.setUnreachable("503")
+	case on == "true" && mode == "drop":
+		s.setUnreachable("drop")
+	default:
+		httpError(w, http.StatusBadRequest, "use on=true|false and optional mode=503|drop")
+		return
+	}
+	writeJSON(w, map[string]any{"unreachable": on == "true"})
+}
+
+// readJSON decodes the request body into v, refusing unknown fields (a typo in a test's rule
+// must not pass silently); false after answering 400 "bad <what>: ...".
+func readJSON(w http.ResponseWriter, r *http.Request, v any, what string) bool {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		httpError(w, http.StatusBadRequest, "bad %s: %v", what, err)
+		return false
+	}
+	return true
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

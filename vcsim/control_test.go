@@ -182,3 +182,124 @@ func TestTimeScale(t *testing.T) {
 		t.Errorf("full clone at scale 0.05 took %v, want ~500ms", d)
 	}
 }
+
+// Every control endpoint answers through its own ServeMux pattern: a wrong method is the mux's
+// 405 with Allow, an unknown path its 404, and each endpoint is reached (an error it answers
+// itself carries its own text, not the mux's "404 page not found").
+func TestControlRouting(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	_, body := e.control("POST", "/faults", `{"method":"Logout","fault":"InvalidState"}`)
+	var rule Rule
+	if err := json.Unmarshal([]byte(body), &rule); err != nil || rule.ID == "" {
+		t.Fatalf("add rule: %s", body)
+	}
+	reached := []struct {
+		pattern, method, path, body string
+		code                        int
+		answer                      string // a substring of the endpoint's own answer
+	}{
+		{"GET /testvm-sim/vms", "GET", "/vms", "", 200, "moRef"},
+		{"DELETE /testvm-sim/vms/{moRef}", "DELETE", "/vms/vm-99999", "", 404, "no VM vm-99999"},
+		{"GET /testvm-sim/faults", "GET", "/faults", "", 200, rule.ID},
+		{"DELETE /testvm-sim/faults/{id}", "DELETE", "/faults/" + rule.ID, "", 200, `"removed": true`},
+		{"DELETE /testvm-sim/faults/{id}", "DELETE", "/faults/" + rule.ID, "", 404, "no such rule"},
+		{"POST /testvm-sim/faults", "POST", "/faults", `{"method":"Login","bogus":1}`, 400, "bad rule"},
+		{"DELETE /testvm-sim/faults", "DELETE", "/faults", "", 200, `"cleared": true`},
+		{"GET /testvm-sim/sessions", "GET", "/sessions", "", 200, "user"},
+		{"POST /testvm-sim/sessions/expire", "POST", "/sessions/expire", "", 200, `"expired": 1`},
+		{"POST /testvm-sim/unreachable", "POST", "/unreachable?on=maybe", "", 400, "use on=true|false"},
+		{"POST /testvm-sim/unreachable", "POST", "/unreachable?on=false", "", 200, `"unreachable": false`},
+		{"GET /testvm-sim/hosts", "GET", "/hosts", "", 200, "[]"},
+		{"POST /testvm-sim/hosts/{name}", "POST", "/hosts/esx-09?mode=ok", "", 404, `no ESXi host "esx-09"`},
+		{"POST /testvm-sim/templates", "POST", "/templates", `{"name":"Bad Name"}`, 400, "name must match"},
+		{"GET /testvm-sim/stats", "GET", "/stats", "", 200, "loginCount"},
+		{"DELETE /testvm-sim/stats", "DELETE", "/stats", "", 200, `"reset": true`},
+	}
+	covered := map[string]bool{}
+	for _, c := range reached {
+		code, body := e.control(c.method, c.path, c.body)
+		if code != c.code || !strings.Contains(body, c.answer) {
+			t.Errorf("%s %s: %d %q, want %d with %q", c.method, c.path, code, body, c.code, c.answer)
+		}
+		covered[c.pattern] = true
+	}
+	var index struct{ Endpoints []string }
+	if _, body := e.control("GET", "/", ""); json.Unmarshal([]byte(body), &index) != nil || len(index.Endpoints) != len(controlEndpoints) {
+		t.Errorf("index: %s", body)
+	}
+	for _, ep := range controlEndpoints {
+		if !covered[ep.pattern] {
+			t.Errorf("endpoint %s not exercised here", ep.pattern)
+		}
+	}
+
+	refused := []struct {
+		method, path string
+		code         int
+		allow        string
+	}{
+		{"PUT", "/stats", 405, "DELETE, GET, HEAD"},
+		{"GET", "/vms/vm-1", 405, "DELETE"},
+		{"POST", "/vms", 405, "GET, HEAD"},
+		{"GET", "/sessions/expire", 405, "POST"},
+		{"DELETE", "/hosts", 405, "GET, HEAD"},
+		{"POST", "/", 405, "GET, HEAD"},
+		{"GET", "/bogus", 404, ""},
+		{"DELETE", "/faults/a/b", 404, ""},
+		{"POST", "/hosts/", 404, ""},
+	}
+	for _, c := range refused {
+		code, allow, body := e.controlAllow(c.method, c.path)
+		if code != c.code || allow != c.allow {
+			t.Errorf("%s %s: %d Allow %q (%q), want %d Allow %q", c.method, c.path, code, allow, body, c.code, c.allow)
+		}
+	}
+}
+
+// PowerOffVM_Task, ResetVM_Task, ReconfigVM_Task and Destroy_Task stay vcsim's, but a taskFault
+// rule makes their task (named and described as vCenter's) end in the fault once; an unknown VM
+// is ManagedObjectNotFound.
+func TestTaskFaultOnVcsimVMTasks(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	src := e.vm("Templates/ubuntu-22.04")
+	spec := e.cloneSpec(src, true, nil)
+	spec.PowerOn = true
+	vm := e.clone(src, "ci-hooks", spec)
+	steps := []struct {
+		method, desc string
+		call         func() (*object.Task, error)
+	}{
+		{"ResetVM_Task", "VirtualMachine.reset", func() (*object.Task, error) { return vm.Reset(e.ctx) }},
+		{"ReconfigVM_Task", "VirtualMachine.reconfigure", func() (*object.Task, error) {
+			return vm.Reconfigure(e.ctx, types.VirtualMachineConfigSpec{Annotation: "hooked"})
+		}},
+		{"PowerOffVM_Task", "VirtualMachine.powerOff", func() (*object.Task, error) { return vm.PowerOff(e.ctx) }},
+		{"Destroy_Task", "VirtualMachine.destroy", func() (*object.Task, error) { return vm.Destroy(e.ctx) }},
+	}
+	for _, step := range steps {
+		e.control("POST", "/faults", `{"method":"`+step.method+`","taskFault":"InvalidState","count":1}`)
+		task, err := step.call()
+		if err != nil {
+			t.Fatalf("%s itself should succeed: %v", step.method, err)
+		}
+		info, err := task.WaitForResult(e.ctx)
+		if !fault.Is(err, &types.InvalidState{}) || info.Name != step.method || info.DescriptionId != step.desc {
+			t.Fatalf("%s with rule: %v, task %s %s", step.method, err, info.Name, info.DescriptionId)
+		}
+		if task, err = step.call(); err == nil {
+			err = task.Wait(e.ctx)
+		}
+		if err != nil {
+			t.Fatalf("%s after the rule: %v", step.method, err)
+		}
+	}
+	if found, _ := object.NewSearchIndex(e.c.Client).FindByInventoryPath(e.ctx, "DC0/vm/ci-hooks"); found != nil {
+		t.Error("VM still there after Destroy_Task")
+	}
+	_, err := methods.PowerOffVM_Task(e.ctx, e.c.Client, &types.PowerOffVM_Task{This: types.ManagedObjectReference{Type: "VirtualMachine", Value: "vm-99999"}})
+	if !fault.Is(err, &types.ManagedObjectNotFound{}) {
+		t.Errorf("PowerOffVM_Task on an unknown VM: %v", err)
+	}
+}

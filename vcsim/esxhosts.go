@@ -285,7 +285,8 @@ func (s *Sim) esxHostByName(key string) *esxHost {
 }
 
 // serveHostControl: POST /testvm-sim/hosts/{name}?mode=ok|refused|blackhole[&certificate=swapped|reported].
-func (s *Sim) serveHostControl(w http.ResponseWriter, r *http.Request, key string) {
+func (s *Sim) serveHostControl(w http.ResponseWriter, r *http.Request) {
+	key := r.PathValue("name")
 	h := s.esxHostByName(key)
 	if h == nil {
 		httpError(w, http.StatusNotFound, "no ESXi host %q (vCenter mode only; GET /testvm-sim/hosts lists them)", key)

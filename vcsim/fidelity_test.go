@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -38,14 +37,8 @@ func (e *env) rawPost(envelope string) (int, string) {
 	for _, c := range e.c.Client.Jar.Cookies(u) {
 		req.AddCookie(c)
 	}
-	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
-	resp, err := hc.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	code, _, body := e.send(req)
+	return code, body
 }
 
 func TestAboutIsVCenter8(t *testing.T) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -106,6 +107,31 @@ func TestKnobs(t *testing.T) {
 	})
 	if k.OS != "windows" || k.IPSeconds != 3.5 || k.CloneFullSeconds != 10 || k.IPFamily != "dual" || k.ToolsPollSeconds != 30 {
 		t.Errorf("knobs %+v", k)
+	}
+	// Every knob by its key: a good value lands in its own field, a malformed one keeps the default.
+	keys := []string{"toolsSeconds", "ipSeconds", "apipaSeconds", "toolsPollSeconds", "cloneSeconds.full",
+		"cloneSeconds.linked", "cloneSeconds.instant", "instantIpSeconds", "powerOnSeconds", "vcPropagationSeconds"}
+	var good, bad []types.BaseOptionValue
+	for i, key := range keys {
+		good = append(good, &types.OptionValue{Key: knobPrefix + key, Value: fmt.Sprintf(" %d.25 ", 100+i)})
+		bad = append(bad, &types.OptionValue{Key: knobPrefix + key, Value: "-1"})
+	}
+	for key, v := range map[string]string{"os": "linux", "guestUser": "u", "guestPassword": "p", "ipFamily": "ipv6",
+		"nics": "2", "processStartSeconds": "1:2:3"} {
+		good = append(good, &types.OptionValue{Key: knobPrefix + key, Value: v})
+	}
+	for key, v := range map[string]string{"os": "beos", "ipFamily": "ipx", "nics": "-1", "processStartSeconds": "3:2:1"} {
+		bad = append(bad, &types.OptionValue{Key: knobPrefix + key, Value: v})
+	}
+	want := Knobs{OS: "linux", ToolsSeconds: 100.25, IPSeconds: 101.25, APIPASeconds: 102.25, ToolsPollSeconds: 103.25,
+		GuestUser: "u", GuestPassword: "p", IPFamily: "ipv6", NICs: 2, CloneFullSeconds: 104.25, CloneLinkedSeconds: 105.25,
+		CloneInstantSeconds: 106.25, InstantIPSeconds: 107.25, PowerOnSeconds: 108.25, VCPropagationSeconds: 109.25,
+		ProcessStartSeconds: "1:2:3"}
+	if k := parseKnobs(good); k != want {
+		t.Errorf("every knob:\n got %+v\nwant %+v", k, want)
+	}
+	if k := parseKnobs(bad); k != defaultKnobs() {
+		t.Errorf("malformed knobs:\n got %+v\nwant %+v", k, defaultKnobs())
 	}
 	merged := mergeExtraConfig(
 		[]types.BaseOptionValue{&types.OptionValue{Key: "a", Value: "1"}, &types.OptionValue{Key: "govcsim", Value: "TRUE"}},

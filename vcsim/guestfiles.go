@@ -104,30 +104,46 @@ func fileFault(kind, guestPath string) types.BaseMethodFault {
 	}
 }
 
-func (h *hooks) InitiateFileTransferFromGuest(ctx *simulator.Context, req *types.InitiateFileTransferFromGuest) soap.HasFault {
-	body := new(methods.InitiateFileTransferFromGuestBody)
-	gs, f := h.s.guestLogin(ctx, req.Vm, req.Auth)
-	if f == nil {
-		var p string
-		if p, f = gs.guestPath(req.GuestFilePath); f == nil {
-			fi, err := os.Stat(p)
-			switch {
-			case err != nil:
-				f = fileFault("notFound", req.GuestFilePath)
-			case fi.IsDir():
-				f = fileFault("notAFile", req.GuestFilePath)
-			default:
-				body.Res = &types.InitiateFileTransferFromGuestResponse{Returnval: types.FileTransferInformation{
-					Attributes: gs.fileAttributes(fi),
-					Size:       fi.Size(),
-					Url:        h.s.newTransfer(ctx, req.Vm, fileToken{path: p}),
-				}}
-				return body
-			}
-		}
+// guestFileAt logs in to vm's guest and maps guestPath into its sandbox: the first step of
+// every guest file operation.
+func (s *Sim) guestFileAt(ctx *simulator.Context, vm types.ManagedObjectReference, auth types.BaseGuestAuthentication,
+	guestPath string) (*guestSession, string, types.BaseMethodFault) {
+	gs, f := s.guestLogin(ctx, vm, auth)
+	if f != nil {
+		return nil, "", f
 	}
-	body.Fault_ = vimFault(f)
-	return body
+	p, f := gs.guestPath(guestPath)
+	return gs, p, f
+}
+
+// regularFile stats p, the sandbox path of guestPath: FileNotFound if it is missing, NotAFile
+// if it is a directory.
+func regularFile(p, guestPath string) (os.FileInfo, types.BaseMethodFault) {
+	fi, err := os.Stat(p)
+	switch {
+	case err != nil:
+		return nil, fileFault("notFound", guestPath)
+	case fi.IsDir():
+		return nil, fileFault("notAFile", guestPath)
+	}
+	return fi, nil
+}
+
+func (h *hooks) InitiateFileTransferFromGuest(ctx *simulator.Context, req *types.InitiateFileTransferFromGuest) soap.HasFault {
+	gs, p, f := h.s.guestFileAt(ctx, req.Vm, req.Auth, req.GuestFilePath)
+	var fi os.FileInfo
+	if f == nil {
+		fi, f = regularFile(p, req.GuestFilePath)
+	}
+	if f != nil {
+		return &faultBody{fault: vimFault(f)}
+	}
+	return &methods.InitiateFileTransferFromGuestBody{Res: &types.InitiateFileTransferFromGuestResponse{
+		Returnval: types.FileTransferInformation{
+			Attributes: gs.fileAttributes(fi),
+			Size:       fi.Size(),
+			Url:        h.s.newTransfer(ctx, req.Vm, fileToken{path: p}),
+		}}}
 }
 
 func (gs *guestSession) fileAttributes(fi os.FileInfo) types.BaseGuestFileAttributes {
@@ -146,107 +162,82 @@ func (gs *guestSession) fileAttributes(fi os.FileInfo) types.BaseGuestFileAttrib
 }
 
 func (h *hooks) InitiateFileTransferToGuest(ctx *simulator.Context, req *types.InitiateFileTransferToGuest) soap.HasFault {
-	body := new(methods.InitiateFileTransferToGuestBody)
-	gs, f := h.s.guestLogin(ctx, req.Vm, req.Auth)
+	_, p, f := h.s.guestFileAt(ctx, req.Vm, req.Auth, req.GuestFilePath)
 	if f == nil {
-		var p string
-		if p, f = gs.guestPath(req.GuestFilePath); f == nil {
-			if fi, err := os.Stat(p); err == nil && (fi.IsDir() || !req.Overwrite) {
-				f = fileFault("exists", req.GuestFilePath)
-			} else if _, err := os.Stat(filepath.Dir(p)); err != nil {
-				f = fileFault("notFound", req.GuestFilePath)
-			} else {
-				body.Res = &types.InitiateFileTransferToGuestResponse{
-					Returnval: h.s.newTransfer(ctx, req.Vm, fileToken{path: p, upload: true, overwrite: req.Overwrite}),
-				}
-				return body
-			}
+		if fi, err := os.Stat(p); err == nil && (fi.IsDir() || !req.Overwrite) {
+			f = fileFault("exists", req.GuestFilePath)
+		} else if _, err := os.Stat(filepath.Dir(p)); err != nil {
+			f = fileFault("notFound", req.GuestFilePath)
 		}
 	}
-	body.Fault_ = vimFault(f)
-	return body
+	if f != nil {
+		return &faultBody{fault: vimFault(f)}
+	}
+	return &methods.InitiateFileTransferToGuestBody{Res: &types.InitiateFileTransferToGuestResponse{
+		Returnval: h.s.newTransfer(ctx, req.Vm, fileToken{path: p, upload: true, overwrite: req.Overwrite}),
+	}}
 }
 
 func (h *hooks) DeleteFileInGuest(ctx *simulator.Context, req *types.DeleteFileInGuest) soap.HasFault {
-	body := new(methods.DeleteFileInGuestBody)
-	gs, f := h.s.guestLogin(ctx, req.Vm, req.Auth)
+	_, p, f := h.s.guestFileAt(ctx, req.Vm, req.Auth, req.FilePath)
 	if f == nil {
-		var p string
-		if p, f = gs.guestPath(req.FilePath); f == nil {
-			fi, err := os.Stat(p)
-			switch {
-			case err != nil:
-				f = fileFault("notFound", req.FilePath)
-			case fi.IsDir():
-				f = fileFault("notAFile", req.FilePath)
-			default:
-				if err := os.Remove(p); err != nil {
-					f = &types.SystemError{Reason: err.Error()}
-				} else {
-					body.Res = new(types.DeleteFileInGuestResponse)
-					return body
-				}
+		if _, f = regularFile(p, req.FilePath); f == nil {
+			if err := os.Remove(p); err != nil {
+				f = &types.SystemError{Reason: err.Error()}
 			}
 		}
 	}
-	body.Fault_ = vimFault(f)
-	return body
+	if f != nil {
+		return &faultBody{fault: vimFault(f)}
+	}
+	return &methods.DeleteFileInGuestBody{Res: new(types.DeleteFileInGuestResponse)}
 }
 
 func (h *hooks) CreateTemporaryFileInGuest(ctx *simulator.Context, req *types.CreateTemporaryFileInGuest) soap.HasFault {
-	body := new(methods.CreateTemporaryFileInGuestBody)
 	gs, f := h.s.guestLogin(ctx, req.Vm, req.Auth)
-	if f == nil {
-		dir, sep := req.DirectoryPath, "/"
-		if gs.windows() {
-			sep = `\`
-			if dir == "" {
-				dir = `C:\Windows\TEMP`
-			}
-		} else if dir == "" {
-			dir = "/tmp"
-		}
-		var hd string
-		if hd, f = gs.guestPath(dir); f == nil {
-			tf, err := os.CreateTemp(hd, req.Prefix+"*"+req.Suffix)
-			if err != nil {
-				f = fileFault("notFound", dir)
-			} else {
-				_ = tf.Close()
-				body.Res = &types.CreateTemporaryFileInGuestResponse{Returnval: strings.TrimRight(dir, `/\`) + sep + filepath.Base(tf.Name())}
-				return body
-			}
-		}
+	if f != nil {
+		return &faultBody{fault: vimFault(f)}
 	}
-	body.Fault_ = vimFault(f)
-	return body
+	dir, sep := req.DirectoryPath, "/"
+	if gs.windows() {
+		sep = `\`
+		if dir == "" {
+			dir = `C:\Windows\TEMP`
+		}
+	} else if dir == "" {
+		dir = "/tmp"
+	}
+	hd, f := gs.guestPath(dir)
+	if f != nil {
+		return &faultBody{fault: vimFault(f)}
+	}
+	tf, err := os.CreateTemp(hd, req.Prefix+"*"+req.Suffix)
+	if err != nil {
+		return &faultBody{fault: vimFault(fileFault("notFound", dir))}
+	}
+	_ = tf.Close()
+	return &methods.CreateTemporaryFileInGuestBody{Res: &types.CreateTemporaryFileInGuestResponse{
+		Returnval: strings.TrimRight(dir, `/\`) + sep + filepath.Base(tf.Name())}}
 }
 
 func (h *hooks) MakeDirectoryInGuest(ctx *simulator.Context, req *types.MakeDirectoryInGuest) soap.HasFault {
-	body := new(methods.MakeDirectoryInGuestBody)
-	gs, f := h.s.guestLogin(ctx, req.Vm, req.Auth)
+	_, p, f := h.s.guestFileAt(ctx, req.Vm, req.Auth, req.DirectoryPath)
 	if f == nil {
-		var p string
-		if p, f = gs.guestPath(req.DirectoryPath); f == nil {
-			var err error
-			if req.CreateParentDirectories {
-				err = os.MkdirAll(p, 0o755)
-			} else {
-				err = os.Mkdir(p, 0o755)
-			}
-			switch {
-			case os.IsExist(err):
-				f = fileFault("exists", req.DirectoryPath)
-			case err != nil:
-				f = fileFault("notFound", req.DirectoryPath)
-			default:
-				body.Res = new(types.MakeDirectoryInGuestResponse)
-				return body
-			}
+		mkdir := os.Mkdir
+		if req.CreateParentDirectories {
+			mkdir = os.MkdirAll
+		}
+		switch err := mkdir(p, 0o755); {
+		case os.IsExist(err):
+			f = fileFault("exists", req.DirectoryPath)
+		case err != nil:
+			f = fileFault("notFound", req.DirectoryPath)
 		}
 	}
-	body.Fault_ = vimFault(f)
-	return body
+	if f != nil {
+		return &faultBody{fault: vimFault(f)}
+	}
+	return &methods.MakeDirectoryInGuestBody{Res: new(types.MakeDirectoryInGuestResponse)}
 }
 
 // serveGuestFile serves /guestFile on the SDK endpoint: only in ESXi mode (vCenter itself

@@ -103,6 +103,41 @@ func TestLinuxGuestOperations(t *testing.T) {
 	if _, err := fm.InitiateFileTransferToGuest(e.ctx, defaultAuth, "/tmp/up.txt", &types.GuestPosixFileAttributes{}, 5, false); err != nil {
 		t.Errorf("InitiateFileTransferToGuest: %v", err)
 	}
+	// Directories and temporary files, and the faults vCenter gives for them.
+	if err := fm.MakeDirectory(e.ctx, defaultAuth, "/tmp/ci-a/b", false); !fault.Is(err, &types.FileNotFound{}) {
+		t.Errorf("mkdir without parents: %v", err)
+	}
+	if err := fm.MakeDirectory(e.ctx, defaultAuth, "/tmp/ci-a/b", true); err != nil {
+		t.Fatalf("mkdir -p: %v", err)
+	}
+	if err := fm.MakeDirectory(e.ctx, defaultAuth, "/tmp/ci-a", false); !fault.Is(err, &types.FileAlreadyExists{}) {
+		t.Errorf("mkdir of an existing directory: %v", err)
+	}
+	if err := fm.DeleteFile(e.ctx, defaultAuth, "/tmp/ci-a"); !fault.Is(err, &types.NotAFile{}) {
+		t.Errorf("delete of a directory: %v", err)
+	}
+	if _, err := fm.InitiateFileTransferFromGuest(e.ctx, defaultAuth, "/tmp/ci-a"); !fault.Is(err, &types.NotAFile{}) {
+		t.Errorf("download of a directory: %v", err)
+	}
+	tmp, err := fm.CreateTemporaryFile(e.ctx, defaultAuth, "ci-", ".txt", "/tmp/ci-a/b")
+	if err != nil || !strings.HasPrefix(tmp, "/tmp/ci-a/b/ci-") || !strings.HasSuffix(tmp, ".txt") {
+		t.Fatalf("temporary file %q: %v", tmp, err)
+	}
+	if _, err := fm.InitiateFileTransferToGuest(e.ctx, defaultAuth, tmp, &types.GuestPosixFileAttributes{}, 5, false); !fault.Is(err, &types.FileAlreadyExists{}) {
+		t.Errorf("upload over an existing file without overwrite: %v", err)
+	}
+	if _, err := fm.InitiateFileTransferToGuest(e.ctx, defaultAuth, tmp, &types.GuestPosixFileAttributes{}, 5, true); err != nil {
+		t.Errorf("upload over an existing file with overwrite: %v", err)
+	}
+	if _, err := fm.InitiateFileTransferToGuest(e.ctx, defaultAuth, "/tmp/ci-none/up.txt", &types.GuestPosixFileAttributes{}, 5, false); !fault.Is(err, &types.FileNotFound{}) {
+		t.Errorf("upload into a missing directory: %v", err)
+	}
+	if tmp, err := fm.CreateTemporaryFile(e.ctx, defaultAuth, "ci-", "", ""); err != nil || !strings.HasPrefix(tmp, "/tmp/ci-") {
+		t.Errorf("temporary file in the default directory %q: %v", tmp, err)
+	}
+	if _, err := fm.CreateTemporaryFile(e.ctx, defaultAuth, "ci-", "", "/tmp/ci-none"); !fault.Is(err, &types.FileNotFound{}) {
+		t.Errorf("temporary file in a missing directory: %v", err)
+	}
 }
 
 func TestLinuxCommandBeforeIPPrintsNothing(t *testing.T) {

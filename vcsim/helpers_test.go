@@ -237,7 +237,26 @@ func (e *env) download(vm *object.VirtualMachine, auth types.BaseGuestAuthentica
 // controlURL sends a request to the control API over HTTPS.
 func (e *env) control(method, path, body string) (int, string) {
 	e.t.Helper()
+	code, _, answer := e.controlRequest(method, path, body)
+	return code, answer
+}
+
+// controlAllow is control without a body, also returning the answer's Allow header.
+func (e *env) controlAllow(method, path string) (code int, allow, body string) {
+	e.t.Helper()
+	return e.controlRequest(method, path, "")
+}
+
+func (e *env) controlRequest(method, path, body string) (int, string, string) {
+	e.t.Helper()
 	req, _ := http.NewRequest(method, e.s.ControlURL()+path, strings.NewReader(body))
+	code, header, answer := e.send(req)
+	return code, header.Get("Allow"), answer
+}
+
+// send makes req to the simulator (trusting its certificate) and reads the whole answer.
+func (e *env) send(req *http.Request) (int, http.Header, string) {
+	e.t.Helper()
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	resp, err := hc.Do(req)
 	if err != nil {
@@ -245,5 +264,5 @@ func (e *env) control(method, path, body string) (int, string) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return resp.StatusCode, resp.Header, string(b)
 }

@@ -55,14 +55,23 @@ func defaultKnobs() Knobs {
 	}
 }
 
+// secondsKnobs are the knobs that take seconds (a number >= 0), each with its field.
+var secondsKnobs = map[string]func(*Knobs) *float64{
+	"toolsSeconds":         func(k *Knobs) *float64 { return &k.ToolsSeconds },
+	"ipSeconds":            func(k *Knobs) *float64 { return &k.IPSeconds },
+	"apipaSeconds":         func(k *Knobs) *float64 { return &k.APIPASeconds },
+	"toolsPollSeconds":     func(k *Knobs) *float64 { return &k.ToolsPollSeconds },
+	"cloneSeconds.full":    func(k *Knobs) *float64 { return &k.CloneFullSeconds },
+	"cloneSeconds.linked":  func(k *Knobs) *float64 { return &k.CloneLinkedSeconds },
+	"cloneSeconds.instant": func(k *Knobs) *float64 { return &k.CloneInstantSeconds },
+	"instantIpSeconds":     func(k *Knobs) *float64 { return &k.InstantIPSeconds },
+	"powerOnSeconds":       func(k *Knobs) *float64 { return &k.PowerOnSeconds },
+	"vcPropagationSeconds": func(k *Knobs) *float64 { return &k.VCPropagationSeconds },
+}
+
 // parseKnobs reads the knobs out of an extraConfig list; unknown or malformed values keep defaults.
 func parseKnobs(extra []types.BaseOptionValue) Knobs {
 	k := defaultKnobs()
-	num := func(v string, dst *float64) {
-		if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 0 {
-			*dst = f
-		}
-	}
 	for _, ov := range extra {
 		if ov == nil {
 			continue
@@ -72,53 +81,44 @@ func parseKnobs(extra []types.BaseOptionValue) Knobs {
 			continue
 		}
 		v, _ := o.Value.(string)
-		switch strings.TrimPrefix(o.Key, knobPrefix) {
-		case "os":
-			if v == "windows" || v == "linux" {
-				k.OS = v
-			}
-		case "toolsSeconds":
-			num(v, &k.ToolsSeconds)
-		case "ipSeconds":
-			num(v, &k.IPSeconds)
-		case "apipaSeconds":
-			num(v, &k.APIPASeconds)
-		case "toolsPollSeconds":
-			num(v, &k.ToolsPollSeconds)
-		case "guestUser":
-			k.GuestUser = v
-		case "guestPassword":
-			k.GuestPassword = v
-		case "ipFamily":
-			if v == "ipv4" || v == "ipv6" || v == "dual" {
-				k.IPFamily = v
-			}
-		case "nics":
-			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
-				k.NICs = n
-			}
-		case "cloneSeconds.full":
-			num(v, &k.CloneFullSeconds)
-		case "cloneSeconds.linked":
-			num(v, &k.CloneLinkedSeconds)
-		case "cloneSeconds.instant":
-			num(v, &k.CloneInstantSeconds)
-		case "instantIpSeconds":
-			num(v, &k.InstantIPSeconds)
-		case "powerOnSeconds":
-			num(v, &k.PowerOnSeconds)
-		case "processStartSeconds":
-			if _, _, _, ok := parseSpread(v); ok {
-				k.ProcessStartSeconds = v
-			}
-		case "vcPropagationSeconds":
-			num(v, &k.VCPropagationSeconds)
-		}
+		k.set(strings.TrimPrefix(o.Key, knobPrefix), v)
 	}
 	if k.ToolsPollSeconds <= 0 {
 		k.ToolsPollSeconds = 30
 	}
 	return k
+}
+
+// set applies one knob (key without the prefix); a malformed value or unknown key changes nothing.
+func (k *Knobs) set(key, v string) {
+	if field, ok := secondsKnobs[key]; ok {
+		if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 0 {
+			*field(k) = f
+		}
+		return
+	}
+	switch key {
+	case "os":
+		if v == "windows" || v == "linux" {
+			k.OS = v
+		}
+	case "guestUser":
+		k.GuestUser = v
+	case "guestPassword":
+		k.GuestPassword = v
+	case "ipFamily":
+		if v == "ipv4" || v == "ipv6" || v == "dual" {
+			k.IPFamily = v
+		}
+	case "nics":
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
+			k.NICs = n
+		}
+	case "processStartSeconds":
+		if _, _, _, ok := parseSpread(v); ok {
+			k.ProcessStartSeconds = v
+		}
+	}
 }
 
 // extraConfigValue returns the string value of key, or "".

@@ -140,7 +140,7 @@ func New(opts Options) (*Sim, error) {
 	}
 	mux.HandleFunc("/guestFile", s.serveGuestFile)
 	mux.HandleFunc("GET /sdk/vimServiceVersions.xml", serveVimServiceVersions)
-	mux.HandleFunc("/testvm-sim/", s.serveControl)
+	s.registerControl(mux)
 	return s, nil
 }
 

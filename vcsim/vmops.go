@@ -69,63 +69,62 @@ func soapFault(f *soap.Fault) types.BaseMethodFault {
 }
 
 // PowerOffVM_Task, ResetVM_Task, Destroy_Task and ReconfigVM_Task are vcsim's,
-// routed through us only so a taskFault rule can make their task fail.
+// routed through us only so a taskFault rule can make their task fail (vcsimVMTask).
 
 func (h *hooks) PowerOffVMTask(ctx *simulator.Context, req *types.PowerOffVM_Task) soap.HasFault {
-	vm, f := h.s.vmOf(ctx, req.This)
-	if f != nil {
-		return &methods.PowerOffVM_TaskBody{Fault_: vimFault(f)}
-	}
-	if r := h.s.takePending(ctx); r != nil {
-		return &methods.PowerOffVM_TaskBody{Res: &types.PowerOffVM_TaskResponse{
-			Returnval: h.s.failingTask(ctx, vm, "PowerOffVM_Task", "VirtualMachine.powerOff", r)}}
-	}
-	var body soap.HasFault
-	ctx.WithLock(vm, func() { body = vm.PowerOffVMTask(ctx, req) })
-	return body
+	return h.vcsimVMTask(ctx, req.This, "PowerOffVM_Task", "VirtualMachine.powerOff",
+		func(vm *simulator.VirtualMachine) soap.HasFault { return vm.PowerOffVMTask(ctx, req) },
+		func(task types.ManagedObjectReference) soap.HasFault {
+			return &methods.PowerOffVM_TaskBody{Res: &types.PowerOffVM_TaskResponse{Returnval: task}}
+		})
 }
 
 func (h *hooks) ResetVMTask(ctx *simulator.Context, req *types.ResetVM_Task) soap.HasFault {
-	vm, f := h.s.vmOf(ctx, req.This)
-	if f != nil {
-		return &methods.ResetVM_TaskBody{Fault_: vimFault(f)}
-	}
-	if r := h.s.takePending(ctx); r != nil {
-		return &methods.ResetVM_TaskBody{Res: &types.ResetVM_TaskResponse{
-			Returnval: h.s.failingTask(ctx, vm, "ResetVM_Task", "VirtualMachine.reset", r)}}
-	}
-	var body soap.HasFault
-	ctx.WithLock(vm, func() { body = vm.ResetVMTask(ctx, req) })
-	return body
+	return h.vcsimVMTask(ctx, req.This, "ResetVM_Task", "VirtualMachine.reset",
+		func(vm *simulator.VirtualMachine) soap.HasFault { return vm.ResetVMTask(ctx, req) },
+		func(task types.ManagedObjectReference) soap.HasFault {
+			return &methods.ResetVM_TaskBody{Res: &types.ResetVM_TaskResponse{Returnval: task}}
+		})
 }
 
 func (h *hooks) DestroyTask(ctx *simulator.Context, req *types.Destroy_Task) soap.HasFault {
-	vm, f := h.s.vmOf(ctx, req.This)
-	if f != nil {
-		return &methods.Destroy_TaskBody{Fault_: vimFault(f)}
-	}
-	if r := h.s.takePending(ctx); r != nil {
-		return &methods.Destroy_TaskBody{Res: &types.Destroy_TaskResponse{
-			Returnval: h.s.failingTask(ctx, vm, "Destroy_Task", "VirtualMachine.destroy", r)}}
-	}
-	var body soap.HasFault
-	ctx.WithLock(vm, func() { body = vm.DestroyTask(ctx, req) })
-	return body
+	return h.vcsimVMTask(ctx, req.This, "Destroy_Task", "VirtualMachine.destroy",
+		func(vm *simulator.VirtualMachine) soap.HasFault { return vm.DestroyTask(ctx, req) },
+		func(task types.ManagedObjectReference) soap.HasFault {
+			return &methods.Destroy_TaskBody{Res: &types.Destroy_TaskResponse{Returnval: task}}
+		})
 }
 
 func (h *hooks) ReconfigVMTask(ctx *simulator.Context, req *types.ReconfigVM_Task) soap.HasFault {
-	vm, f := h.s.vmOf(ctx, req.This)
+	return h.vcsimVMTask(ctx, req.This, "ReconfigVM_Task", "VirtualMachine.reconfigure",
+		func(vm *simulator.VirtualMachine) soap.HasFault { return vm.ReconfigVMTask(ctx, req) },
+		func(task types.ManagedObjectReference) soap.HasFault {
+			return &methods.ReconfigVM_TaskBody{Res: &types.ReconfigVM_TaskResponse{Returnval: task}}
+		})
+}
+
+// vcsimVMTask is the one shape of those four: the VM, then the rule's failing task (named
+// name, described by desc, wrapped in the method's own response body by answer) if a taskFault
+// rule is pending for this request, else vcsim's method under the VM's lock.
+func (h *hooks) vcsimVMTask(ctx *simulator.Context, this types.ManagedObjectReference, name, desc string,
+	vcsim func(*simulator.VirtualMachine) soap.HasFault, answer func(task types.ManagedObjectReference) soap.HasFault) soap.HasFault {
+	vm, f := h.s.vmOf(ctx, this)
 	if f != nil {
-		return &methods.ReconfigVM_TaskBody{Fault_: vimFault(f)}
+		return &faultBody{fault: vimFault(f)}
 	}
 	if r := h.s.takePending(ctx); r != nil {
-		return &methods.ReconfigVM_TaskBody{Res: &types.ReconfigVM_TaskResponse{
-			Returnval: h.s.failingTask(ctx, vm, "ReconfigVM_Task", "VirtualMachine.reconfigure", r)}}
+		return answer(h.s.failingTask(ctx, vm, name, desc, r))
 	}
 	var body soap.HasFault
-	ctx.WithLock(vm, func() { body = vm.ReconfigVMTask(ctx, req) })
+	ctx.WithLock(vm, func() { body = vcsim(vm) })
 	return body
 }
+
+// faultBody answers any method with a SOAP fault: vcsim's ServeSDK writes a fault from
+// Fault() alone, whatever the body's type (its own serverFaultBody is unexported).
+type faultBody struct{ fault *soap.Fault }
+
+func (b *faultBody) Fault() *soap.Fault { return b.fault }
 
 // destroyNow powers off (if needed) and destroys a VM out of band (control API).
 func (s *Sim) destroyNow(ref types.ManagedObjectReference) error {

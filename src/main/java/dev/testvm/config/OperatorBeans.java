@@ -1,8 +1,8 @@
 package dev.testvm.config;
 
-import dev.testvm.reconciler.steps.IpFinderFactory;
 import dev.testvm.reconciler.ReconcilerSettings;
 import dev.testvm.reconciler.connection.VCenterRegistry;
+import dev.testvm.reconciler.steps.GuestDiscovery;
 import dev.testvm.vsphere.ConnectionSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,13 +54,13 @@ public class OperatorBeans {
     /** The TestVM controller's part of the configuration (also for tests that build a controller). */
     public static ReconcilerSettings reconcilerSettingsOf(OperatorConfig config) {
         OperatorConfig.Discovery discovery = config.discovery();
-        return new ReconcilerSettings(discovery.taskPollInterval(), config.clusterId(), discovery.initialBackoff(), discovery.maxBackoff());
+        return new ReconcilerSettings(discovery.taskPollInterval(), config.clusterId());
     }
 
     @Produces
     @Singleton
-    IpFinderFactory ipFinders(OperatorConfig config) {
-        return IpFinders.factory(config.discovery());
+    GuestDiscovery discovery(OperatorConfig config) {
+        return DiscoveryWiring.of(config.discovery());
     }
 
     void logoutOnShutdown(@Observes ShutdownEvent event, VCenterRegistry vcenter) {

@@ -1,5 +1,6 @@
 package dev.testvm.discovery;
 
+import dev.testvm.vsphere.transfer.GuestFileHostFault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -48,6 +49,12 @@ public sealed interface DiscoveryOutcome {
 
     /** vCenter refused a guest operation for a reason other than boot timing or credentials. */
     record GuestOperationsError(String faultType, String message) implements DiscoveryOutcome {}
+
+    /**
+     * The guest command ran, but the VM's ESXi host would not serve its output file: a channel
+     * that needs vCenter only may still work.
+     */
+    record HostRefused(GuestFileHostFault fault, String message) implements DiscoveryOutcome {}
 
     /** The request cannot work as specified (e.g. guestOperations without credentials). */
     record Misconfigured(String reason, String message) implements DiscoveryOutcome {}

@@ -1,5 +1,8 @@
 package dev.testvm.discovery;
 
+import dev.testvm.api.GuestOsSpec;
+import dev.testvm.api.IpDiscoveryStrategy;
+import dev.testvm.api.IpFamily;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.VCenter;
@@ -32,8 +35,8 @@ public record DiscoveryRequest(
         VCenter vcenter,
         MoRef vm,
         VmInfo vmInfo,
-        DiscoveryStrategy strategy,
-        String os,
+        IpDiscoveryStrategy strategy,
+        GuestOsSpec os,
         GuestCredentials credentials,
         String credentialsVersion,
         String secretName,
@@ -50,8 +53,9 @@ public record DiscoveryRequest(
         Objects.requireNonNull(vcenter, "vcenter");
         Objects.requireNonNull(vm, "vm");
         Objects.requireNonNull(vmInfo, "vmInfo");
-        strategy = strategy == null ? DiscoveryStrategy.AUTO : strategy;
-        family = family == null ? IpFamily.IPV4 : family;
+        strategy = strategy == null ? IpDiscoveryStrategy.auto : strategy;
+        os = os == null ? GuestOsSpec.auto : os;
+        family = family == null ? IpFamily.IPv4 : family;
         nics = nics == null ? new NicSelection(network, null, null) : nics;
         allow = allow == null ? List.of() : List.copyOf(allow);
         exclude = exclude == null ? List.of() : List.copyOf(exclude);
@@ -79,14 +83,14 @@ public record DiscoveryRequest(
         private final VCenter vcenter;
         private final MoRef vm;
         private final VmInfo vmInfo;
-        private DiscoveryStrategy strategy = DiscoveryStrategy.AUTO;
-        private String os;
+        private IpDiscoveryStrategy strategy = IpDiscoveryStrategy.auto;
+        private GuestOsSpec os = GuestOsSpec.auto;
         private GuestCredentials credentials;
         private String credentialsVersion;
         private String secretName;
         private String commandOverride;
         private String network;
-        private IpFamily family = IpFamily.IPV4;
+        private IpFamily family = IpFamily.IPv4;
         private boolean refreshNetwork;
         private Integer nicIndex;
         private String portgroupKey;
@@ -100,17 +104,12 @@ public record DiscoveryRequest(
             this.vmInfo = vmInfo;
         }
 
-        public Builder strategy(DiscoveryStrategy strategy) {
+        public Builder strategy(IpDiscoveryStrategy strategy) {
             this.strategy = strategy;
             return this;
         }
 
-        /** The spec's text form: auto, tools or guestOperations. */
-        public Builder strategy(String strategy) {
-            return strategy(DiscoveryStrategy.parse(strategy));
-        }
-
-        public Builder os(String os) {
+        public Builder os(GuestOsSpec os) {
             this.os = os;
             return this;
         }
@@ -141,11 +140,6 @@ public record DiscoveryRequest(
         public Builder family(IpFamily family) {
             this.family = family;
             return this;
-        }
-
-        /** The spec's text form: IPv4, IPv6 or any. */
-        public Builder family(String family) {
-            return family(IpFamily.parse(family));
         }
 
         /** {@code spec.ipDiscovery.nicIndex}, null for any NIC. */

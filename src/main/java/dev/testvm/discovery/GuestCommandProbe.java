@@ -61,7 +61,7 @@ public final class GuestCommandProbe {
             return new Result(State.FAILED, last, WHAT + " exited with code " + exited.exitCode()
                     + (last.isEmpty() ? "" : ": " + last), slot.retry.next());
         }
-        if (step instanceof RunStep.Faulted faulted && IpDiscoveryCoordinator.isHostFault(faulted.faultType())) {
+        if (step instanceof RunStep.HostRefused) {
             // Output is fetched only after an exit 0, and the exit code came through vCenter: the
             // command passed even though the VM's ESXi host would not serve its output file.
             slot.retry.reset();

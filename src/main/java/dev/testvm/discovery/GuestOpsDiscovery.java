@@ -4,6 +4,7 @@ import dev.testvm.discovery.DiscoveryOutcome.CommandFailed;
 import dev.testvm.discovery.DiscoveryOutcome.CredentialsRejected;
 import dev.testvm.discovery.DiscoveryOutcome.Found;
 import dev.testvm.discovery.DiscoveryOutcome.GuestOperationsError;
+import dev.testvm.discovery.DiscoveryOutcome.HostRefused;
 import dev.testvm.discovery.DiscoveryOutcome.NotYet;
 import dev.testvm.discovery.GuestProgramRunner.RunStep;
 import dev.testvm.discovery.GuestProgramRunner.Slot;
@@ -53,8 +54,8 @@ public final class GuestOpsDiscovery {
      * One step of discovery for {@code target}.
      *
      * @param commandOverride replaces the OS default command when not blank
-     * @return {@link Found}, {@link NotYet}, {@link CredentialsRejected}, {@link CommandFailed}
-     *     or {@link GuestOperationsError}; after anything but NotYet the next step starts a new
+     * @return {@link Found}, {@link NotYet}, {@link CredentialsRejected}, {@link CommandFailed},
+     *     {@link HostRefused} or {@link GuestOperationsError}; after anything but NotYet the next step starts a new
      *     attempt (except for rejected credentials, which stay rejected until their version changes)
      */
     public DiscoveryOutcome step(GuestTarget target, GuestOs os, String commandOverride, IpFilter filter) {
@@ -171,6 +172,9 @@ public final class GuestOpsDiscovery {
         }
         if (step instanceof RunStep.Rejected rejected) {
             return new CredentialsRejected(Redaction.redact(rejected.message(), target.credentials()));
+        }
+        if (step instanceof RunStep.HostRefused refused) {
+            return new HostRefused(refused.fault(), Redaction.redact(refused.message(), target.credentials()));
         }
         RunStep.Faulted faulted = (RunStep.Faulted) step;
         return new GuestOperationsError(faulted.faultType(), Redaction.redact(faulted.message(), target.credentials()));

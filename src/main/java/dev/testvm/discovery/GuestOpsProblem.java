@@ -1,5 +1,6 @@
 package dev.testvm.discovery;
 
+import dev.testvm.vsphere.transfer.GuestFileHostFault;
 import java.util.Objects;
 
 /**
@@ -23,5 +24,13 @@ public record GuestOpsProblem(String reason, String message) {
     public GuestOpsProblem {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(message, "message");
+    }
+
+    /** The reason for an ESXi host that would not serve a guest file. */
+    static String reasonFor(GuestFileHostFault fault) {
+        return switch (fault) {
+            case UNREACHABLE -> HOST_UNREACHABLE;
+            case CERTIFICATE_REFUSED -> HOST_CERTIFICATE_REFUSED;
+        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.testvm.discovery;
 
+import dev.testvm.api.GuestOsSpec;
 import dev.testvm.vsphere.VmInfo;
 import java.util.List;
 import java.util.Locale;
@@ -28,24 +29,18 @@ public enum GuestOs {
     }
 
     /**
-     * Resolves {@code spec.guest.os}. An explicit linux/windows wins. For auto (or null/blank)
+     * Resolves {@code spec.guest.os}. An explicit linux/windows wins. For auto (or null)
      * Tools' {@code guestFamily} is the best witness, as it describes what actually booted; before
      * Tools run, the VM's configured {@code guestId} is the fallback.
      *
      * @return empty while the OS cannot be told yet (auto, no Tools family, unknown guestId)
      */
-    public static Optional<GuestOs> resolve(String setting, VmInfo info) {
-        String wanted = setting == null ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
-        switch (wanted) {
-            case "linux":
-                return Optional.of(LINUX);
-            case "windows":
-                return Optional.of(WINDOWS);
-            case "auto":
-            case "":
-                break;
-            default:
-                throw new IllegalArgumentException("unknown guest OS '" + setting + "' (expected auto, linux or windows)");
+    public static Optional<GuestOs> resolve(GuestOsSpec setting, VmInfo info) {
+        if (setting == GuestOsSpec.linux) {
+            return Optional.of(LINUX);
+        }
+        if (setting == GuestOsSpec.windows) {
+            return Optional.of(WINDOWS);
         }
         if (info == null) {
             return Optional.empty();
@@ -57,6 +52,16 @@ public enum GuestOs {
             return Optional.of(LINUX);
         }
         return fromGuestId(info.guestId());
+    }
+
+    /** The OS recorded in {@code status.guestOS} by an earlier pass; empty when none (or not one of ours). */
+    public static Optional<GuestOs> ofStatus(String statusValue) {
+        for (GuestOs os : values()) {
+            if (os.specValue.equals(statusValue)) {
+                return Optional.of(os);
+            }
+        }
+        return Optional.empty();
     }
 
     /** {@code windows9Server64Guest} → WINDOWS, {@code ubuntu64Guest} → LINUX, {@code freebsd13_64Guest} → empty. */

@@ -11,6 +11,7 @@ import dev.testvm.vsphere.fault.GuestPermissionDeniedException;
 import dev.testvm.vsphere.fault.InvalidGuestLoginException;
 import dev.testvm.vsphere.fault.InvalidStateException;
 import dev.testvm.vsphere.fault.TooManyGuestLogonsException;
+import dev.testvm.vsphere.transfer.GuestFileHostFault;
 import dev.testvm.vsphere.transfer.GuestFileTransferException;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,6 +95,12 @@ final class GuestProgramRunner {
         record Rejected(String message) implements RunStep {}
 
         record Faulted(String faultType, String message) implements RunStep {}
+
+        /**
+         * The program exited 0 (its output is fetched only then, and the exit code came through
+         * vCenter), but the VM's ESXi host would not serve its output file.
+         */
+        record HostRefused(GuestFileHostFault fault, String message) implements RunStep {}
     }
 
     /** One daemon thread for the operator's deletions of read output files; they are quick and few. */
@@ -230,7 +237,8 @@ final class GuestProgramRunner {
             // The ESXi host would not serve the file, but deleting it goes through vCenter: the
             // file must not stay behind in the guest because another channel takes over.
             deleteQuietly(target, attempt);
-            return onFault(slot, target, e, "downloading the output of the " + what);
+            slot.attempt = null;
+            return new RunStep.HostRefused(e.hostFault(), describe(e, "downloading the output of the " + what, target));
         } catch (VimFaultException e) {
             return onFault(slot, target, e, "downloading the output of the " + what);
         }
@@ -285,9 +293,8 @@ final class GuestProgramRunner {
 
     private RunStep onFault(Slot slot, GuestTarget target, VimFaultException fault, String doing) {
         slot.attempt = null;
-        String type = fault.faultType() == null ? "UnknownFault" : fault.faultType();
-        String detail = Redaction.redact(fault.faultMessage(), target.credentials());
-        String message = type + " while " + doing + (detail == null || detail.isBlank() ? "" : ": " + detail);
+        String type = faultName(fault);
+        String message = describe(fault, doing, target);
         if (guestNotReadyYet(fault)) {
             return new RunStep.Waiting(slot.retry.next(), message);
         }
@@ -298,5 +305,15 @@ final class GuestProgramRunner {
             return new RunStep.Rejected(message);
         }
         return new RunStep.Faulted(type, message);
+    }
+
+    private static String faultName(VimFaultException fault) {
+        return fault.faultType() == null ? "UnknownFault" : fault.faultType();
+    }
+
+    /** "{@code <fault> while <doing>: <vCenter's message>}", without the guest password. */
+    private static String describe(VimFaultException fault, String doing, GuestTarget target) {
+        String detail = Redaction.redact(fault.faultMessage(), target.credentials());
+        return faultName(fault) + " while " + doing + (detail == null || detail.isBlank() ? "" : ": " + detail);
     }
 }

@@ -1,13 +1,14 @@
 package dev.testvm.discovery;
 
+import dev.testvm.api.IpDiscoveryStrategy;
 import dev.testvm.discovery.DiscoveryOutcome.CommandFailed;
 import dev.testvm.discovery.DiscoveryOutcome.CredentialsRejected;
 import dev.testvm.discovery.DiscoveryOutcome.Found;
 import dev.testvm.discovery.DiscoveryOutcome.GuestOperationsError;
+import dev.testvm.discovery.DiscoveryOutcome.HostRefused;
 import dev.testvm.discovery.DiscoveryOutcome.Misconfigured;
 import dev.testvm.discovery.DiscoveryOutcome.NotYet;
 import dev.testvm.vsphere.MoRef;
-import dev.testvm.vsphere.transfer.GuestFileTransferException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -73,31 +74,21 @@ public final class IpDiscoveryCoordinator {
     }
 
     public DiscoveryResult step(DiscoveryRequest request) {
-        IpFilter filter = request.filter();
         Optional<GuestOs> os = GuestOs.resolve(request.os(), request.vmInfo());
-        IpChoice tools = ToolsIpSource.choose(request.vmInfo(), filter);
-        DiscoveryStrategy strategy = request.strategy();
-
-        if (strategy == DiscoveryStrategy.TOOLS
-                || (strategy == DiscoveryStrategy.AUTO && request.credentials() == null)) {
+        IpChoice tools = ToolsIpSource.choose(request.vmInfo(), request.filter());
+        IpDiscoveryStrategy strategy = request.strategy();
+        if (strategy == IpDiscoveryStrategy.tools
+                || (strategy == IpDiscoveryStrategy.auto && request.credentials() == null)) {
             return fromTools(tools, os, Optional.empty());
         }
         if (request.credentials() == null) {
-            String message = request.secretName() == null
-                    ? "ipDiscovery.strategy is guestOperations but spec.guest.credentialsSecretRef is not set"
-                    : "ipDiscovery.strategy is guestOperations but no guest credentials could be read from Secret '"
-                            + request.secretName() + "'";
-            GuestOpsProblem problem = new GuestOpsProblem(GuestOpsProblem.CREDENTIALS_MISSING, message);
-            return new DiscoveryResult(new Misconfigured(problem.reason(), message), Optional.of(problem), os,
-                    settings.failureRecheck());
+            return credentialsMissing(request, os);
         }
-        boolean race = strategy == DiscoveryStrategy.AUTO;
-        String key = request.key();
-        if (race && gaveUp.containsKey(key)) {
-            return fromTools(tools, os, Optional.of(gaveUp.get(key)));
+        boolean race = strategy == IpDiscoveryStrategy.auto;
+        GuestOpsProblem failedBefore = gaveUp.get(request.key());
+        if (race && failedBefore != null) {
+            return fromTools(tools, os, Optional.of(failedBefore));
         }
-        GuestTarget target = new GuestTarget(key, request.vcenter(), request.vm(), request.vmInfo(),
-                request.credentials(), request.credentialsVersion());
         if (os.isEmpty()) {
             // Tools may still answer; for the guest command we must know which shell to use.
             if (race && tools.found() && !request.refreshNetwork()) {
@@ -106,25 +97,60 @@ public final class IpDiscoveryCoordinator {
             return new DiscoveryResult(new NotYet(settings.maxBackoff(), unknownOs(request)),
                     Optional.empty(), os, settings.maxBackoff());
         }
-
+        GuestTarget target = new GuestTarget(request.key(), request.vcenter(), request.vm(), request.vmInfo(),
+                request.credentials(), request.credentialsVersion());
         if (request.refreshNetwork()) {
-            Optional<DiscoveryOutcome> refreshing = refresh.step(target, os.get());
+            Optional<DiscoveryResult> refreshing = refreshFirst(request, target, os, tools);
             if (refreshing.isPresent()) {
-                DiscoveryOutcome outcome = refreshing.get();
-                if (outcome instanceof NotYet notYet) {
-                    return new DiscoveryResult(notYet, Optional.ofNullable(refreshProblems.get(key)), os,
-                            notYet.retryAfter());
-                }
-                if (!(outcome instanceof CommandFailed)) {
-                    return guestOpsFailed(request, outcome, tools, os);
-                }
-                // The guest may have picked up its address anyway: note it and go on discovering.
-                refreshProblems.put(key, new GuestOpsProblem(GuestOpsProblem.COMMAND_FAILED,
-                        ((CommandFailed) outcome).message() + "; IP discovery goes on"));
+                return refreshing.get();
             }
         }
-        Optional<GuestOpsProblem> refreshProblem = Optional.ofNullable(refreshProblems.get(key));
+        return throughGuest(request, target, os, tools, race);
+    }
 
+    /** Strategy guestOperations without credentials to run anything with. */
+    private DiscoveryResult credentialsMissing(DiscoveryRequest request, Optional<GuestOs> os) {
+        String message = request.secretName() == null
+                ? "ipDiscovery.strategy is guestOperations but spec.guest.credentialsSecretRef is not set"
+                : "ipDiscovery.strategy is guestOperations but no guest credentials could be read from Secret '"
+                        + request.secretName() + "'";
+        GuestOpsProblem problem = new GuestOpsProblem(GuestOpsProblem.CREDENTIALS_MISSING, message);
+        return new DiscoveryResult(new Misconfigured(problem.reason(), message), Optional.of(problem), os,
+                settings.failureRecheck());
+    }
+
+    /**
+     * Instant clones: the network refresh runs before anything is found. Empty once it has run,
+     * or has failed with an exit code (the guest may have picked up its address anyway: that is
+     * noted as a problem and discovery goes on).
+     */
+    private Optional<DiscoveryResult> refreshFirst(DiscoveryRequest request, GuestTarget target, Optional<GuestOs> os,
+            IpChoice tools) {
+        Optional<DiscoveryOutcome> refreshing = refresh.step(target, os.get());
+        if (refreshing.isEmpty()) {
+            return Optional.empty();
+        }
+        DiscoveryOutcome outcome = refreshing.get();
+        if (outcome instanceof NotYet notYet) {
+            return Optional.of(new DiscoveryResult(notYet, Optional.ofNullable(refreshProblems.get(request.key())), os,
+                    notYet.retryAfter()));
+        }
+        if (!(outcome instanceof CommandFailed failed)) {
+            return Optional.of(guestOpsFailed(request, outcome, tools, os));
+        }
+        refreshProblems.put(request.key(), new GuestOpsProblem(GuestOpsProblem.COMMAND_FAILED,
+                failed.message() + "; IP discovery goes on"));
+        return Optional.empty();
+    }
+
+    /**
+     * The guest command's turn, unless the VM's ESXi host is known not to serve guest files (then
+     * the vCenter-only channel) or, in a race, Tools already answered.
+     */
+    private DiscoveryResult throughGuest(DiscoveryRequest request, GuestTarget target, Optional<GuestOs> os,
+            IpChoice tools, boolean race) {
+        String key = request.key();
+        Optional<GuestOpsProblem> refreshProblem = Optional.ofNullable(refreshProblems.get(key));
         GuestOpsProblem hostProblem = hostProblem(key, request.vmInfo().host());
         if (hostProblem != null) {
             return viaVCenterOnly(request, target, os, tools, hostProblem);
@@ -138,21 +164,12 @@ public final class IpDiscoveryCoordinator {
                     .map(message -> problemFor(new CredentialsRejected(message), request, GuestOpsDiscovery.WHAT));
             return found(tools, os, rejected.or(() -> refreshProblem));
         }
-        MoRef host = request.vmInfo().host();
-        DiscoveryOutcome outcome = guestOps.step(target, os.get(), request.commandOverride(), filter);
-        if (outcome instanceof GuestOperationsError error && isHostFault(error.faultType())) {
-            GuestOpsProblem problem = new GuestOpsProblem(
-                    GuestFileTransferException.HOST_UNREACHABLE.equals(error.faultType())
-                            ? GuestOpsProblem.HOST_UNREACHABLE : GuestOpsProblem.HOST_CERTIFICATE_REFUSED,
-                    error.message() + "; IP discovery goes on through vCenter only (" + ToolsNetworkUpdate.WHAT
-                            + ", VMware Tools 10.1 or later)");
-            hostProblems.put(key, problem);
-            hosts.failed(host, problem);
-            guestOps.dropAttempt(key);
-            return viaVCenterOnly(request, target, os, tools, problem);
+        DiscoveryOutcome outcome = guestOps.step(target, os.get(), request.commandOverride(), request.filter());
+        if (outcome instanceof HostRefused refused) {
+            return hostRefused(request, target, os, tools, refused);
         }
         if (outcome instanceof Found) {
-            hosts.served(host);
+            hosts.served(request.vmInfo().host());
             return new DiscoveryResult(outcome, refreshProblem, os, Duration.ZERO);
         }
         if (outcome instanceof NotYet notYet) {
@@ -160,6 +177,21 @@ public final class IpDiscoveryCoordinator {
             return new DiscoveryResult(both, refreshProblem, os, notYet.retryAfter());
         }
         return guestOpsFailed(request, outcome, tools, os);
+    }
+
+    /**
+     * The command ran but the VM's ESXi host would not serve its output: this TestVM, and the
+     * host's other VMs between their attempts, go on through the vCenter-only channel.
+     */
+    private DiscoveryResult hostRefused(DiscoveryRequest request, GuestTarget target, Optional<GuestOs> os,
+            IpChoice tools, HostRefused refused) {
+        GuestOpsProblem problem = new GuestOpsProblem(GuestOpsProblem.reasonFor(refused.fault()),
+                refused.message() + "; IP discovery goes on through vCenter only (" + ToolsNetworkUpdate.WHAT
+                        + ", VMware Tools 10.1 or later)");
+        hostProblems.put(request.key(), problem);
+        hosts.failed(request.vmInfo().host(), problem);
+        guestOps.dropAttempt(request.key());
+        return viaVCenterOnly(request, target, os, tools, problem);
     }
 
     /**
@@ -199,11 +231,6 @@ public final class IpDiscoveryCoordinator {
         return known.orElse(null);
     }
 
-    static boolean isHostFault(String faultType) {
-        return GuestFileTransferException.HOST_UNREACHABLE.equals(faultType)
-                || GuestFileTransferException.HOST_CERTIFICATE_REFUSED.equals(faultType);
-    }
-
     /** Drops everything remembered about {@code key}: call when the TestVM is Ready or deleted. */
     public void forget(String key) {
         hostProblems.remove(key);
@@ -222,7 +249,7 @@ public final class IpDiscoveryCoordinator {
 
     private DiscoveryResult guestOpsFailed(DiscoveryRequest request, DiscoveryOutcome outcome, IpChoice tools,
             Optional<GuestOs> os, GuestOpsProblem problem) {
-        if (request.strategy() != DiscoveryStrategy.AUTO) {
+        if (request.strategy() != IpDiscoveryStrategy.auto) {
             // A failing command may just be a custom one that fails until the address is there;
             // faults and refused credentials will not go away soon.
             Duration retry = outcome instanceof CommandFailed ? settings.maxBackoff() : settings.failureRecheck();
@@ -249,7 +276,7 @@ public final class IpDiscoveryCoordinator {
     }
 
     private static GuestOpsProblem problemFor(DiscoveryOutcome outcome, DiscoveryRequest request, String what) {
-        String fallback = request.strategy() == DiscoveryStrategy.AUTO ? "; using VMware Tools' address instead" : "";
+        String fallback = request.strategy() == IpDiscoveryStrategy.auto ? "; using VMware Tools' address instead" : "";
         if (outcome instanceof CredentialsRejected rejected) {
             String secret = request.secretName() == null ? "the guest credentials" : "the credentials in Secret '"
                     + request.secretName() + "'";
@@ -262,6 +289,10 @@ public final class IpDiscoveryCoordinator {
         if (outcome instanceof GuestOperationsError error) {
             return new GuestOpsProblem(GuestOpsProblem.OPERATIONS_ERROR,
                     "guest operations failed for the " + what + ": " + error.message() + fallback);
+        }
+        if (outcome instanceof HostRefused refused) {
+            return new GuestOpsProblem(GuestOpsProblem.OPERATIONS_ERROR,
+                    "guest operations failed for the " + what + ": " + refused.message() + fallback);
         }
         throw new IllegalArgumentException("not a guest-operations failure: " + outcome);
     }

@@ -1,9 +1,11 @@
 package dev.testvm.discovery;
 
+import dev.testvm.api.IpFamily;
 import dev.testvm.vsphere.GuestNic;
 import dev.testvm.vsphere.VirtualNic;
 import dev.testvm.vsphere.VmInfo;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -100,20 +102,31 @@ public record IpFilter(IpFamily family, NicSelection nics, List<Cidr> allow, Lis
         if (usable.isEmpty()) {
             return IpChoice.none(addresses, whyNothingUsable(found));
         }
-        List<InetAddress> ofFamily = usable.stream().filter(family::accepts).toList();
+        List<InetAddress> ofFamily = usable.stream().filter(address -> accepts(family, address)).toList();
         if (ofFamily.isEmpty()) {
             String apipa = hasApipa(found) ? "; the IPv4 address is a self-assigned 169.254 one: DHCP has not answered yet" : "";
-            return IpChoice.none(addresses, "no " + family.specValue() + " address yet (found " + addresses + ")" + apipa);
+            return IpChoice.none(addresses, "no " + family.name() + " address yet (found " + addresses + ")" + apipa);
         }
         List<InetAddress> inRange = ofFamily.stream().filter(this::inRanges).toList();
         if (inRange.isEmpty()) {
-            return IpChoice.none(addresses, "no " + family.specValue() + " address inside " + describeRanges()
+            return IpChoice.none(addresses, "no " + family.name() + " address inside " + describeRanges()
                     + " yet (found " + addresses + ")");
         }
         List<VirtualNic> vmNics = tools == null ? List.of() : tools.virtualNics();
         if (vmNics.isEmpty()) {
             return legacyNetworkChoice(inRange, macs, tools, addresses);
         }
+        return onVmNics(inRange, macs, tools, vmNics, addresses);
+    }
+
+    /**
+     * The last filter: only addresses traced (by MAC) to one of the selected NICs of the VM count,
+     * the VM's first NIC first.
+     *
+     * @param addresses every usable address found, for the choice's {@code addresses}
+     */
+    private IpChoice onVmNics(List<InetAddress> inRange, Map<String, String> macs, VmInfo tools, List<VirtualNic> vmNics,
+            List<String> addresses) {
         List<GuestNic> toolsNics = tools.nics();
         List<VirtualNic> selected = nics.select(vmNics, toolsNics);
         if (selected.isEmpty()) {
@@ -133,7 +146,7 @@ public record IpFilter(IpFamily family, NicSelection nics, List<Cidr> allow, Lis
             }
         }
         if (onNics.isEmpty()) {
-            return IpChoice.none(addresses, "no " + family.specValue() + " address on the VM's own NICs ("
+            return IpChoice.none(addresses, "no " + family.name() + " address on the VM's own NICs ("
                     + nics.describe() + ": " + order + ") yet; found " + describeTraced(inRange, traced));
         }
         // Stable: the VM's first NIC wins over a second one, whatever order the guest printed.
@@ -202,7 +215,7 @@ public record IpFilter(IpFamily family, NicSelection nics, List<Cidr> allow, Lis
                 return new IpChoice(text, addresses, null);
             }
         }
-        return IpChoice.none(addresses, "no " + family.specValue() + " address on network '" + network
+        return IpChoice.none(addresses, "no " + family.name() + " address on network '" + network
                 + "' yet (found " + addresses + "; Tools list " + describe(toolsNics) + ")");
     }
 
@@ -251,5 +264,14 @@ public record IpFilter(IpFamily family, NicSelection nics, List<Cidr> allow, Lis
         return hasApipa(found)
                 ? "only a self-assigned 169.254 address so far: DHCP has not answered yet " + seen
                 : "only loopback, link-local or multicast addresses so far " + seen;
+    }
+
+    /** Whether {@code address} is of {@code family}; the enum's names are the spec's values. */
+    static boolean accepts(IpFamily family, InetAddress address) {
+        return switch (family) {
+            case IPv4 -> address instanceof Inet4Address;
+            case IPv6 -> address instanceof Inet6Address;
+            case any -> true;
+        };
     }
 }

@@ -52,9 +52,7 @@ public final class NetworkRefresh {
             RunStep step = runner.step(slot, target, WHAT, id -> GuestCommands.wrap(os, command, id));
             // Only an exit code of 0 makes the runner download the output: a host that cannot serve
             // it means the refresh did its job.
-            boolean ranButOutputUnreachable = step instanceof RunStep.Faulted faulted
-                    && faulted.faultType().startsWith("GuestFileHost");
-            if (ranButOutputUnreachable) {
+            if (step instanceof RunStep.HostRefused) {
                 done.add(target.key());
                 slots.remove(target.key());
                 return Optional.empty();

@@ -3,8 +3,13 @@
  *
  * <p>VMware Tools publish a guest's address on a fixed ~30 s poll; running a command in the
  * guest through the guest-operations API ("active discovery") sees it within a second or two of
- * DHCP answering. The reconciler talks to {@link dev.testvm.discovery.IpDiscoveryCoordinator}
- * only; the other classes are its parts:
+ * DHCP answering. The reconciler takes this package as one injected bean,
+ * {@code reconciler.steps.GuestDiscovery} (built by {@code config.DiscoveryWiring} from one
+ * {@link dev.testvm.discovery.DiscoverySettings}): behind its IP finder,
+ * {@link dev.testvm.discovery.IpDiscoveryCoordinator}; behind its command probe (the readiness
+ * command), {@link dev.testvm.discovery.GuestCommandProbe}. Keeping both behind one bean means one
+ * place decides how guest programs are paced, and a test can swap the IP finder alone. The other
+ * classes are their parts:
  *
  * <ul>
  *   <li>{@link dev.testvm.discovery.IpScanner}, {@link dev.testvm.discovery.IpFilter},
@@ -19,5 +24,10 @@
  *
  * <p>Nothing here sleeps or waits for the guest: every step makes a few quick calls and says
  * when to come back.
+ *
+ * <p>May use {@code vsphere} and {@code api}, the latter only for the spec's own enums
+ * ({@code IpFamily}, {@code IpDiscoveryStrategy}, {@code GuestOsSpec}: one enum per spec field;
+ * {@link dev.testvm.discovery.GuestOs} is the OS that was resolved, not the setting). Used by
+ * {@code reconciler.steps} and {@code config}.
  */
 package dev.testvm.discovery;

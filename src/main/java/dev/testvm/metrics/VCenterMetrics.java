@@ -2,8 +2,8 @@ package dev.testvm.metrics;
 
 import dev.testvm.reconciler.connection.VCenterConnection;
 import dev.testvm.reconciler.connection.VCenterRegistry;
-import dev.testvm.vsphere.VimVCenter;
 import dev.testvm.vsphere.soap.RequestStats;
+import dev.testvm.vsphere.vim.VimVCenter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -9,8 +9,5 @@ import java.util.Optional;
  *
  * @param taskPollInterval  backstop while a vSphere task runs (its end normally arrives as an event)
  * @param clusterId         names this cluster on its VMs; empty: derived from the cluster (see {@link ClusterIdentity})
- * @param guestRetryInitial first pause before a failed guest command runs again
- * @param guestRetryMax     longest pause between guest command retries
  */
-public record ReconcilerSettings(Duration taskPollInterval, Optional<String> clusterId, Duration guestRetryInitial,
-        Duration guestRetryMax) {}
+public record ReconcilerSettings(Duration taskPollInterval, Optional<String> clusterId) {}

@@ -4,8 +4,6 @@ import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMStatus;
-import dev.testvm.discovery.DiscoverySettings;
-import dev.testvm.discovery.GuestCommandProbe;
 import dev.testvm.pool.MemberRelease;
 import dev.testvm.pool.PoolMembers;
 import dev.testvm.reconciler.connection.VCenterAdmission;
@@ -25,8 +23,8 @@ import dev.testvm.reconciler.steps.CloneStep;
 import dev.testvm.reconciler.steps.CloudInitData;
 import dev.testvm.reconciler.steps.ExpiryStep;
 import dev.testvm.reconciler.steps.GuestCredentialsReader;
+import dev.testvm.reconciler.steps.GuestDiscovery;
 import dev.testvm.reconciler.steps.IpFinder;
-import dev.testvm.reconciler.steps.IpFinderFactory;
 import dev.testvm.reconciler.steps.IpStep;
 import dev.testvm.reconciler.steps.Pass;
 import dev.testvm.reconciler.steps.PoolClaimStep;
@@ -104,12 +102,12 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
     private final TestVMMemories memories = new TestVMMemories();
     private final TestVMObserver observer;
 
-    public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, ReconcilerSettings config, IpFinderFactory finders) {
-        this(vcenters, client, config, finders, TestVMObserver.NOOP);
+    public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, ReconcilerSettings config, GuestDiscovery discovery) {
+        this(vcenters, client, config, discovery, TestVMObserver.NOOP);
     }
 
     @Inject
-    public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, ReconcilerSettings config, IpFinderFactory finders,
+    public TestVMReconciler(VCenterRegistry vcenters, KubernetesClient client, ReconcilerSettings config, GuestDiscovery discovery,
             TestVMObserver observer) {
         this.vcenters = vcenters;
         this.choice = new VCenterChoice(vcenters);
@@ -127,11 +125,8 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
                 new CloudInitData(client));
         this.powerOn = new PowerOnStep(events, tasks, taskPoll, kubeEvents);
         GuestCredentialsReader credentials = new GuestCredentialsReader(client);
-        this.ip = new IpStep(events, kubeEvents, finders.create(credentials), placement);
-        DiscoverySettings defaults = DiscoverySettings.defaults();
-        this.readiness = new ReadinessStep(kubeEvents, credentials, new GuestCommandProbe(new DiscoverySettings(
-                config.guestRetryInitial(), config.guestRetryMax(), defaults.firstPollDelay(),
-                defaults.commandTimeout(), defaults.toolsRecheck(), defaults.failureRecheck())), new PortProbe(Duration.ofSeconds(1)));
+        this.ip = new IpStep(events, kubeEvents, discovery.ipFinder(credentials), placement);
+        this.readiness = new ReadinessStep(kubeEvents, credentials, discovery.commandProbe(), new PortProbe(Duration.ofSeconds(1)));
         this.expiry = new ExpiryStep(client, kubeEvents);
         this.deletion = new VmDeletion(placement, events, tasks, taskPoll, kubeEvents);
         IpFinder finder = ip.finder();

@@ -8,7 +8,7 @@ import dev.testvm.policy.VCenterRules;
 import dev.testvm.reconciler.connection.VCenterConnection;
 import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.vsphere.VCenter;
-import dev.testvm.vsphere.VimVCenter;
+import dev.testvm.vsphere.vim.VimVCenter;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;

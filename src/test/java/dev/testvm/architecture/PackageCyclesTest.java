@@ -20,15 +20,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operator's top-level packages ({@code dev.testvm.api}, {@code reconciler}, {@code config}, ...,
- * each with its sub-packages, except that the reconciler's sub-packages count on their own) depend
- * on each other without cycles, read from the sources' imports
+ * each with its sub-packages, except that the reconciler's and vsphere's sub-packages count each on
+ * their own) depend on each other without cycles, read from the sources' imports
  * (a same-package reference needs no import, so only cross-package edges are counted, which are
  * the ones that matter here).
  */
 class PackageCyclesTest {
 
-    /** A top-level package, except that the reconciler's sub-packages count each on their own. */
-    private static final String UNIT = "(reconciler\\.[a-z]\\w*|\\w+)";
+    /** A top-level package, except that the reconciler's and vsphere's sub-packages count each on their own. */
+    private static final String UNIT = "((?:reconciler|vsphere)\\.[a-z]\\w*|\\w+)";
+    /** vsphere's sub-packages bottom up, as docs/architecture.md and docs/vsphere-client.md list them. */
+    private static final List<String> VSPHERE_LAYERS = List.of("vsphere.fault", "vsphere.soap", "vsphere.types",
+            "vsphere.methods", "vsphere.session", "vsphere.property", "vsphere.transfer", "vsphere.object", "vsphere.vim");
     private static final Pattern PACKAGE = Pattern.compile("^package dev\\.testvm\\." + UNIT + "[;.]", Pattern.MULTILINE);
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.testvm\\." + UNIT + "\\.", Pattern.MULTILINE);
 
@@ -38,6 +41,18 @@ class PackageCyclesTest {
         assertThat(uses).containsKeys("api", "reconciler", "config", "vsphere", "discovery");
         assertThat(uses.get("reconciler")).as("the composition root is used by nobody").doesNotContain("config");
         assertThat(uses).as("the reconciler's sub-packages").containsKeys("reconciler.steps", "reconciler.status", "reconciler.tasks");
+        assertThat(uses).as("vsphere's sub-packages").containsKeys("vsphere.soap", "vsphere.methods", "vsphere.object",
+                "vsphere.property", "vsphere.vim");
+        assertThat(uses.get("vsphere")).as("the VCenter interface and its data types use none of their implementation")
+                .noneMatch(target -> target.startsWith("vsphere."));
+        for (int i = 0; i < VSPHERE_LAYERS.size(); i++) {
+            String layer = VSPHERE_LAYERS.get(i);
+            Set<String> before = Set.copyOf(VSPHERE_LAYERS.subList(0, i));
+            assertThat(uses.getOrDefault(layer, Set.of())).as(layer + " uses only the vsphere layers before it")
+                    .allMatch(target -> !target.startsWith("vsphere.") || before.contains(target));
+        }
+        assertThat(VSPHERE_LAYERS).as("every vsphere sub-package has its place in the layers")
+                .containsAll(uses.keySet().stream().filter(p -> p.startsWith("vsphere.")).toList());
         uses.forEach((from, to) -> {
             if (!from.equals("config")) {
                 assertThat(to).as(from + " must not use the reconciler that wires it").doesNotContain("reconciler");

@@ -8,14 +8,14 @@ import dev.testvm.api.SecretKeyRef;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMSpec;
 import dev.testvm.api.Timings;
-import dev.testvm.config.IpFinders;
+import dev.testvm.config.DiscoveryWiring;
 import dev.testvm.reconciler.TestVMReconciler;
 import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.TestOperatorConfig;
 import dev.testvm.testsupport.SimulatorExtension;
-import dev.testvm.vsphere.VimVCenter;
+import dev.testvm.vsphere.vim.VimVCenter;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -181,7 +181,7 @@ public final class DiscoveryBenchmark {
             TestOperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(30),
                     options.initialBackoff, options.maxBackoff, MAX_TASKS);
             Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-            operator.register(new TestVMReconciler(vcenter, client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config), IpFinders.factory(config.discovery())),
+            operator.register(new TestVMReconciler(vcenter, client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config), DiscoveryWiring.of(config.discovery())),
                     o -> o.settingNamespaces(NAMESPACE));
             operator.start();
             say("operator started in-process (java-operator-sdk + TestVMReconciler), discovery backoff "

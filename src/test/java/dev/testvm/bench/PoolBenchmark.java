@@ -12,8 +12,9 @@ import dev.testvm.api.TestVMPool;
 import dev.testvm.api.TestVMPoolSpec;
 import dev.testvm.api.TestVMSpec;
 import dev.testvm.api.WhenPoolEmpty;
+import dev.testvm.vsphere.vim.VimVCenter;
 import java.lang.management.ManagementFactory;
-import dev.testvm.config.IpFinders;
+import dev.testvm.config.DiscoveryWiring;
 import dev.testvm.pool.PoolObserver;
 import dev.testvm.pool.TestVMPoolReconciler;
 import dev.testvm.reconciler.TestVMReconciler;
@@ -22,7 +23,6 @@ import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.Simulator;
 import dev.testvm.testsupport.SimulatorExtension;
 import dev.testvm.testsupport.TestOperatorConfig;
-import dev.testvm.vsphere.VimVCenter;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -118,7 +118,7 @@ public final class PoolBenchmark {
         TestOperatorConfig config = new TestOperatorConfig(simulator.url(), "DC0", Duration.ofSeconds(30),
                 Duration.ofMillis(250), Duration.ofMillis(500), MAX_TASKS);
         Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-        operator.register(new TestVMReconciler(vcenter, client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config), IpFinders.factory(config.discovery())), o -> o.settingNamespaces(NAMESPACE));
+        operator.register(new TestVMReconciler(vcenter, client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config), DiscoveryWiring.of(config.discovery())), o -> o.settingNamespaces(NAMESPACE));
         operator.register(new TestVMPoolReconciler(client, PoolObserver.NOOP), o -> o.settingNamespaces(NAMESPACE));
         operator.start();
         say("simulator " + simulator.url() + " at time-scale " + options.timeScale + " (seed timings), operator in-process, "

@@ -41,11 +41,8 @@ public final class ScaleBenchmark {
     /** Set when a phase did not finish: the simulator is then asked for a goroutine dump at the end. */
     private static volatile boolean somethingHung;
 
-    /**
-     * The Deployment's {@code -XX:MaxRAMPercentage=75} under its limits (512 MiB, 1 CPU): outside a
-     * container the JVM would size itself from the host instead, so the limits are given explicitly.
-     */
-    static final String PRODUCTION_JVM_OPTIONS = "-XX:MaxRAMPercentage=75 -XX:MaxRAM=512m -XX:ActiveProcessorCount=1";
+    /** The JVM flags of deploy/deployment.yaml (its JAVA_TOOL_OPTIONS and container limits). */
+    static final String PRODUCTION_JVM_OPTIONS = DeploymentJvm.options();
 
     // Targets of issue 13 (they replaced issue 7's 25 requests and 300 MiB).
     static final double LIFECYCLE_REQUEST_TARGET = 20;
@@ -138,9 +135,9 @@ public final class ScaleBenchmark {
                 double idleCpuPerSecond = idleCpuPerSecond(operator);
                 report.line(String.format(Locale.ROOT, "operator CPU while idle: %.1f ms per second (leases, informers, GC)",
                         idleCpuPerSecond * 1000));
-                long idleHeap = LiveHeap.bytes(operator.pid());
-                report.line(String.format(Locale.ROOT, "operator live heap while idle (after a full GC): %.1f MiB", idleHeap / MIB));
-                                if (options.count > 0) {
+                LiveHeap idleHeap = LiveHeap.of(operator.pid());
+                report.line(String.format(Locale.ROOT, "operator live heap while idle (after a full GC): %.1f MiB", idleHeap.total() / MIB));
+                if (options.count > 0) {
                     runScale(options, client, simulator, operator, tracker, workload, idleCpuPerSecond, out, report);
                 }
                 if (options.cycles > 0) {
@@ -325,13 +322,23 @@ public final class ScaleBenchmark {
      * forgotten). Some growth is expected from caches that fill once (class data, informer indexes,
      * metric series), hence the allowance of 10% or 8 MiB, whichever is larger.
      */
-    private static void reportRetainedHeap(Report report, OperatorJarProcess operator, long idleHeap, int cycles)
+    private static void reportRetainedHeap(Report report, OperatorJarProcess operator, LiveHeap idle, int cycles)
             throws IOException, InterruptedException {
-        long after = LiveHeap.bytes(operator.pid());
+        LiveHeap afterChurn = LiveHeap.of(operator.pid());
+        long idleHeap = idle.total();
+        long after = afterChurn.total();
         long allowance = Math.max(idleHeap / 10, 8L * 1024 * 1024);
         report.figure("operator live heap after " + cycles + " churn cycles (after a full GC)",
                 String.format(Locale.ROOT, "%.1f MiB (idle %.1f MiB, %+.1f MiB)", after / MIB, idleHeap / MIB, (after - idleHeap) / MIB),
                 String.format(Locale.ROOT, "<= idle + %.0f MiB", allowance / MIB), after <= idleHeap + allowance);
+        report.line("  classes grown most since idle (live bytes, instances): " + afterChurn.topGrowers(idle, 12));
+        if (Boolean.getBoolean("bench.heapDump")) {
+            // -Dbench.heapDump=true (BENCH_JAVA_OPTS): the heap after the churn, to find who holds what grew.
+            Path dump = Path.of("target", "bench-scale", "after-churn.hprof").toAbsolutePath();
+            Files.deleteIfExists(dump);
+            new ProcessBuilder("jcmd", Long.toString(operator.pid()), "GC.heap_dump", dump.toString()).inheritIO().start()
+                    .waitFor(2, TimeUnit.MINUTES);
+        }
     }
 
     private static String failureSummary(Map<String, String> failures, String prefix) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.testvm.testsupport.FakeVCenter;
 import dev.testvm.testsupport.FakeVCenter.Run;
+import dev.testvm.vsphere.transfer.GuestFileHostFault;
 import dev.testvm.vsphere.transfer.GuestFileTransferException;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,7 @@ class GuestCommandProbeTest {
     @Test
     void exitZeroPassesWhenTheEsxiHostWillNotServeTheOutput() {
         vcenter.then(Run.printing("active\n"));
-        vcenter.downloadFaults.add(new GuestFileTransferException(GuestFileTransferException.HOST_UNREACHABLE,
+        vcenter.downloadFaults.add(new GuestFileTransferException(GuestFileHostFault.UNREACHABLE,
                 "esx-02.lab.invalid", "127.0.0.12", 443, "cannot connect to ESXi host 'esx-02.lab.invalid'"));
         step();
         GuestCommandProbe.Result passed = step();

@@ -1,5 +1,6 @@
 package dev.testvm.discovery;
 
+import dev.testvm.api.IpFamily;
 import dev.testvm.vsphere.soap.FaultMapper;
 import dev.testvm.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +29,7 @@ class GuestOpsDiscoveryTest {
     private final AtomicInteger ids = new AtomicInteger();
     private final GuestOpsDiscovery discovery = new GuestOpsDiscovery(new GuestProgramRunner(
             DiscoverySettings.defaults(), clock, () -> "t" + ids.incrementAndGet()));
-    private final IpFilter ipv4 = IpFilter.of(IpFamily.IPV4);
+    private final IpFilter ipv4 = IpFilter.of(IpFamily.IPv4);
 
     private GuestTarget target(VmInfo info, GuestCredentials credentials, String version) {
         return new GuestTarget("uid-42", vcenter, Vms.VM, info, credentials, version);

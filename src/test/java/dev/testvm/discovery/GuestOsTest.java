@@ -1,8 +1,8 @@
 package dev.testvm.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.testvm.api.GuestOsSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -10,25 +10,25 @@ class GuestOsTest {
 
     @Test
     void explicit_setting_wins_over_what_the_vm_says() {
-        assertThat(GuestOs.resolve("linux", Vms.windowsBooted())).contains(GuestOs.LINUX);
-        assertThat(GuestOs.resolve("Windows", Vms.linuxBooted())).contains(GuestOs.WINDOWS);
+        assertThat(GuestOs.resolve(GuestOsSpec.linux, Vms.windowsBooted())).contains(GuestOs.LINUX);
+        assertThat(GuestOs.resolve(GuestOsSpec.windows, Vms.linuxBooted())).contains(GuestOs.WINDOWS);
     }
 
     @Test
     void auto_uses_tools_guest_family_first() {
         var windowsFamilyLinuxId = Vms.info(true, "windowsGuest", "ubuntu64Guest", null, List.of());
-        assertThat(GuestOs.resolve("auto", windowsFamilyLinuxId)).contains(GuestOs.WINDOWS);
+        assertThat(GuestOs.resolve(GuestOsSpec.auto, windowsFamilyLinuxId)).contains(GuestOs.WINDOWS);
         assertThat(GuestOs.resolve(null, Vms.linuxBooted())).contains(GuestOs.LINUX);
     }
 
     @Test
     void auto_falls_back_to_guest_id_before_tools_run() {
-        assertThat(GuestOs.resolve("auto", Vms.info(false, null, "windows9Server64Guest", null, List.of())))
+        assertThat(GuestOs.resolve(GuestOsSpec.auto, Vms.info(false, null, "windows9Server64Guest", null, List.of())))
                 .contains(GuestOs.WINDOWS);
-        assertThat(GuestOs.resolve("", Vms.info(false, null, "rhel9_64Guest", null, List.of()))).contains(GuestOs.LINUX);
-        assertThat(GuestOs.resolve("auto", Vms.info(false, "otherGuestFamily", "freebsd13_64Guest", null, List.of())))
+        assertThat(GuestOs.resolve(null, Vms.info(false, null, "rhel9_64Guest", null, List.of()))).contains(GuestOs.LINUX);
+        assertThat(GuestOs.resolve(GuestOsSpec.auto, Vms.info(false, "otherGuestFamily", "freebsd13_64Guest", null, List.of())))
                 .isEmpty();
-        assertThat(GuestOs.resolve("auto", Vms.info(false, null, null, null, List.of()))).isEmpty();
+        assertThat(GuestOs.resolve(GuestOsSpec.auto, Vms.info(false, null, null, null, List.of()))).isEmpty();
     }
 
     @Test
@@ -44,7 +44,10 @@ class GuestOsTest {
     }
 
     @Test
-    void unknown_setting_is_refused() {
-        assertThatThrownBy(() -> GuestOs.resolve("beos", Vms.linuxBooted())).hasMessageContaining("beos");
+    void recorded_status_value_is_read_back_and_nothing_else_counts() {
+        assertThat(GuestOs.ofStatus("linux")).contains(GuestOs.LINUX);
+        assertThat(GuestOs.ofStatus("windows")).contains(GuestOs.WINDOWS);
+        assertThat(GuestOs.ofStatus("beos")).isEmpty();
+        assertThat(GuestOs.ofStatus(null)).isEmpty();
     }
 }

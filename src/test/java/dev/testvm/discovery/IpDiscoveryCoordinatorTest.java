@@ -1,5 +1,7 @@
 package dev.testvm.discovery;
 
+import dev.testvm.api.GuestOsSpec;
+import dev.testvm.api.IpDiscoveryStrategy;
 import dev.testvm.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,19 +32,19 @@ class IpDiscoveryCoordinatorTest {
     }
 
     private DiscoveryRequest auto(VmInfo info, GuestCredentials credentials, String version) {
-        return request(info).strategy("auto").credentials(credentials, version, "guest-creds").build();
+        return request(info).strategy(IpDiscoveryStrategy.auto).credentials(credentials, version, "guest-creds").build();
     }
 
     @Test
     void tools_strategy_reads_only_what_tools_published() {
-        DiscoveryResult none = coordinator.step(request(Vms.linuxBooted()).strategy("tools")
+        DiscoveryResult none = coordinator.step(request(Vms.linuxBooted()).strategy(IpDiscoveryStrategy.tools)
                 .credentials(Vms.GOOD, "1", "guest-creds").build());
         assertThat(none.outcome()).isInstanceOf(NotYet.class);
         assertThat(none.retryAfter()).isEqualTo(Duration.ofSeconds(5));
         assertThat(none.guestOs()).contains(GuestOs.LINUX);
 
         DiscoveryResult found = coordinator.step(request(Vms.linuxWithToolsIp("10.0.0.9", "VM Network"))
-                .strategy(DiscoveryStrategy.TOOLS).build());
+                .strategy(IpDiscoveryStrategy.tools).build());
         assertThat(found.outcome()).isEqualTo(new Found("10.0.0.9", List.of("10.0.0.9"), IpSource.TOOLS));
         assertThat(found.retryAfter()).isZero();
         assertThat(vcenter.calls).isEmpty();
@@ -132,7 +134,7 @@ class IpDiscoveryCoordinatorTest {
 
     @Test
     void guest_operations_strategy_without_credentials_is_a_clear_problem() {
-        DiscoveryResult result = coordinator.step(request(Vms.linuxBooted()).strategy("guestOperations").build());
+        DiscoveryResult result = coordinator.step(request(Vms.linuxBooted()).strategy(IpDiscoveryStrategy.guestOperations).build());
         assertThat(result.outcome()).isInstanceOf(Misconfigured.class);
         assertThat(result.guestOpsProblem().orElseThrow().reason()).isEqualTo("GuestCredentialsMissing");
         assertThat(result.guestOpsProblem().orElseThrow().message()).contains("credentialsSecretRef");
@@ -141,7 +143,7 @@ class IpDiscoveryCoordinatorTest {
     @Test
     void guest_operations_strategy_ignores_tools_and_returns_failures() {
         VmInfo toolsKnow = Vms.linuxWithToolsIp("10.0.0.9", "VM Network");
-        DiscoveryRequest request = request(toolsKnow).strategy(DiscoveryStrategy.GUEST_OPERATIONS)
+        DiscoveryRequest request = request(toolsKnow).strategy(IpDiscoveryStrategy.guestOperations)
                 .credentials(Vms.GOOD, "1", "guest-creds").command("hostname -I").build();
         vcenter.then(Run.failing(2, "hostname: invalid option -- 'I'")).then(Run.printing("10.0.0.5 "));
 
@@ -171,7 +173,7 @@ class IpDiscoveryCoordinatorTest {
         assertThat(result.guestOs()).isEmpty();
         assertThat(vcenter.calls).isEmpty();
 
-        DiscoveryResult explicit = coordinator.step(request(bsd).os("linux").credentials(Vms.GOOD, "1", "guest-creds").build());
+        DiscoveryResult explicit = coordinator.step(request(bsd).os(GuestOsSpec.linux).credentials(Vms.GOOD, "1", "guest-creds").build());
         assertThat(explicit.guestOs()).contains(GuestOs.LINUX);
         assertThat(vcenter.calls).containsExactly("start");
     }
@@ -181,7 +183,7 @@ class IpDiscoveryCoordinatorTest {
         VmInfo twoNics = Vms.info(true, "linuxGuest", "ubuntu64Guest", null, List.of(
                 new GuestNic("VM Network", "00:50:56:00:00:01", true, List.of()),
                 new GuestNic("ci-net", "00:50:56:00:00:02", true, List.of("192.168.50.9"))));
-        DiscoveryRequest request = request(twoNics).strategy("guestOperations")
+        DiscoveryRequest request = request(twoNics).strategy(IpDiscoveryStrategy.guestOperations)
                 .credentials(Vms.GOOD, "1", "guest-creds").network("ci-net").build();
         vcenter.then(Run.printing("10.1.0.5\n192.168.50.9\n"));
         coordinator.step(request);
@@ -193,7 +195,7 @@ class IpDiscoveryCoordinatorTest {
         VmInfo nicsOnly = Vms.info(true, "linuxGuest", "ubuntu64Guest", null, List.of(
                 new GuestNic("VM Network", "00:50:56:80:00:01", true, List.of()),
                 new GuestNic("DC0_DVPG0", "00:50:56:80:00:02", true, List.of())));
-        DiscoveryRequest request = request(nicsOnly).strategy("auto")
+        DiscoveryRequest request = request(nicsOnly).strategy(IpDiscoveryStrategy.auto)
                 .credentials(Vms.GOOD, "1", "guest-creds").network("DC0_DVPG0").build();
         vcenter.then(Run.printing("""
                 2: ens192: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP group default qlen 1000
@@ -240,7 +242,7 @@ class IpDiscoveryCoordinatorTest {
 
     @Test
     void a_failed_network_refresh_is_reported_but_discovery_goes_on() {
-        DiscoveryRequest request = request(Vms.windowsBooted()).strategy("guestOperations")
+        DiscoveryRequest request = request(Vms.windowsBooted()).strategy(IpDiscoveryStrategy.guestOperations)
                 .credentials(Vms.GOOD, "1", "guest-creds").refreshNetwork(true).build();
         vcenter.then(Run.failing(1, "Beim Erneuern der Schnittstelle ist ein Fehler aufgetreten.\r\n"))
                 .then(Run.printing(IpScannerTest.IPCONFIG_GERMAN));
@@ -265,7 +267,7 @@ class IpDiscoveryCoordinatorTest {
     void no_result_ever_shows_the_password() {
         String password = Vms.GOOD.password();
         vcenter.then(Run.failing(1, password + "\n"));
-        DiscoveryRequest request = request(Vms.linuxBooted()).strategy("guestOperations")
+        DiscoveryRequest request = request(Vms.linuxBooted()).strategy(IpDiscoveryStrategy.guestOperations)
                 .credentials(Vms.GOOD, "1", "guest-creds").command("echo " + password + "; false").build();
         coordinator.step(request);
         DiscoveryResult result = coordinator.step(request);

@@ -2,6 +2,7 @@ package dev.testvm.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.testvm.api.IpFamily;
 import dev.testvm.vsphere.GuestNic;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PowerState;
@@ -87,7 +88,7 @@ class NicMatchTest {
 
     @Test
     void bridges_printed_before_the_nic_are_never_chosen() {
-        IpChoice choice = fromGuest(IP_ADDRESS_BRIDGES_FIRST, IpFilter.of(IpFamily.IPV4));
+        IpChoice choice = fromGuest(IP_ADDRESS_BRIDGES_FIRST, IpFilter.of(IpFamily.IPv4));
         assertThat(choice.ip()).isEqualTo("10.77.0.9");
         // status.ipAddresses still lists what the guest has, for whoever wants a bridge's address.
         assertThat(choice.addresses()).contains("172.17.0.1", "192.168.122.1", "10.8.0.6", "10.77.0.9");
@@ -96,19 +97,19 @@ class NicMatchTest {
     @Test
     void one_line_iproute_output_is_merged_by_interface_name() {
         assertThat(IpScanner.macsByAddress(IP_ONELINE)).containsEntry("10.77.0.9", NIC0).containsEntry("172.17.0.1", "02:42:7c:1e:33:0a");
-        assertThat(fromGuest(IP_ONELINE, IpFilter.of(IpFamily.IPV4)).ip()).isEqualTo("10.77.0.9");
+        assertThat(fromGuest(IP_ONELINE, IpFilter.of(IpFamily.IPv4)).ip()).isEqualTo("10.77.0.9");
     }
 
     @Test
     void a_hyper_v_vethernet_adapter_listed_first_is_skipped() {
-        assertThat(fromGuest(IPCONFIG_ALL_VETHERNET_FIRST, IpFilter.of(IpFamily.IPV4)).ip()).isEqualTo("10.77.0.9");
+        assertThat(fromGuest(IPCONFIG_ALL_VETHERNET_FIRST, IpFilter.of(IpFamily.IPv4)).ip()).isEqualTo("10.77.0.9");
     }
 
     @Test
     void only_a_bridge_so_far_means_not_yet_and_says_why() {
         String bridgeOnly = IP_ADDRESS_BRIDGES_FIRST.substring(0, IP_ADDRESS_BRIDGES_FIRST.indexOf("6: ens192"))
                 + "6: ens192: <BROADCAST,MULTICAST,UP> mtu 1500\n    link/ether 00:50:56:80:00:01 brd ff:ff:ff:ff:ff:ff\n";
-        IpChoice choice = fromGuest(bridgeOnly, IpFilter.of(IpFamily.IPV4));
+        IpChoice choice = fromGuest(bridgeOnly, IpFilter.of(IpFamily.IPv4));
         assertThat(choice.found()).isFalse();
         assertThat(choice.whyNot()).contains("VM's own NICs").contains("172.17.0.1 (MAC 02:42:7c:1e:33:0a)");
     }
@@ -118,7 +119,7 @@ class NicMatchTest {
         VmInfo info = vm(List.of(
                 new GuestNic(null, "02:42:7c:1e:33:0a", true, List.of("172.17.0.1")),
                 new GuestNic("VM Network", NIC0, true, List.of("10.77.0.9", "fe80::250:56ff:fe80:1"))), "172.17.0.1");
-        IpChoice choice = ToolsIpSource.choose(info, IpFilter.of(IpFamily.IPV4));
+        IpChoice choice = ToolsIpSource.choose(info, IpFilter.of(IpFamily.IPv4));
         assertThat(choice.ip()).isEqualTo("10.77.0.9");
     }
 
@@ -127,29 +128,29 @@ class NicMatchTest {
         String output = IpScannerTest.IPCONFIG_ALL_TWO_NICS.replace("00-50-56-80-00-01", "00-50-56-80-00-0A")
                 .replace("00-50-56-80-00-02", "00-50-56-80-00-01").replace("00-50-56-80-00-0A", "00-50-56-80-00-02");
         // Ethernet0 (printed first) now carries NIC1's MAC: the address of the VM's NIC 0 wins.
-        assertThat(fromGuest(output, IpFilter.of(IpFamily.IPV4)).ip()).isEqualTo("10.78.0.9");
+        assertThat(fromGuest(output, IpFilter.of(IpFamily.IPv4)).ip()).isEqualTo("10.78.0.9");
     }
 
     @Test
     void nic_index_and_network_pick_one_nic() {
         String output = IpScannerTest.IPCONFIG_ALL_TWO_NICS;
-        IpFilter second = new IpFilter(IpFamily.IPV4, new NicSelection(null, null, 1), List.of(), List.of());
+        IpFilter second = new IpFilter(IpFamily.IPv4, new NicSelection(null, null, 1), List.of(), List.of());
         assertThat(fromGuest(output, second).ip()).isEqualTo("10.78.0.9");
         // A distributed port group is recognised by its key, resolved from the name beforehand.
-        IpFilter dvpg = new IpFilter(IpFamily.IPV4, new NicSelection("DC0_DVPG0", "dvportgroup-13", null), List.of(), List.of());
+        IpFilter dvpg = new IpFilter(IpFamily.IPv4, new NicSelection("DC0_DVPG0", "dvportgroup-13", null), List.of(), List.of());
         assertThat(fromGuest(output, dvpg).ip()).isEqualTo("10.78.0.9");
-        IpFilter standard = new IpFilter(IpFamily.IPV4, new NicSelection("VM Network", null, null), List.of(), List.of());
+        IpFilter standard = new IpFilter(IpFamily.IPv4, new NicSelection("VM Network", null, null), List.of(), List.of());
         assertThat(fromGuest(output, standard).ip()).isEqualTo("10.77.0.9");
     }
 
     @Test
     void cidrs_allow_and_exclude() {
         String output = IpScannerTest.IPCONFIG_ALL_TWO_NICS;
-        IpFilter allow = new IpFilter(IpFamily.IPV4, NicSelection.ANY, List.of(Cidr.parse("10.78.0.0/16")), List.of());
+        IpFilter allow = new IpFilter(IpFamily.IPv4, NicSelection.ANY, List.of(Cidr.parse("10.78.0.0/16")), List.of());
         assertThat(fromGuest(output, allow).ip()).isEqualTo("10.78.0.9");
-        IpFilter exclude = new IpFilter(IpFamily.IPV4, NicSelection.ANY, List.of(), List.of(Cidr.parse("10.77.0.0/16")));
+        IpFilter exclude = new IpFilter(IpFamily.IPv4, NicSelection.ANY, List.of(), List.of(Cidr.parse("10.77.0.0/16")));
         assertThat(fromGuest(output, exclude).ip()).isEqualTo("10.78.0.9");
-        IpFilter both = new IpFilter(IpFamily.IPV4, NicSelection.ANY, List.of(Cidr.parse("10.0.0.0/8")),
+        IpFilter both = new IpFilter(IpFamily.IPv4, NicSelection.ANY, List.of(Cidr.parse("10.0.0.0/8")),
                 List.of(Cidr.parse("10.77.0.0/16"), Cidr.parse("10.78.0.9/32")));
         IpChoice none = fromGuest(output, both);
         assertThat(none.found()).isFalse();
@@ -169,7 +170,7 @@ class NicMatchTest {
 
     @Test
     void a_custom_command_without_macs_is_taken_as_printed() {
-        IpChoice choice = IpFilter.of(IpFamily.IPV4).choose(IpScanner.scan("service at 10.200.0.7\n"), Map.of(), vm(List.of(), null));
+        IpChoice choice = IpFilter.of(IpFamily.IPv4).choose(IpScanner.scan("service at 10.200.0.7\n"), Map.of(), vm(List.of(), null));
         assertThat(choice.ip()).isEqualTo("10.200.0.7");
     }
 }

@@ -2,6 +2,7 @@ package dev.testvm.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.testvm.api.IpDiscoveryStrategy;
 import dev.testvm.discovery.DiscoveryOutcome.Found;
 import dev.testvm.discovery.DiscoveryOutcome.NotYet;
 import dev.testvm.testsupport.FakeVCenter;
@@ -9,6 +10,7 @@ import dev.testvm.testsupport.FakeVCenter.Run;
 import dev.testvm.testsupport.MutableClock;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.VmInfo;
+import dev.testvm.vsphere.transfer.GuestFileHostFault;
 import dev.testvm.vsphere.transfer.GuestFileTransferException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,13 +32,13 @@ class VCenterOnlyChannelTest {
     private final IpDiscoveryCoordinator coordinator =
             new IpDiscoveryCoordinator(DiscoverySettings.defaults(), clock, () -> "c" + ids.incrementAndGet());
 
-    private DiscoveryResult step(String strategy, VmInfo info) {
+    private DiscoveryResult step(IpDiscoveryStrategy strategy, VmInfo info) {
         return coordinator.step(DiscoveryRequest.builder("uid-7", vcenter, Vms.VM, info).strategy(strategy)
                 .credentials(Vms.GOOD, "1", "guest-creds").build());
     }
 
     private static GuestFileTransferException unreachable() {
-        return new GuestFileTransferException(GuestFileTransferException.HOST_UNREACHABLE, "esx-02.lab.invalid",
+        return new GuestFileTransferException(GuestFileHostFault.UNREACHABLE, "esx-02.lab.invalid",
                 "127.0.0.12", 8443, UNREACHABLE_MESSAGE);
     }
 
@@ -45,8 +47,8 @@ class VCenterOnlyChannelTest {
         vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT)).then(Run.printing(""));
         vcenter.downloadFaults.add(unreachable());
 
-        assertThat(step("auto", Vms.linuxBooted()).outcome()).isInstanceOf(NotYet.class);
-        DiscoveryResult switched = step("auto", Vms.linuxBooted());
+        assertThat(step(IpDiscoveryStrategy.auto, Vms.linuxBooted()).outcome()).isInstanceOf(NotYet.class);
+        DiscoveryResult switched = step(IpDiscoveryStrategy.auto, Vms.linuxBooted());
         assertThat(switched.outcome()).isInstanceOf(NotYet.class);
         assertThat(switched.guestOpsProblem()).hasValueSatisfying(problem -> {
             assertThat(problem.reason()).isEqualTo(GuestOpsProblem.HOST_UNREACHABLE);
@@ -57,11 +59,11 @@ class VCenterOnlyChannelTest {
         assertThat(vcenter.started.get(1).program()).isEqualTo(GuestCommands.LINUX_TOOLBOX_CMD);
         assertThat(vcenter.started.get(1).arguments()).isEqualTo("info update network");
 
-        DiscoveryResult asked = step("auto", Vms.linuxBooted());
+        DiscoveryResult asked = step(IpDiscoveryStrategy.auto, Vms.linuxBooted());
         assertThat(((NotYet) asked.outcome()).why()).contains("asked to publish");
         int downloads = (int) vcenter.calls.stream().filter("download"::equals).count();
 
-        DiscoveryResult found = step("auto", Vms.linuxWithToolsIp("10.77.0.5", "VM Network"));
+        DiscoveryResult found = step(IpDiscoveryStrategy.auto, Vms.linuxWithToolsIp("10.77.0.5", "VM Network"));
         assertThat(found.outcome()).isEqualTo(
                 new Found("10.77.0.5", List.of("10.77.0.5"), IpSource.GUEST_OPERATIONS_VIA_TOOLS));
         assertThat(found.guestOpsProblem()).map(GuestOpsProblem::reason).contains(GuestOpsProblem.HOST_UNREACHABLE);
@@ -71,12 +73,12 @@ class VCenterOnlyChannelTest {
     @Test
     void refusedHostCertificateIsReportedAsSuchAndWindowsUsesToolboxCmdExe() {
         vcenter.then(Run.printing("IPv4 Address. . . : 10.77.0.9")).then(Run.printing(""));
-        vcenter.downloadFaults.add(new GuestFileTransferException(GuestFileTransferException.HOST_CERTIFICATE_REFUSED,
+        vcenter.downloadFaults.add(new GuestFileTransferException(GuestFileHostFault.CERTIFICATE_REFUSED,
                 "esx-01.lab.invalid", "127.0.0.11", 443, "ESXi host 'esx-01.lab.invalid' presented a certificate"
                 + " that is not the one vCenter reports for it; refused"));
 
-        step("guestOperations", Vms.windowsBooted());
-        DiscoveryResult switched = step("guestOperations", Vms.windowsBooted());
+        step(IpDiscoveryStrategy.guestOperations, Vms.windowsBooted());
+        DiscoveryResult switched = step(IpDiscoveryStrategy.guestOperations, Vms.windowsBooted());
         assertThat(switched.guestOpsProblem()).map(GuestOpsProblem::reason)
                 .contains(GuestOpsProblem.HOST_CERTIFICATE_REFUSED);
         assertThat(switched.guestOpsProblem().orElseThrow().message()).contains("not the one vCenter reports");
@@ -87,11 +89,11 @@ class VCenterOnlyChannelTest {
     void toolsAddressFromBeforeTheUpdateStartedIsToolsOwn() {
         vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT));
         vcenter.downloadFaults.add(unreachable());
-        step("auto", Vms.linuxBooted());
+        step(IpDiscoveryStrategy.auto, Vms.linuxBooted());
         vcenter.startFaults.add(new dev.testvm.vsphere.VimFaultException("GuestOperationsUnavailable", "busy"));
-        step("auto", Vms.linuxBooted());
+        step(IpDiscoveryStrategy.auto, Vms.linuxBooted());
 
-        DiscoveryResult found = step("auto", Vms.linuxWithToolsIp("10.77.0.5", "VM Network"));
+        DiscoveryResult found = step(IpDiscoveryStrategy.auto, Vms.linuxWithToolsIp("10.77.0.5", "VM Network"));
         assertThat(found.found()).map(Found::source).contains(IpSource.TOOLS);
     }
 
@@ -100,14 +102,14 @@ class VCenterOnlyChannelTest {
         vcenter.then(Run.printing(IpScannerTest.LINUX_DEFAULT_OUTPUT)).then(Run.failing(127, ""));
         vcenter.downloadFaults.add(unreachable());
 
-        step("auto", Vms.linuxBooted());
-        step("auto", Vms.linuxBooted());
-        DiscoveryResult failed = step("auto", Vms.linuxBooted());
+        step(IpDiscoveryStrategy.auto, Vms.linuxBooted());
+        step(IpDiscoveryStrategy.auto, Vms.linuxBooted());
+        DiscoveryResult failed = step(IpDiscoveryStrategy.auto, Vms.linuxBooted());
         assertThat(failed.outcome()).isInstanceOf(NotYet.class);
         assertThat(failed.guestOpsProblem().orElseThrow().message())
                 .contains("127.0.0.12", "the vCenter-only channel failed too", "exited with code 127");
 
-        DiscoveryResult found = step("auto", Vms.linuxWithToolsIp("10.77.0.5", "VM Network"));
+        DiscoveryResult found = step(IpDiscoveryStrategy.auto, Vms.linuxWithToolsIp("10.77.0.5", "VM Network"));
         assertThat(found.found()).map(Found::source).contains(IpSource.TOOLS);
     }
 
@@ -122,7 +124,7 @@ class VCenterOnlyChannelTest {
     }
 
     private DiscoveryResult stepOf(String key, VmInfo info) {
-        return coordinator.step(DiscoveryRequest.builder(key, vcenter, Vms.VM, info).strategy("guestOperations")
+        return coordinator.step(DiscoveryRequest.builder(key, vcenter, Vms.VM, info).strategy(IpDiscoveryStrategy.guestOperations)
                 .credentials(Vms.GOOD, "1", "guest-creds").build());
     }
 

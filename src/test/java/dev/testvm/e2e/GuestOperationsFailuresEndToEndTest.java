@@ -162,9 +162,10 @@ class GuestOperationsFailuresEndToEndTest {
         assertThat(failed.getStatus().getIp()).isNull();
         assertThat(reason(failed, ConditionTypes.FAILED)).isEqualTo("IPDiscoveryTimeout");
         // The message carries the last discovery state: usually "no IP address reported yet", but on a
-        // loaded machine the timeout can fall while a guest command runs ("... command started").
+        // loaded machine the timeout can fall while a guest command runs ("... command started", or
+        // "... still running (pid N)" once it has been polled).
         assertThat(message(failed, ConditionTypes.FAILED)).contains("spec.ipDiscovery.timeout: no IP found within 10s")
-                .containsPattern("\\(last: (.*no IP address reported yet.*|.*command started.*)\\)$");
+                .containsPattern("\\(last: (.*no IP address reported yet.*|.*command started.*|.*still running \\(pid \\d+\\).*)\\)$");
     }
 
     private TestVM createAndAwait(String name, String template, Consumer<IpDiscoverySpec> discovery, Predicate<TestVM> until) {

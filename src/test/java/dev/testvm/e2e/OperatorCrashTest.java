@@ -17,7 +17,7 @@ import dev.testvm.vsphere.CloneRequest;
 import dev.testvm.vsphere.CloneType;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.VCenter;
-import dev.testvm.vsphere.VimVCenter;
+import dev.testvm.vsphere.vim.VimVCenter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -18,7 +18,7 @@ import dev.testvm.vsphere.CloneType;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.TaskInfo;
 import dev.testvm.vsphere.VCenter;
-import dev.testvm.vsphere.VimVCenter;
+import dev.testvm.vsphere.vim.VimVCenter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

@@ -13,7 +13,7 @@ import dev.testvm.api.TestVM;
 import dev.testvm.api.VCenterResource;
 import dev.testvm.api.VCenterSpec;
 import dev.testvm.api.VCenterTls;
-import dev.testvm.config.IpFinders;
+import dev.testvm.config.DiscoveryWiring;
 import dev.testvm.config.OperatorConfig;
 import dev.testvm.reconciler.status.Reasons;
 import dev.testvm.reconciler.TestVMReconciler;
@@ -25,7 +25,7 @@ import dev.testvm.testsupport.SimulatorExtension;
 import dev.testvm.testsupport.TestOperatorConfig;
 import dev.testvm.testsupport.TestPasswords;
 import dev.testvm.vcenters.VCenterReconciler;
-import dev.testvm.vsphere.VimVCenter;
+import dev.testvm.vsphere.vim.VimVCenter;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -87,7 +87,7 @@ class VCentersEndToEndTest {
         OperatorConfig config = new TestOperatorConfig(legacy.url(), "DC0", Duration.ofSeconds(2));
         operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
         operator.register(new TestVMReconciler(registry, client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config),
-                IpFinders.factory(config.discovery())),
+                DiscoveryWiring.of(config.discovery())),
                 o -> o.settingNamespaces(TEAM_A, TEAM_B, LEGACY));
         operator.register(new VCenterReconciler(registry, client, OPERATOR_NAMESPACE, Files.createTempDirectory("vc-ca")));
         operator.start();

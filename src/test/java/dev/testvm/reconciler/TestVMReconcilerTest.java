@@ -5,12 +5,16 @@ import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMSpec;
+import dev.testvm.config.DiscoveryWiring;
 import dev.testvm.config.OperatorConfig;
+import dev.testvm.discovery.GuestCommandProbe;
 import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.reconciler.events.VSphereEventSource;
 import dev.testvm.reconciler.inventory.ClusterIdentity;
 import dev.testvm.reconciler.status.Conditions;
 import dev.testvm.reconciler.status.Reasons;
+import dev.testvm.reconciler.steps.GuestCredentialsReader;
+import dev.testvm.reconciler.steps.GuestDiscovery;
 import dev.testvm.reconciler.steps.IpDiscoveryCheck;
 import dev.testvm.reconciler.steps.IpFinder;
 import dev.testvm.reconciler.steps.Pass;
@@ -63,7 +67,19 @@ public class TestVMReconcilerTest {
             @Override
             public void forget(String uid) {}
         };
-        return new TestVMReconciler(vcenters, null, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config()), credentials -> toolsOnly);
+        GuestDiscovery configured = DiscoveryWiring.of(config().discovery());
+        GuestDiscovery discovery = new GuestDiscovery() {
+            @Override
+            public IpFinder ipFinder(GuestCredentialsReader credentials) {
+                return toolsOnly;
+            }
+
+            @Override
+            public GuestCommandProbe commandProbe() {
+                return configured.commandProbe();
+            }
+        };
+        return new TestVMReconciler(vcenters, null, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config()), discovery);
     }
 
     /** The two passes that record the clone intent and then start the clone. */

@@ -1,6 +1,6 @@
 package dev.testvm.testsupport;
 
-import dev.testvm.config.IpFinders;
+import dev.testvm.config.DiscoveryWiring;
 import dev.testvm.config.OperatorConfig;
 import dev.testvm.pool.PoolObserver;
 import dev.testvm.pool.TestVMPoolReconciler;
@@ -8,7 +8,7 @@ import dev.testvm.reconciler.TestVMReconciler;
 import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.vcenters.VCenterReconciler;
 import dev.testvm.vsphere.ConnectionSettings;
-import dev.testvm.vsphere.VimVCenter;
+import dev.testvm.vsphere.vim.VimVCenter;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -54,7 +54,7 @@ public record LocalOperator(Operator operator, VCenterRegistry vcenter) {
         OperatorConfig config = new TestOperatorConfig(vcenterSettings.url(), "DC0", Duration.ofSeconds(2));
         VCenterRegistry vcenter = VCenterRegistry.of("DC0", () -> VimVCenter.connect(vcenterSettings));
         Operator operator = new Operator(o -> overrides.accept(o.withKubernetesClient(client).withCloseClientOnStop(false)));
-        operator.register(new TestVMReconciler(vcenter, client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config), IpFinders.factory(config.discovery())),
+        operator.register(new TestVMReconciler(vcenter, client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config), DiscoveryWiring.of(config.discovery())),
                 o -> o.settingNamespaces(namespace));
         operator.register(new TestVMPoolReconciler(client, PoolObserver.NOOP), o -> o.settingNamespaces(namespace));
         if (vcenterSecretNamespace != null) {

@@ -2,6 +2,7 @@ package dev.testvm.reconciler.steps;
 
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.IpDiscoverySpec;
+import dev.testvm.api.IpDiscoveryStrategy;
 import dev.testvm.api.TestVM;
 import dev.testvm.discovery.DiscoveryOutcome;
 import dev.testvm.discovery.DiscoveryRequest;
@@ -30,17 +31,16 @@ public final class DiscoveryIpFinder implements IpFinder {
     @Override
     public Result find(Pass pass, MoRef vm, VmInfo info, IpDiscoverySpec spec, IpDiscoveryCheck.Checked checked) {
         TestVM testVM = pass.testVM();
-        String strategy = spec.getStrategy() == null ? "auto" : spec.getStrategy().name();
+        IpDiscoveryStrategy strategy = spec.getStrategy() == null ? IpDiscoveryStrategy.auto : spec.getStrategy();
         DiscoveryRequest.Builder request = DiscoveryRequest.builder(pass.uid(), pass.vcenter(), vm, info)
                 .strategy(strategy)
-                .os(testVM.getSpec().getGuest() == null || testVM.getSpec().getGuest().getOs() == null
-                        ? "auto" : testVM.getSpec().getGuest().getOs().name())
+                .os(testVM.getSpec().getGuest() == null ? null : testVM.getSpec().getGuest().getOs())
                 .command(spec.getCommand())
                 .network(spec.getNetwork())
                 .nicIndex(checked.nics().index())
                 .portgroupKey(checked.nics().portgroupKey())
                 .cidrs(checked.allow(), checked.exclude())
-                .family(spec.getFamily() == null ? "IPv4" : spec.getFamily().name())
+                .family(spec.getFamily())
                 .refreshNetwork(testVM.getSpec().getCloneType() == CloneTypeSpec.instant);
         GuestProblem secretProblem = null;
         try {
@@ -49,7 +49,7 @@ public final class DiscoveryIpFinder implements IpFinder {
                 request.credentials(loaded.credentials(), loaded.version(), loaded.secretName());
             }
         } catch (TestVMProblem problem) {
-            if (!"auto".equals(strategy)) {
+            if (strategy != IpDiscoveryStrategy.auto) {
                 throw problem;
             }
             // auto: Tools can still answer while the Secret is missing; say why guest operations are off.

@@ -2,6 +2,7 @@ package dev.testvm.reconciler.steps;
 
 import dev.testvm.api.ConditionTypes;
 import dev.testvm.api.Durations;
+import dev.testvm.api.GuestOsSpec;
 import dev.testvm.api.Phase;
 import dev.testvm.api.ReadinessSpec;
 import dev.testvm.api.TestVM;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * WaitingForGuest: after the IP, {@code spec.readiness}'s checks (guest command, guestinfo key,
@@ -126,12 +128,15 @@ public final class ReadinessStep {
         return new GuestTarget(pass.uid(), pass.vcenter(), info.moRef(), info, loaded.credentials(), loaded.version());
     }
 
+    /** spec.guest.os when explicit, else what discovery recorded, else what the VM says now. */
     private static GuestOs guestOs(Pass pass, VmInfo info) {
         TestVM testVM = pass.testVM();
-        String setting = testVM.getSpec().getGuest() == null || testVM.getSpec().getGuest().getOs() == null
-                ? pass.status().getGuestOS() : testVM.getSpec().getGuest().getOs().name();
-        if (setting == null || setting.equals("auto")) {
-            setting = pass.status().getGuestOS();
+        GuestOsSpec setting = testVM.getSpec().getGuest() == null ? null : testVM.getSpec().getGuest().getOs();
+        if (setting == null || setting == GuestOsSpec.auto) {
+            Optional<GuestOs> recorded = GuestOs.ofStatus(pass.status().getGuestOS());
+            if (recorded.isPresent()) {
+                return recorded.get();
+            }
         }
         return GuestOs.resolve(setting, info).orElse(GuestOs.LINUX);
     }

@@ -1,11 +1,11 @@
 package dev.testvm.reconciler.steps;
 
 import dev.testvm.reconciler.events.VSphereEventSource;
-import dev.testvm.vsphere.ManagedObjects;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.TaskInfo;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VimFaultException;
+import dev.testvm.vsphere.fault.ManagedObjects;
 import java.util.Optional;
 
 /**

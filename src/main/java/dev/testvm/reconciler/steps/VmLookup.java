@@ -2,10 +2,10 @@ package dev.testvm.reconciler.steps;
 
 import dev.testvm.reconciler.status.Reasons;
 import dev.testvm.reconciler.status.TestVMProblem;
-import dev.testvm.vsphere.ManagedObjects;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.VimFaultException;
 import dev.testvm.vsphere.VmInfo;
+import dev.testvm.vsphere.fault.ManagedObjects;
 
 /**
  * Reads the TestVM's VM, turning "gone from vCenter" into a terminal VMNotFound instead of a hang.

@@ -7,24 +7,26 @@ import dev.testvm.vsphere.VimFaultException;
  * vCenter itself answered. Not a vCenter outage: the caller may use a channel that needs vCenter
  * only.
  *
- * <p>Fault types: {@value #HOST_UNREACHABLE} (refused, timed out, no route, name not resolvable)
- * and {@value #HOST_CERTIFICATE_REFUSED} (the host's certificate is not the one vCenter reports,
- * or nothing vouches for it).
+ * <p>Callers branch on {@link #hostFault()}; {@link #faultType()} is its name, for conditions and logs.
  */
 public class GuestFileTransferException extends VimFaultException {
 
-    public static final String HOST_UNREACHABLE = "GuestFileHostUnreachable";
-    public static final String HOST_CERTIFICATE_REFUSED = "GuestFileHostCertificateRefused";
-
+    private final GuestFileHostFault hostFault;
     private final String hostName;
     private final String address;
     private final int port;
 
-    public GuestFileTransferException(String faultType, String hostName, String address, int port, String message) {
-        super(faultType, message);
+    public GuestFileTransferException(GuestFileHostFault hostFault, String hostName, String address, int port, String message) {
+        super(hostFault.faultType(), message);
+        this.hostFault = hostFault;
         this.hostName = hostName;
         this.address = address;
         this.port = port;
+    }
+
+    /** Why the host would not serve the file. */
+    public GuestFileHostFault hostFault() {
+        return hostFault;
     }
 
     /** The host's inventory name. */

@@ -95,7 +95,7 @@ public final class GuestFileTransfers {
             HostEndpoint fresh = endpointFor(vm, transferUrl, true);
             if (fresh.reportKey().equals(endpoint.reportKey()) && fresh.connectHost().equals(endpoint.connectHost())
                     && fresh.host().host().equals(endpoint.host().host())) {
-                if (first.faultType().equals(GuestFileTransferException.HOST_UNREACHABLE)) {
+                if (first.hostFault() == GuestFileHostFault.UNREACHABLE) {
                     unreachable.put(endpoint.host().host(), new Unreachable(clock.instant().plus(UNREACHABLE_MEMORY), first));
                 }
                 throw first;
@@ -122,7 +122,7 @@ public final class GuestFileTransfers {
                 h -> HostEndpoint.build(hosts.read(h), policy, caBundle, resolves, connectTimeout));
         if (!endpoint.names(url.getHost())) {
             // Never send the ticket to a host vCenter did not name as this VM's.
-            throw new GuestFileTransferException(GuestFileTransferException.HOST_CERTIFICATE_REFUSED, url.getHost(),
+            throw new GuestFileTransferException(GuestFileHostFault.CERTIFICATE_REFUSED, url.getHost(),
                     url.getHost(), port(url), "the transfer URL names '" + url.getHost() + "' but " + vm
                     + " runs on " + endpoint.host() + "; not downloading from a host vCenter does not vouch for");
         }
@@ -144,7 +144,7 @@ public final class GuestFileTransfers {
             throw error;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new GuestFileTransferException(GuestFileTransferException.HOST_UNREACHABLE, endpoint.host().name(),
+            throw new GuestFileTransferException(GuestFileHostFault.UNREACHABLE, endpoint.host().name(),
                     endpoint.connectHost(), port(transferUrl), "interrupted while downloading from " + endpoint.host());
         }
     }
@@ -153,7 +153,7 @@ public final class GuestFileTransfers {
         EsxiHost host = endpoint.host();
         String at = " at " + endpoint.connectHost() + " port " + port;
         if (isTls(e)) {
-            return new GuestFileTransferException(GuestFileTransferException.HOST_CERTIFICATE_REFUSED, host.name(),
+            return new GuestFileTransferException(GuestFileHostFault.CERTIFICATE_REFUSED, host.name(),
                     endpoint.connectHost(), port, "TLS with " + host + at + " failed: " + describe(e));
         }
         String why = isUnreachable(e) ? "cannot connect to " : "download failed from ";
@@ -162,7 +162,7 @@ public final class GuestFileTransfers {
                         + endpoint.connectHost() + " (the host's management address as vCenter reports it)"
                 : "; to download guest files through the host, make '" + endpoint.connectHost()
                         + "' resolvable from the operator's pods and open TCP " + port + " to it";
-        return new GuestFileTransferException(GuestFileTransferException.HOST_UNREACHABLE, host.name(),
+        return new GuestFileTransferException(GuestFileHostFault.UNREACHABLE, host.name(),
                 endpoint.connectHost(), port, why + host + at + ": " + describe(e) + advice);
     }
 

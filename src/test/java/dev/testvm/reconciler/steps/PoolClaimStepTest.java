@@ -8,7 +8,7 @@ import dev.testvm.api.TestVM;
 import dev.testvm.api.TestVMSpec;
 import dev.testvm.api.TestVMStatus;
 import dev.testvm.api.VmStatus;
-import dev.testvm.config.IpFinders;
+import dev.testvm.config.DiscoveryWiring;
 import dev.testvm.config.OperatorConfig;
 import dev.testvm.pool.MemberRelease;
 import dev.testvm.pool.PoolMembers;
@@ -182,7 +182,7 @@ class PoolClaimStepTest {
 
     private TestVMReconciler reconciler() {
         OperatorConfig config = TestVMReconcilerTest.config();
-        return new TestVMReconciler(VCenterRegistry.of("DC0", () -> vcenter), client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config), IpFinders.factory(config.discovery()));
+        return new TestVMReconciler(VCenterRegistry.of("DC0", () -> vcenter), client, dev.testvm.config.OperatorBeans.reconcilerSettingsOf(config), DiscoveryWiring.of(config.discovery()));
     }
 
     /** A pool TestVM that is Ready: in the API server with its status, and its VM running in the fake vCenter. */

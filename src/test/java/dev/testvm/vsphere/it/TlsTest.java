@@ -8,7 +8,7 @@ import dev.testvm.testsupport.SimulatorExtension;
 import dev.testvm.vsphere.ConnectionSettings;
 import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VCenterUnreachableException;
-import dev.testvm.vsphere.VimVCenter;
+import dev.testvm.vsphere.vim.VimVCenter;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.file.Files;

@@ -9,8 +9,9 @@ import dev.testvm.testsupport.SimulatorExtension;
 import dev.testvm.vsphere.ConnectionSettings;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.MoRef;
-import dev.testvm.vsphere.VimVCenter;
+import dev.testvm.vsphere.transfer.GuestFileHostFault;
 import dev.testvm.vsphere.transfer.GuestFileTransferException;
+import dev.testvm.vsphere.vim.VimVCenter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +104,7 @@ class VCenterGuestFilesTest {
         try (VimVCenter fresh = VimVCenter.open(SIM.simulator().connectionSettings(), VimVCenter.Tuning.DEFAULT)) {
             assertThatThrownBy(() -> roundTrip(fresh, onEsx02))
                     .isInstanceOfSatisfying(GuestFileTransferException.class, e -> {
-                        assertThat(e.faultType()).isEqualTo(GuestFileTransferException.HOST_CERTIFICATE_REFUSED);
+                        assertThat(e.hostFault()).isEqualTo(GuestFileHostFault.CERTIFICATE_REFUSED);
                         assertThat(e.hostName()).isEqualTo(ESX02);
                         assertThat(e.address()).isEqualTo("127.77.0.12");
                     })
@@ -124,7 +125,7 @@ class VCenterGuestFilesTest {
         try (VimVCenter fresh = VimVCenter.open(sim.connectionSettings(), VimVCenter.Tuning.DEFAULT)) {
             assertThatThrownBy(() -> roundTrip(fresh, onEsx01))
                     .isInstanceOfSatisfying(GuestFileTransferException.class, e -> {
-                        assertThat(e.faultType()).isEqualTo(GuestFileTransferException.HOST_UNREACHABLE);
+                        assertThat(e.hostFault()).isEqualTo(GuestFileHostFault.UNREACHABLE);
                         assertThat(e.address()).isEqualTo("127.77.0.11");
                         assertThat(e.port()).isEqualTo(port);
                     })
@@ -135,7 +136,7 @@ class VCenterGuestFilesTest {
                 // answers is reported as unreachable, the same as a refused connection.
                 assertThatThrownBy(() -> roundTrip(other, onEsx01))
                         .isInstanceOfSatisfying(GuestFileTransferException.class,
-                                e -> assertThat(e.faultType()).isEqualTo(GuestFileTransferException.HOST_UNREACHABLE))
+                                e -> assertThat(e.hostFault()).isEqualTo(GuestFileHostFault.UNREACHABLE))
                         .hasMessageContaining("cannot connect to")
                         .hasMessageContaining("connect timed out");
             }

@@ -9,7 +9,7 @@ import dev.testvm.vsphere.CloneType;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PowerState;
 import dev.testvm.vsphere.PropertyChange;
-import dev.testvm.vsphere.VimVCenter;
+import dev.testvm.vsphere.vim.VimVCenter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -131,7 +131,7 @@ class GuestFileTransfersTest {
 
         assertThatThrownBy(() -> get(transfers, FQDN, port))
                 .isInstanceOfSatisfying(GuestFileTransferException.class, e -> {
-                    assertThat(e.faultType()).isEqualTo(GuestFileTransferException.HOST_CERTIFICATE_REFUSED);
+                    assertThat(e.hostFault()).isEqualTo(GuestFileHostFault.CERTIFICATE_REFUSED);
                     assertThat(e.hostName()).isEqualTo(FQDN);
                     assertThat(e.address()).isEqualTo("127.0.0.1");
                     assertThat(e.port()).isEqualTo(port);
@@ -160,7 +160,7 @@ class GuestFileTransfersTest {
 
         assertThatThrownBy(() -> get(transfers, otherName, port))
                 .isInstanceOfSatisfying(GuestFileTransferException.class,
-                        e -> assertThat(e.faultType()).isEqualTo(GuestFileTransferException.HOST_CERTIFICATE_REFUSED))
+                        e -> assertThat(e.hostFault()).isEqualTo(GuestFileHostFault.CERTIFICATE_REFUSED))
                 .hasMessageContaining(otherName);
     }
 
@@ -228,7 +228,7 @@ class GuestFileTransfersTest {
 
         assertThatThrownBy(() -> get(transfers, FQDN, port))
                 .isInstanceOfSatisfying(GuestFileTransferException.class, e -> {
-                    assertThat(e.faultType()).isEqualTo(GuestFileTransferException.HOST_UNREACHABLE);
+                    assertThat(e.hostFault()).isEqualTo(GuestFileHostFault.UNREACHABLE);
                     assertThat(e.address()).isEqualTo("127.0.0.1");
                     assertThat(e.port()).isEqualTo(port);
                 })

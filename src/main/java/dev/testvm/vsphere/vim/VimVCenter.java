@@ -1,5 +1,16 @@
-package dev.testvm.vsphere;
+package dev.testvm.vsphere.vim;
 
+import dev.testvm.vsphere.CloneRequest;
+import dev.testvm.vsphere.ConnectionSettings;
+import dev.testvm.vsphere.GuestCredentials;
+import dev.testvm.vsphere.GuestProcess;
+import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.PropertyChange;
+import dev.testvm.vsphere.TaskInfo;
+import dev.testvm.vsphere.TaskSlots;
+import dev.testvm.vsphere.VCenter;
+import dev.testvm.vsphere.VCenterUnreachableException;
+import dev.testvm.vsphere.VmInfo;
 import dev.testvm.vsphere.fault.ManagedObjectNotFoundException;
 import dev.testvm.vsphere.object.Cloner;
 import dev.testvm.vsphere.object.GuestOperations;

@@ -1,6 +1,6 @@
-package dev.testvm.vsphere;
+package dev.testvm.vsphere.fault;
 
-import dev.testvm.vsphere.fault.ManagedObjectNotFoundException;
+import dev.testvm.vsphere.VimFaultException;
 
 /** Small predicates over faults that callers branch on. */
 public final class ManagedObjects {
