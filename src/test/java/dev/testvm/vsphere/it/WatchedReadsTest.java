@@ -11,7 +11,7 @@ import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PowerState;
 import dev.testvm.vsphere.PropertyChange;
 import dev.testvm.vsphere.TaskInfo;
-import dev.testvm.vsphere.VimVCenter;
+import dev.testvm.vsphere.vim.VimVCenter;
 import dev.testvm.vsphere.VmInfo;
 import dev.testvm.vsphere.fault.ManagedObjectNotFoundException;
 import java.time.Duration;
