@@ -7,6 +7,9 @@
 # CPU per TestVM, leaked VMs and stuck TestVMs against their targets. Results: docs/reliability.md;
 # options: src/test/java/dev/testvm/bench/ScaleBenchmark.java (--count 200 --cycles 1000
 # --in-flight 20 --time-scale 0.1 --max-concurrent-tasks 8 ...). Takes about 7 minutes on 2 cores.
+# --vcenters N (issue 14): N simulators as N VCenter resources; --count TestVMs on one of them, then
+# --count split over all N, in the same run; per-vCenter figures and the requests ratio; no churn
+# (VCentersBenchmark.java; docs/reliability.md, "Issue 14").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source hack/lib/test-main.sh

@@ -1,5 +1,6 @@
 package dev.testvm.metrics;
 
+import dev.testvm.reconciler.connection.VCenterLabels;
 import dev.testvm.reconciler.status.TestVMObserver;
 import dev.testvm.api.Phase;
 import dev.testvm.api.TestVM;
@@ -8,6 +9,7 @@ import dev.testvm.api.Timings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -25,9 +27,15 @@ import org.jboss.logging.Logger;
  *
  * <ul>
  *   <li>{@code testvm_phase_duration_seconds} (histogram; tags {@code phase} = clone, powerOn,
- *       tools, ip, total; {@code clone_type}; {@code ip_source}): recorded once, when a TestVM
- *       becomes Ready, from {@code status.timings}</li>
- *   <li>{@code testvm_failures_total} (tags {@code reason}, {@code kind} = terminal, retryable)</li>
+ *       tools, ip, total; {@code clone_type}; {@code ip_source}; {@code vcenter}): recorded once, when
+ *       a TestVM becomes Ready, from {@code status.timings}</li>
+ *   <li>{@code testvm_failures_total} (tags {@code reason}, {@code kind} = terminal, retryable;
+ *       {@code vcenter})</li>
+ * </ul>
+ * The {@code vcenter} tag is the TestVM's pinned {@code status.vcenter} ({@code (environment)} for
+ * the environment's vCenter, {@code none} before a TestVM is pinned or when it was refused), as
+ * {@code testvm_vcenter_requests_total} names vCenters.
+ * <ul>
  *   <li>{@code testvm_testvms} (gauge; tag {@code phase}): TestVMs this operator has seen, by phase</li>
  *   <li>{@code testvm_pool_claims_total} (tags {@code pool}, {@code outcome} = Claimed (a pool VM) or
  *       Cloned (the pool was empty)): TestVMs with spec.poolRef, counted once each</li>
@@ -78,7 +86,7 @@ public class OperatorMetrics implements TestVMObserver {
         }
         logChange(testVM, before, after);
         if (after == Phase.Ready) {
-            recordTimings(status);
+            recordTimings(status, VCenterLabels.metricTag(testVM));
         }
     }
 
@@ -88,6 +96,7 @@ public class OperatorMetrics implements TestVMObserver {
                 .description("Problems reported in TestVM status, by reason; retryable ones count every attempt")
                 .tag("reason", reason == null ? "unknown" : reason)
                 .tag("kind", terminal ? "terminal" : "retryable")
+                .tag("vcenter", VCenterLabels.metricTag(testVM))
                 .register(registry)
                 .increment();
     }
@@ -123,29 +132,29 @@ public class OperatorMetrics implements TestVMObserver {
         claimsCounted.remove(testVM.getMetadata().getUid());
     }
 
-    private void recordTimings(TestVMStatus status) {
+    private void recordTimings(TestVMStatus status, String vcenter) {
         Timings t = status.getTimings();
         if (t == null) {
             return;
         }
         String cloneType = status.getEffectiveCloneType() == null ? "unknown" : status.getEffectiveCloneType();
         String ipSource = status.getIpSource() == null ? "unknown" : status.getIpSource();
-        record("clone", t.getCloneSeconds(), cloneType, ipSource);
-        record("powerOn", t.getPowerOnSeconds(), cloneType, ipSource);
-        record("tools", t.getToolsSeconds(), cloneType, ipSource);
-        record("ip", t.getIpSeconds(), cloneType, ipSource);
-        record("total", t.getTotalSeconds(), cloneType, ipSource);
+        Tags tags = Tags.of("clone_type", cloneType, "ip_source", ipSource, "vcenter", vcenter);
+        record("clone", t.getCloneSeconds(), tags);
+        record("powerOn", t.getPowerOnSeconds(), tags);
+        record("tools", t.getToolsSeconds(), tags);
+        record("ip", t.getIpSeconds(), tags);
+        record("total", t.getTotalSeconds(), tags);
     }
 
-    private void record(String phase, Double seconds, String cloneType, String ipSource) {
+    private void record(String phase, Double seconds, Tags tags) {
         if (seconds == null || seconds < 0) {
             return;
         }
         Timer.builder(PHASE_DURATION)
                 .description("Phase durations of TestVMs that became Ready (status.timings)")
                 .tag("phase", phase)
-                .tag("clone_type", cloneType)
-                .tag("ip_source", ipSource)
+                .tags(tags)
                 .publishPercentileHistogram()
                 .publishPercentiles(0.5, 0.9, 0.99)
                 .minimumExpectedValue(Duration.ofMillis(50))

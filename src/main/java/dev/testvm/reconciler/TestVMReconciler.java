@@ -9,6 +9,7 @@ import dev.testvm.pool.PoolMembers;
 import dev.testvm.reconciler.connection.VCenterAdmission;
 import dev.testvm.reconciler.connection.VCenterChoice;
 import dev.testvm.reconciler.connection.VCenterConnection;
+import dev.testvm.reconciler.connection.VCenterLabels;
 import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.reconciler.events.VSphereEventSource;
 import dev.testvm.reconciler.inventory.ClusterIdentity;
@@ -113,7 +114,7 @@ public class TestVMReconciler implements Reconciler<TestVM>, Cleaner<TestVM> {
         this.choice = new VCenterChoice(vcenters);
         this.admission = new VCenterAdmission(client);
         this.observer = observer;
-        this.kubeEvents = new KubeEvents(client);
+        this.kubeEvents = new KubeEvents(client, VCenterLabels::eventLabels);
         this.client = client;
         this.poolClaim = new PoolClaimStep(client, kubeEvents, observer);
         this.events = new VSphereEventSource(vcenters);

@@ -58,6 +58,11 @@ record BenchWorkload(String namespace, int fullPercent, int instantPercent) {
 
     /** One YAML document, as a pipeline would write it. */
     String yaml(String name, int i) {
+        return yaml(name, i, null);
+    }
+
+    /** The same naming a VCenter resource ({@code spec.vcenter}) when {@code vcenter} is not null. */
+    String yaml(String name, int i, String vcenter) {
         CloneTypeSpec type = cloneType(i);
         return String.format(Locale.ROOT, """
                 apiVersion: testvm.dev/v1alpha1
@@ -66,11 +71,11 @@ record BenchWorkload(String namespace, int fullPercent, int instantPercent) {
                   name: %s
                   namespace: %s
                 spec:
-                  template: %s
+                %s  template: %s
                   cloneType: %s
                   guest:
                     credentialsSecretRef: {name: %s}
-                """, name, namespace, template(type), type.name(), GUEST_SECRET);
+                """, name, namespace, vcenter == null ? "" : "  vcenter: " + vcenter + "\n", template(type), type.name(), GUEST_SECRET);
     }
 
     TestVM testVM(String name, int i) {

@@ -95,7 +95,11 @@ public final class ScaleBenchmark {
 
     public static void main(String[] args) {
         try {
-            run(Options.parse(args), args);
+            if (VCentersBenchmark.requested(args)) {
+                VCentersBenchmark.run(args);
+            } else {
+                run(Options.parse(args), args);
+            }
         } catch (Throwable e) {
             // The API server, etcd, the simulator and the operator are child processes: exit so they go too.
             e.printStackTrace();

@@ -7,8 +7,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.testvm.api.CloneTypeSpec;
 import dev.testvm.api.TestVM;
+import dev.testvm.reconciler.connection.VCenterLabels;
 import dev.testvm.testsupport.EndToEnd;
 import dev.testvm.testsupport.OperatorTestEnvironment;
+import io.fabric8.kubernetes.api.model.Event;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,6 +21,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -52,8 +55,8 @@ class OperationsEndToEndTest {
 
         String text = get(metrics).body();
         for (String phase : new String[] {"clone", "powerOn", "ip", "total"}) {
-            assertThat(count(text, "testvm_phase_duration_seconds_count", "phase=\"" + phase + "\"", "clone_type=\"linked\""))
-                    .as("histogram count of phase %s", phase).isPositive();
+            assertThat(count(text, "testvm_phase_duration_seconds_count", "phase=\"" + phase + "\"", "clone_type=\"linked\"",
+                    "vcenter=\"(environment)\"")).as("histogram count of phase %s", phase).isPositive();
         }
         assertThat(text).contains("testvm_phase_duration_seconds_bucket{");
         assertThat(text).contains("ip_source=\"" + readyVm.getStatus().getIpSource() + "\"");
@@ -66,6 +69,26 @@ class OperationsEndToEndTest {
 
         E2E.client().resource(created).delete();
         await().atMost(TIMEOUT).until(() -> E2E.get("ops-metrics") == null);
+    }
+
+    /** Issue 14: the TestVM metrics and Events say which vCenter they are about (here the environment's). */
+    @Test
+    void failuresAndEventsAreLabelledWithTheVCenter() {
+        TestVM created = E2E.client().resource(testVM(NAMESPACE, "ops-missing", "Templates/no-such-template", CloneTypeSpec.linked))
+                .create();
+        TestVM failed = await().atMost(TIMEOUT).until(() -> E2E.get("ops-missing"), t -> TestVMs.failed(t).isPresent());
+        assertThat(failed.getStatus().getVcenter()).isEqualTo("(environment)");
+
+        assertThat(count(get(metrics).body(), "testvm_failures_total", "reason=\"TemplateNotFound\"", "kind=\"terminal\"",
+                "vcenter=\"(environment)\"")).isPositive();
+        List<Event> labelled = E2E.client().v1().events().inNamespace(NAMESPACE)
+                .withLabel(VCenterLabels.EVENT_LABEL, VCenterLabels.ENVIRONMENT_LABEL).list().getItems();
+        assertThat(labelled).anyMatch(e -> "ops-missing".equals(e.getInvolvedObject().getName()) && "TemplateNotFound".equals(e.getReason()));
+        assertThat(E2E.client().v1().events().inNamespace(NAMESPACE).withLabel(VCenterLabels.EVENT_LABEL, "lab").list().getItems())
+                .noneMatch(e -> "ops-missing".equals(e.getInvolvedObject().getName()));
+
+        E2E.client().resource(created).delete();
+        await().atMost(TIMEOUT).until(() -> E2E.get("ops-missing") == null);
     }
 
     @Test

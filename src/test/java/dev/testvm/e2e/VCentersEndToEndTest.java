@@ -17,6 +17,7 @@ import dev.testvm.config.DiscoveryWiring;
 import dev.testvm.config.OperatorConfig;
 import dev.testvm.reconciler.status.Reasons;
 import dev.testvm.reconciler.TestVMReconciler;
+import dev.testvm.reconciler.connection.VCenterLabels;
 import dev.testvm.reconciler.connection.VCenterRegistry;
 import dev.testvm.testsupport.KubeApiServers;
 import dev.testvm.testsupport.LocalOperator;
@@ -140,6 +141,11 @@ class VCentersEndToEndTest {
         assertThat(prodReady.getStatus().getVm().getMoRef()).endsWith(":" + TestVMs.simulatorVm(PROD.simulator(), prodReady).get("moRef"));
         assertThat(TestVMs.simulatorVms(LAB.simulator(), inProd)).isEmpty();
         assertThat(TestVMs.simulatorVms(PROD.simulator(), inLab)).isEmpty();
+        // Events say which vCenter they are about: kubectl get events -l testvm.dev/vcenter=lab
+        assertThat(eventsLabelled(TEAM_A, "lab")).contains("moref-lab");
+        assertThat(eventsLabelled(TEAM_B, "prod")).contains("moref-prod");
+        assertThat(eventsLabelled(TEAM_A, "prod")).doesNotContain("moref-lab");
+        assertThat(eventsLabelled(TEAM_B, "lab")).doesNotContain("moref-prod");
 
         // Deleting the prod TestVM destroys its VM in prod only, even when lab has a VM of the same moRef.
         client.resource(prodReady).delete();
@@ -164,6 +170,11 @@ class VCentersEndToEndTest {
         assertThat(failed.getStatus().getVcenter()).as("a refused TestVM is pinned to no vCenter").isNull();
         assertThat(LAB.simulator().stats().tasks("CloneVM_Task")).isEqualTo(clones);
         assertThat(TestVMs.simulatorVms(LAB.simulator(), refused)).isEmpty();
+        // Refused before it was pinned: its Event names no vCenter.
+        assertThat(client.v1().events().inNamespace(TEAM_B).withoutLabel(VCenterLabels.EVENT_LABEL).list().getItems())
+                .anyMatch(e -> "not-allowed".equals(e.getInvolvedObject().getName()) && Reasons.NOT_ALLOWED.equals(e.getReason()));
+        assertThat(client.v1().events().inNamespace(TEAM_B).withLabel(VCenterLabels.EVENT_LABEL).list().getItems())
+                .noneMatch(e -> "not-allowed".equals(e.getInvolvedObject().getName()));
         client.resource(failed).delete();
         await().atMost(TIMEOUT).until(() -> get(TEAM_B, "not-allowed") == null);
     }
@@ -297,6 +308,12 @@ class VCentersEndToEndTest {
         TestVM testVM = testVM(namespace, name, template, CloneTypeSpec.linked);
         testVM.getSpec().setVcenter(vcenter);
         return testVM;
+    }
+
+    /** The TestVMs named by the Events of {@code namespace} labelled with {@code vcenter}. */
+    private static java.util.Set<String> eventsLabelled(String namespace, String vcenter) {
+        return client.v1().events().inNamespace(namespace).withLabel(VCenterLabels.EVENT_LABEL, vcenter).list().getItems().stream()
+                .map(e -> e.getInvolvedObject().getName()).collect(java.util.stream.Collectors.toSet());
     }
 
     private static TestVM create(TestVM testVM) {

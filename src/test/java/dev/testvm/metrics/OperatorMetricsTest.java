@@ -28,11 +28,13 @@ class OperatorMetricsTest {
         timings.setIpSeconds(0.75);
         timings.setTotalSeconds(3.0);
         vm.getStatus().setTimings(timings);
+        vm.getStatus().setVcenter("lab");
         vm.getStatus().setPhase(Phase.Ready);
         metrics.reconciled(vm, Phase.WaitingForIP);
         metrics.reconciled(vm, Phase.Ready);
 
-        var clone = registry.get(OperatorMetrics.PHASE_DURATION).tags("phase", "clone", "clone_type", "linked", "ip_source", "Tools").timer();
+        var clone = registry.get(OperatorMetrics.PHASE_DURATION).tags("phase", "clone", "clone_type", "linked", "ip_source", "Tools",
+                "vcenter", "lab").timer();
         assertThat(clone.count()).isEqualTo(1);
         assertThat(clone.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(1500.0);
         assertThat(registry.find(OperatorMetrics.PHASE_DURATION).tag("phase", "tools").timers()).as("no tools timing").isEmpty();
@@ -60,9 +62,13 @@ class OperatorMetricsTest {
     void failuresAreCountedByReasonAndKind() {
         metrics.problem(testVM("x"), "VCenterUnreachable", false);
         metrics.problem(testVM("x"), "VCenterUnreachable", false);
-        metrics.problem(testVM("y"), "TemplateNotFound", true);
-        assertThat(registry.get(OperatorMetrics.FAILURES).tags("reason", "VCenterUnreachable", "kind", "retryable").counter().count()).isEqualTo(2);
-        assertThat(registry.get(OperatorMetrics.FAILURES).tags("reason", "TemplateNotFound", "kind", "terminal").counter().count()).isEqualTo(1);
+        TestVM pinned = testVM("y");
+        pinned.getStatus().setVcenter("(environment)");
+        metrics.problem(pinned, "TemplateNotFound", true);
+        assertThat(registry.get(OperatorMetrics.FAILURES).tags("reason", "VCenterUnreachable", "kind", "retryable", "vcenter", "none")
+                .counter().count()).as("not pinned to a vCenter yet").isEqualTo(2);
+        assertThat(registry.get(OperatorMetrics.FAILURES).tags("reason", "TemplateNotFound", "kind", "terminal", "vcenter", "(environment)")
+                .counter().count()).isEqualTo(1);
     }
 
     @Test

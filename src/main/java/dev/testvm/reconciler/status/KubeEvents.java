@@ -5,18 +5,30 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
-/** Writes core/v1 Events on TestVMs so {@code kubectl describe} tells the story. Best effort. */
+/**
+ * Writes core/v1 Events on TestVMs so {@code kubectl describe} tells the story. Best effort. Each
+ * Event carries the labels the given function gives its TestVM (its vCenter), so
+ * {@code kubectl get events -l} can select them.
+ */
 public class KubeEvents {
 
     private static final Logger LOG = Logger.getLogger(KubeEvents.class);
 
     private final KubernetesClient client;
+    private final Function<TestVM, Map<String, String>> labels;
 
     public KubeEvents(KubernetesClient client) {
+        this(client, testVM -> Map.of());
+    }
+
+    public KubeEvents(KubernetesClient client, Function<TestVM, Map<String, String>> labels) {
         this.client = client;
+        this.labels = labels;
     }
 
     public void normal(TestVM testVM, String reason, String message) {
@@ -38,6 +50,7 @@ public class KubeEvents {
                     .withNewMetadata()
                     .withName(testVM.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
                     .withNamespace(testVM.getMetadata().getNamespace())
+                    .withLabels(labels.apply(testVM))
                     .endMetadata()
                     .withInvolvedObject(new ObjectReferenceBuilder()
                             .withApiVersion(testVM.getApiVersion())

@@ -82,6 +82,11 @@ public final class GuestOperations {
         throw new VimFaultException("GuestFileTransfer", "guest file download of " + guestPath + " failed with HTTP " + status[0]);
     }
 
+    /** The VM is destroyed: what the downloads remembered about it goes. */
+    public void forget(MoRef vm) {
+        transfers.forget(vm);
+    }
+
     public void terminate(MoRef vm, GuestCredentials auth, long pid) {
         GuestOperationsMethods.terminateProcessInGuest(session, processManager(), vm, auth, pid);
     }

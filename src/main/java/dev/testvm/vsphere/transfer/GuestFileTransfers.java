@@ -105,6 +105,16 @@ public final class GuestFileTransfers {
         }
     }
 
+    /** The VM is destroyed: its host is no longer worth remembering (hosts and their endpoints stay). */
+    public void forget(MoRef vm) {
+        vmHosts.remove(vm);
+    }
+
+    /** How many VMs' hosts are remembered (for tests). */
+    int rememberedVms() {
+        return vmHosts.size();
+    }
+
     private HostEndpoint endpointFor(MoRef vm, URI url, boolean refresh) {
         if (refresh) {
             vmHosts.remove(vm);

@@ -395,6 +395,7 @@ public final class VimVCenter implements VCenter {
         MoRef object = change.object();
         if (change.removed()) {
             followedByCaller.remove(object);
+            guest.forget(object);
         }
         // A finished task never changes: later reports are stale replays (vcsim sends a task's
         // "enter" with its final values before the older "modify" updates of the same poll).
@@ -443,6 +444,7 @@ public final class VimVCenter implements VCenter {
             destroyedVms.add(destroyed);
             aheadOfWatcher.remove(destroyed);
             watcher.gone(destroyed);
+            guest.forget(destroyed);
         }
         finishedTasks.putIfAbsent(task, info);
         taskValues.remove(task);

@@ -115,6 +115,19 @@ class GuestFileTransfersTest {
     }
 
     @Test
+    void aDestroyedVmsHostIsForgotten() throws Exception {
+        int port = serve(vmca);
+        GuestFileTransfers transfers = transfers(new FakeHosts(host(FQDN, null, TestPki.leaf(vmca))),
+                new HostTrustPolicy(true, null, false), null);
+        get(transfers, FQDN, port);
+        assertThat(transfers.rememberedVms()).isEqualTo(1);
+
+        transfers.forget(VM);
+
+        assertThat(transfers.rememberedVms()).as("one entry per VM ever downloaded from would grow without bound").isZero();
+    }
+
+    @Test
     void sha1ThumbprintAloneVouchesForASelfSignedHost() throws Exception {
         int port = serve(selfSigned);
         String sha1 = Thumbprints.sha1(TestPki.leaf(selfSigned));
