@@ -297,6 +297,8 @@ public final class CloneStep {
 
     private void recordVm(Pass pass, MoRef vm) {
         VmInfo info = pass.vcenter().vmInfo(vm);
+        // The power-on step, next in this pass, needs the same VM: read once (see VmLookup).
+        pass.vmInfos().put(vm, info);
         TestVMStatus status = pass.status();
         VmStatus vmStatus = new VmStatus();
         vmStatus.setMoRef(vm.toString());

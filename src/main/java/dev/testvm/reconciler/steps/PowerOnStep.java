@@ -64,6 +64,7 @@ public final class PowerOnStep {
         milestones.setPowerOnStartedAt(pass.now().toString());
         milestones.setPoweredOnAt(null);
         pass.report().condition(ConditionTypes.POWERED_ON, false, Reasons.POWERING_ON, "power-on task " + task.value() + " running");
+        // The VM joins the watcher's view in the same request as the task (VimVCenter.follow).
         events.follow(vm, pass.id());
         return StepResult.requeue(taskPollInterval);
     }

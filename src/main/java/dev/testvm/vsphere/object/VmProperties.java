@@ -3,6 +3,7 @@ package dev.testvm.vsphere.object;
 import dev.testvm.vsphere.MoRef;
 import dev.testvm.vsphere.PowerState;
 import dev.testvm.vsphere.VmInfo;
+import dev.testvm.vsphere.property.Watcher;
 import dev.testvm.vsphere.types.ObjectContent;
 import dev.testvm.vsphere.types.Values;
 import java.util.List;
@@ -10,11 +11,8 @@ import java.util.List;
 /** The property paths behind {@link VmInfo}, and how to read them: one round trip per VM. */
 public final class VmProperties {
 
-    public static final List<String> PATHS = List.of(
-            "name", "config.instanceUuid", "config.template", "runtime.powerState", "runtime.host",
-            "guest.toolsRunningStatus", "guest.guestOperationsReady", "guest.guestFamily", "config.guestId",
-            "guest.ipAddress", "guest.net", "config.extraConfig", "snapshot.currentSnapshot",
-            "config.hardware.device");
+    /** The watcher follows the same paths, so that its values of a VM make a whole {@link VmInfo}. */
+    public static final List<String> PATHS = Watcher.VM_PATHS;
 
     private VmProperties() {}
 

@@ -18,14 +18,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -59,10 +62,16 @@ public final class Watcher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Watcher.class);
 
-    /** What we follow on a VM: enough for the power-on → Tools → IP decisions. */
+    /**
+     * What we follow on a VM: everything {@code VmInfo} holds ({@code VmProperties} reads the same
+     * paths), so that a read of a followed VM is answered from {@link #current}. The paths beyond
+     * power, Tools and IP (name, config, host, snapshot) seldom change, so they add no events.
+     */
     public static final List<String> VM_PATHS = List.of(
-            "runtime.powerState", "guest.toolsRunningStatus", "guest.guestOperationsReady",
-            "guest.ipAddress", "guest.net", "guest.guestFamily");
+            "name", "config.instanceUuid", "config.template", "runtime.powerState", "runtime.host",
+            "guest.toolsRunningStatus", "guest.guestOperationsReady", "guest.guestFamily", "config.guestId",
+            "guest.ipAddress", "guest.net", "config.extraConfig", "snapshot.currentSnapshot",
+            "config.hardware.device");
     public static final List<String> TASK_PATHS = List.of("info.state", "info.result", "info.error");
 
     private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
@@ -73,13 +82,18 @@ public final class Watcher implements AutoCloseable {
      */
     private static final int REMOVAL_BATCH = 16;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** The longest an object given to {@link #followSoon} waits for someone else's ModifyListView. */
+    static final Duration FOLLOW_SOON = Duration.ofMillis(50);
 
     private final Session session;
     private final Consumer<WatchEvent> sink;
     private final int maxWaitSeconds;
     private final Set<MoRef> wanted = ConcurrentHashMap.newKeySet();
-    /** Last values seen per followed object (loop thread only): only real changes are reported. */
-    private final Map<MoRef, Map<String, XmlElement>> lastValues = new ConcurrentHashMap<>();
+    /** Last values seen per followed object: only real changes are reported, and {@link #current} answers from them. */
+    private final WatchedValues values = new WatchedValues(wanted);
+    /** Polls sent, and the number of the last one whose whole result was applied (see {@link #caughtUpWith}). */
+    private final AtomicLong pollsSent = new AtomicLong();
+    private volatile long pollsApplied;
     private final ExecutorService events;
     /** Guards the server-side objects below. Held for view bookkeeping calls, never across the long poll. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -88,7 +102,7 @@ public final class Watcher implements AutoCloseable {
     private MoRef view;
     private MoRef staleCollector;
     private MoRef staleView;
-    private long generation = -1;
+    private volatile long generation = -1;
     private volatile String version = "";
     private volatile boolean running = true;
     private Thread thread;
@@ -113,37 +127,100 @@ public final class Watcher implements AutoCloseable {
         };
     }
 
-    /** Idempotent. Added to the view right away when the loop runs, else when it (re)starts. */
+    /**
+     * Idempotent. Added to the view right away when the loop runs (else when it (re)starts),
+     * together with everything else waiting to join it ({@link #followSoon}, or other callers'
+     * objects while this one waited for the lock): one ModifyListView for all of them.
+     */
     public void follow(MoRef object) {
+        want(object);
+        addMissingToView();
+    }
+
+    /**
+     * Follows {@code object} without a request of its own: it joins the view with the next
+     * {@link #follow} of anything, or on its own within {@link #FOLLOW_SOON}. For the client's own
+     * tasks, which the step that started one follows right after (with the VM it acts on), so
+     * that both go in one ModifyListView.
+     */
+    public void followSoon(MoRef object) {
+        if (want(object)) {
+            CompletableFuture.runAsync(this::addMissingToView, CompletableFuture.delayedExecutor(FOLLOW_SOON.toMillis(), TimeUnit.MILLISECONDS));
+        }
+    }
+
+    private boolean want(MoRef object) {
         pathsFor(object);
         if (!running) {
             throw new IllegalStateException("watcher is closed");
         }
-        if (!wanted.add(object)) {
-            return;
-        }
+        boolean added = wanted.add(object);
         start();
+        return added;
+    }
+
+    private void addMissingToView() {
         lock.lock();
         try {
-            if (view != null && generation == session.generation() && !inView.contains(object)) {
-                addToView(List.of(object));
+            if (running && view != null && generation == session.generation()) {
+                List<MoRef> add = missingFromView();
+                if (!add.isEmpty()) {
+                    addToView(add);
+                }
             }
         } catch (VimFaultException | VCenterUnreachableException e) {
             // The loop adds whatever is missing before every poll.
-            LOG.debugf("ModifyListView for %s failed, the watcher loop will retry: %s", object, e.getMessage());
+            LOG.debugf("ModifyListView failed, the watcher loop will retry: %s", e.getMessage());
         } finally {
             lock.unlock();
         }
     }
 
+    /** Followed objects not in the view yet. Caller holds the lock. */
+    private List<MoRef> missingFromView() {
+        List<MoRef> add = new ArrayList<>();
+        for (MoRef object : wanted) {
+            if (!inView.contains(object)) {
+                add.add(object);
+            }
+        }
+        return add;
+    }
+
     /** Stops reporting the object at once; it leaves the view with the next addition (or batch). */
     public void unfollow(MoRef object) {
-        wanted.remove(object);
-        lastValues.remove(object);
+        values.forget(object);
     }
 
     public Set<MoRef> followed() {
         return Collections.unmodifiableSet(wanted);
+    }
+
+    /**
+     * The object's values as of the last poll, when they can stand in for a read: it is followed,
+     * the server reported it whole under the current collector, and the session is the one that
+     * collector belongs to (after a re-login or an outage nothing is current until the new
+     * collector reports it again). Unset paths are absent. Empty means: read it from vCenter.
+     */
+    public Optional<Map<String, XmlElement>> current(MoRef object) {
+        if (!running || generation != session.generation()) {
+            return Optional.empty();
+        }
+        return values.complete(object);
+    }
+
+    /** A mark to give {@link #caughtUpWith}: the number of polls sent so far. */
+    public long pollMark() {
+        return pollsSent.get();
+    }
+
+    /**
+     * Whether a poll sent after {@code mark} has returned and been applied: its result reflects
+     * vCenter as of some moment after the mark, so whatever a read saw before the mark is in
+     * {@link #current} by now.
+     */
+    public boolean caughtUpWith(long mark) {
+        return pollsApplied > mark;
     }
 
     private synchronized void start() {
@@ -159,11 +236,15 @@ public final class Watcher implements AutoCloseable {
         while (running) {
             try {
                 MoRef pc = prepare();
+                long poll = pollsSent.incrementAndGet();
                 UpdateSet set = PropertyCollectorMethods.waitForUpdatesEx(session, pc, version, maxWaitSeconds);
                 backoff = MIN_BACKOFF;
                 if (set != null && running) {
                     version = set.version();
                     dispatch(set);
+                }
+                if (set == null || !set.truncated()) {
+                    pollsApplied = poll;
                 }
             } catch (ManagedObjectNotFoundException | NotAuthenticatedException e) {
                 // Our collector or view died with its session; the next prepare() builds new ones.
@@ -181,8 +262,8 @@ public final class Watcher implements AutoCloseable {
                     break;
                 }
                 LOG.debugf("watcher: vCenter unreachable (%s), retrying in %d ms", e.getMessage(), backoff.toMillis());
-                backoff = sleep(backoff);
                 forgetCollector();
+                backoff = sleep(backoff);
             } catch (RuntimeException e) {
                 LOG.error("watcher: unexpected failure, retrying", e);
                 backoff = sleep(backoff);
@@ -195,44 +276,11 @@ public final class Watcher implements AutoCloseable {
         lock.lock();
         try {
             long current = session.generation();
-            if (staleCollector != null) {
-                // After an outage in the same session the old objects still exist: clean them up
-                // (destroying the collector destroys its filter). After a re-login they died with the old session.
-                MoRef stalePc = staleCollector;
-                MoRef staleV = staleView;
-                staleCollector = null;
-                staleView = null;
-                if (generation == current) {
-                    try {
-                        PropertyCollectorMethods.destroyPropertyCollector(session, stalePc);
-                        if (staleV != null) {
-                            PropertyCollectorMethods.destroyView(session, staleV);
-                        }
-                    } catch (VimFaultException e) {
-                        LOG.debugf("destroying the old collector/view failed (ignored): %s", e.getMessage());
-                    }
-                }
-            }
+            destroyStale(current);
             if (collector == null || generation != current) {
-                inView.clear();
-                MoRef pc = PropertyCollectorMethods.createPropertyCollector(session, session.serviceContent().propertyCollector());
-                MoRef newView = PropertyCollectorMethods.createListView(session, session.serviceContent().viewManager(), List.of());
-                PropertyFilterSpec spec = new PropertyFilterSpec(
-                        List.of(new PropertySpec("VirtualMachine", VM_PATHS), new PropertySpec("Task", TASK_PATHS)),
-                        List.of(new ObjectSpec(newView, true, List.of(new TraversalSpec("view", "ListView", "view", false)))),
-                        true);
-                PropertyCollectorMethods.createFilter(session, pc, spec, false);
-                collector = pc;
-                view = newView;
-                generation = current;
-                version = "";
+                create(current);
             }
-            List<MoRef> add = new ArrayList<>();
-            for (MoRef object : wanted) {
-                if (!inView.contains(object)) {
-                    add.add(object);
-                }
-            }
+            List<MoRef> add = missingFromView();
             if (!add.isEmpty()) {
                 addToView(add);
             } else if (unwantedInView().size() >= REMOVAL_BATCH) {
@@ -244,6 +292,52 @@ public final class Watcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * After an outage in the same session the old collector and view still exist: destroy them
+     * (destroying the collector destroys its filter). After a re-login they died with the old
+     * session. Caller holds the lock.
+     */
+    private void destroyStale(long current) {
+        if (staleCollector == null) {
+            return;
+        }
+        MoRef stalePc = staleCollector;
+        MoRef staleV = staleView;
+        staleCollector = null;
+        staleView = null;
+        if (generation != current) {
+            return;
+        }
+        try {
+            PropertyCollectorMethods.destroyPropertyCollector(session, stalePc);
+            if (staleV != null) {
+                PropertyCollectorMethods.destroyView(session, staleV);
+            }
+        } catch (VimFaultException e) {
+            LOG.debugf("destroying the old collector/view failed (ignored): %s", e.getMessage());
+        }
+    }
+
+    /**
+     * A new collector, view and filter in the current session; everything followed is reported
+     * again from version "" (and is not current until then). Caller holds the lock.
+     */
+    private void create(long current) {
+        inView.clear();
+        values.resync();
+        MoRef pc = PropertyCollectorMethods.createPropertyCollector(session, session.serviceContent().propertyCollector());
+        MoRef newView = PropertyCollectorMethods.createListView(session, session.serviceContent().viewManager(), List.of());
+        PropertyFilterSpec spec = new PropertyFilterSpec(
+                List.of(new PropertySpec("VirtualMachine", VM_PATHS), new PropertySpec("Task", TASK_PATHS)),
+                List.of(new ObjectSpec(newView, true, List.of(new TraversalSpec("view", "ListView", "view", false)))),
+                true);
+        PropertyCollectorMethods.createFilter(session, pc, spec, false);
+        collector = pc;
+        view = newView;
+        generation = current;
+        version = "";
     }
 
     /**
@@ -280,48 +374,35 @@ public final class Watcher implements AutoCloseable {
             collector = null;
             view = null;
             inView.clear();
+            values.resync();
         } finally {
             lock.unlock();
         }
     }
 
+    /**
+     * Applies the whole set before the first of its changes goes out: a listener woken by one
+     * object's change (a task finished) then finds every object's values of the same poll (the VM
+     * the task powered on) in {@link #current}.
+     */
     private void dispatch(UpdateSet set) {
+        List<WatchEvent> found = new ArrayList<>();
         for (UpdateSet.ObjectUpdate update : set.updates()) {
             if (update.leave()) {
-                gone(update.obj());
-            } else if (wanted.contains(update.obj())) {
-                Map<String, XmlElement> changed = changedValues(update.obj(), update.changes());
+                removal(update.obj()).ifPresent(found::add);
+            } else {
+                Map<String, XmlElement> changed = values.apply(update.obj(), "enter".equals(update.kind()), update.changes());
                 if (!changed.isEmpty()) {
-                    emit(new WatchEvent(new PropertyChange(update.obj(), Set.copyOf(changed.keySet()), false),
+                    found.add(new WatchEvent(new PropertyChange(update.obj(), Set.copyOf(changed.keySet()), false),
                             Collections.unmodifiableMap(changed)));
                 }
             }
         }
         for (MoRef missing : set.missing()) {
-            gone(missing);
+            removal(missing).ifPresent(found::add);
         }
+        found.forEach(this::emit);
     }
-
-    /**
-     * The reported values that differ from the last ones seen. Servers may report a path whose
-     * value did not change (vcsim reports every followed guest.* path when any of them changes,
-     * and every value again after the collector is rebuilt); listeners get real changes only.
-     */
-    private Map<String, XmlElement> changedValues(MoRef object, Map<String, XmlElement> reported) {
-        Map<String, XmlElement> last = lastValues.computeIfAbsent(object, o -> new ConcurrentHashMap<>());
-        Map<String, XmlElement> changed = new LinkedHashMap<>();
-        reported.forEach((path, value) -> {
-            XmlElement stored = value == null ? UNSET : value;
-            XmlElement previous = last.put(path, stored);
-            if (!stored.equals(previous)) { // never seen before counts as a change
-                changed.put(path, value);
-            }
-        });
-        return changed;
-    }
-
-    /** Marks "seen, and unset" in {@link #lastValues} (maps cannot hold null). */
-    private static final XmlElement UNSET = new XmlElement("", "unset", Map.of(), null, "", List.of());
 
     /**
      * The object no longer exists: stop following it and report {@code removed=true} once (later
@@ -331,11 +412,15 @@ public final class Watcher implements AutoCloseable {
      * and destroyed within one of its update ticks.
      */
     public void gone(MoRef object) {
-        lastValues.remove(object);
-        if (!wanted.remove(object)) {
-            return;
+        removal(object).ifPresent(this::emit);
+    }
+
+    /** Forgets a vanished object; the event to report, unless its disappearance was reported already. */
+    private Optional<WatchEvent> removal(MoRef object) {
+        if (!values.forget(object)) {
+            return Optional.empty();
         }
-        emit(new WatchEvent(new PropertyChange(object, Set.of(), true), Map.of()));
+        return Optional.of(new WatchEvent(new PropertyChange(object, Set.of(), true), Map.of()));
     }
 
     /**

@@ -28,6 +28,7 @@ import dev.testvm.vsphere.soap.SoapClient;
 import dev.testvm.vsphere.soap.TlsContexts;
 import dev.testvm.vsphere.soap.XmlElement;
 import dev.testvm.vsphere.types.ConfigSpec;
+import dev.testvm.vsphere.types.ObjectContent;
 import dev.testvm.vsphere.types.Values;
 import dev.testvm.vsphere.transfer.EsxiHostReader;
 import dev.testvm.vsphere.transfer.GuestFileTransfers;
@@ -59,11 +60,24 @@ import org.jboss.logging.Logger;
  * tasks in the watcher until they finish, and their changes reach the change listeners too. The
  * watcher's values of followed tasks (and a finished task's info) are kept, so {@link #taskInfo}
  * usually costs no request.
+ *
+ * <p>VMs: {@link #vmInfo} of a VM the watcher follows is answered from the watcher's values when
+ * they are current (see {@link Watcher#current}), and read from vCenter otherwise. Two cases are
+ * read although the watcher holds the VM, because this client knows something newer than the
+ * watcher: a task of ours on the VM was seen finished by a read rather than by the watcher, or by
+ * the watcher's first report of it (an object added to the view is reported as it is now, which
+ * may be ahead of its VM's changes still queued), or a task start on the VM was refused (the VM
+ * is not in the state the watcher last reported). Until a poll sent after that moment has come
+ * back, the VM is read. (A task the watcher saw running and then finished needs no such care: the
+ * watcher applies a whole poll before it reports any of it, and vCenter changes a VM before it
+ * marks the task that changed it done.) A VM our own Destroy_Task removed is known gone without
+ * asking.
  */
 public final class VimVCenter implements VCenter {
 
     private static final Logger LOG = Logger.getLogger(VimVCenter.class);
     private static final int FINISHED_TASKS_REMEMBERED = 10_000;
+    private static final int DESTROYED_VMS_REMEMBERED = 10_000;
     private static final Duration HOST_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     /**
@@ -95,6 +109,16 @@ public final class VimVCenter implements VCenter {
             return size() > FINISHED_TASKS_REMEMBERED;
         }
     });
+    /** Our power-on, power-off and destroy tasks → their VM (see {@link #readNewerThanWatcher}). */
+    private final Map<MoRef, MoRef> taskTargets = new ConcurrentHashMap<>();
+    /** VMs this client knows more about than the watcher's values → the watcher's poll mark at that moment. */
+    private final Map<MoRef, Long> aheadOfWatcher = new ConcurrentHashMap<>();
+    private final Set<MoRef> destroyedVms = Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<MoRef, Boolean> eldest) {
+            return size() > DESTROYED_VMS_REMEMBERED;
+        }
+    }));
     private volatile boolean closed;
 
     private VimVCenter(ConnectionSettings settings, Session session, Tuning tuning) {
@@ -149,9 +173,37 @@ public final class VimVCenter implements VCenter {
         return searchIndex.vmByInstanceUuid(instanceUuid);
     }
 
+    /** From the watcher when it holds the VM and nothing newer is known here (see the class comment), else one read. */
     @Override
     public VmInfo vmInfo(MoRef vm) {
+        if (destroyedVms.contains(vm)) {
+            throw new ManagedObjectNotFoundException("VM " + vm.value() + " was destroyed by this operator");
+        }
+        Optional<Map<String, XmlElement>> held = watcherIsBehind(vm) ? Optional.empty() : watcher.current(vm);
+        if (held.isPresent()) {
+            return VmProperties.parse(vm, new ObjectContent(vm, held.get()));
+        }
         return new VirtualMachine(session, reader, vm).info();
+    }
+
+    private boolean watcherIsBehind(MoRef vm) {
+        Long mark = aheadOfWatcher.get(vm);
+        if (mark == null) {
+            return false;
+        }
+        if (watcher.caughtUpWith(mark)) {
+            aheadOfWatcher.remove(vm, mark);
+            return false;
+        }
+        return true;
+    }
+
+    /** This client learnt something about {@code vm} that the watcher may not have delivered yet. */
+    private void readNewerThanWatcher(MoRef vm) {
+        if (vm != null) {
+            aheadOfWatcher.values().removeIf(watcher::caughtUpWith); // few entries: tasks end within seconds
+            aheadOfWatcher.put(vm, watcher.pollMark());
+        }
     }
 
     @Override
@@ -174,7 +226,7 @@ public final class VimVCenter implements VCenter {
 
     @Override
     public MoRef startClone(CloneRequest request) {
-        return startTask(() -> cloner.start(request));
+        return startTask(null, () -> cloner.start(request));
     }
 
     @Override
@@ -184,34 +236,41 @@ public final class VimVCenter implements VCenter {
 
     @Override
     public MoRef startPowerOn(MoRef vm) {
-        return startTask(() -> new VirtualMachine(session, reader, vm).powerOn());
+        return startTask(vm, () -> new VirtualMachine(session, reader, vm).powerOn());
     }
 
     @Override
     public MoRef startPowerOff(MoRef vm) {
-        return startTask(() -> new VirtualMachine(session, reader, vm).powerOff());
+        return startTask(vm, () -> new VirtualMachine(session, reader, vm).powerOff());
     }
 
     @Override
     public MoRef startDestroy(MoRef vm) {
-        MoRef task = startTask(() -> new VirtualMachine(session, reader, vm).destroy());
+        MoRef task = startTask(vm, () -> new VirtualMachine(session, reader, vm).destroy());
         destroying.put(task, vm);
         return task;
     }
 
-    private MoRef startTask(Supplier<MoRef> start) {
+    /** A task on {@code vm} (null for a clone, whose VM does not exist yet). */
+    private MoRef startTask(MoRef vm, Supplier<MoRef> start) {
         limiter.acquire();
         MoRef task;
         try {
             task = start.get();
         } catch (RuntimeException e) {
             limiter.abandon();
+            // Refused (e.g. InvalidPowerState): the VM is not as the watcher last reported it.
+            readNewerThanWatcher(vm);
             throw e;
+        }
+        if (vm != null) {
+            taskTargets.put(task, vm);
         }
         limiter.started(task);
         ownTasks.add(task);
         try {
-            watcher.follow(task);
+            // The caller follows it (and the VM it acts on) next: one ModifyListView for both.
+            watcher.followSoon(task);
         } catch (RuntimeException e) {
             LOG.debugf("cannot follow own task %s (taskInfo still works): %s", task, e.getMessage());
         }
@@ -230,12 +289,14 @@ public final class VimVCenter implements VCenter {
             return known;
         }
         Map<String, XmlElement> watched = taskValues.get(task);
-        if (watched != null && watched.containsKey("info.state") && watcher.followed().contains(task)) {
+        if (watched != null && watched.containsKey("info.state") && watcher.current(task).isPresent()) {
             return Values.taskInfo(task, watched.get("info.state"), watched.get("info.result"), watched.get("info.error"));
         }
         try {
             TaskInfo info = new Task(reader, task).info();
             if (info.state().done()) {
+                // Seen ended before the watcher said so: its VM's values there may predate the task's end.
+                readNewerThanWatcher(taskTargets.get(task));
                 taskFinished(task, info);
             }
             return info;
@@ -291,9 +352,13 @@ public final class VimVCenter implements VCenter {
         guest.delete(vm, credentials, guestPath);
     }
 
+    /** An own task just started joins the view with the next follow (or soon): see {@link Watcher#followSoon}. */
     @Override
     public void follow(MoRef object) {
         followedByCaller.add(object);
+        if (ownTasks.contains(object) && watcher.followed().contains(object)) {
+            return;
+        }
         watcher.follow(object);
     }
 
@@ -338,6 +403,7 @@ public final class VimVCenter implements VCenter {
             if (change.removed()) {
                 taskGone(object);
             } else {
+                boolean firstReport = !taskValues.containsKey(object);
                 // Merge into a new map and publish it whole: taskInfo() on another thread must
                 // never see the new state without the result that came with it.
                 Map<String, XmlElement> values = taskValues.compute(object, (task, old) -> {
@@ -353,6 +419,11 @@ public final class VimVCenter implements VCenter {
                 });
                 TaskInfo info = Values.taskInfo(object, values.get("info.state"), values.get("info.result"), values.get("info.error"));
                 if (info.state().done()) {
+                    if (firstReport) {
+                        // Reported for the first time already ended: a server reports an object
+                        // added to the view as it is now, possibly ahead of queued changes of its VM.
+                        readNewerThanWatcher(taskTargets.get(object));
+                    }
                     taskFinished(object, info);
                 }
             }
@@ -368,7 +439,10 @@ public final class VimVCenter implements VCenter {
 
     private void taskFinished(MoRef task, TaskInfo info) {
         MoRef destroyed = destroying.remove(task);
+        taskTargets.remove(task);
         if (destroyed != null && info.state() == TaskInfo.State.SUCCESS) {
+            destroyedVms.add(destroyed);
+            aheadOfWatcher.remove(destroyed);
             watcher.gone(destroyed);
             guest.forget(destroyed);
         }
@@ -382,6 +456,7 @@ public final class VimVCenter implements VCenter {
 
     private void taskGone(MoRef task) {
         destroying.remove(task);
+        readNewerThanWatcher(taskTargets.remove(task));
         taskValues.remove(task);
         limiter.finished(task);
         ownTasks.remove(task);
