@@ -78,6 +78,8 @@ public final class VimVCenter implements VCenter {
     private static final Logger LOG = Logger.getLogger(VimVCenter.class);
     private static final int FINISHED_TASKS_REMEMBERED = 10_000;
     private static final int DESTROYED_VMS_REMEMBERED = 10_000;
+    /** How long a task started here is taken as queued while the watcher's first report of it is on its way. */
+    private static final Duration FIRST_REPORT_WAIT = Duration.ofSeconds(10);
     private static final Duration HOST_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     /**
@@ -100,6 +102,8 @@ public final class VimVCenter implements VCenter {
     private final List<Consumer<PropertyChange>> listeners = new CopyOnWriteArrayList<>();
     private final Set<MoRef> followedByCaller = ConcurrentHashMap.newKeySet();
     private final Set<MoRef> ownTasks = ConcurrentHashMap.newKeySet();
+    /** Own tasks the watcher has not reported yet → when they were started (System.nanoTime). */
+    private final Map<MoRef, Long> unreported = new ConcurrentHashMap<>();
     /** Destroy_Task → its VM, so that the VM's followers hear removed=true when the task succeeds. */
     private final Map<MoRef, MoRef> destroying = new ConcurrentHashMap<>();
     private final Map<MoRef, Map<String, XmlElement>> taskValues = new ConcurrentHashMap<>();
@@ -268,6 +272,7 @@ public final class VimVCenter implements VCenter {
         }
         limiter.started(task);
         ownTasks.add(task);
+        unreported.put(task, System.nanoTime());
         try {
             // The caller follows it (and the VM it acts on) next: one ModifyListView for both.
             watcher.followSoon(task);
@@ -292,6 +297,11 @@ public final class VimVCenter implements VCenter {
         if (watched != null && watched.containsKey("info.state") && watcher.current(task).isPresent()) {
             return Values.taskInfo(task, watched.get("info.state"), watched.get("info.result"), watched.get("info.error"));
         }
+        if (justStarted(task)) {
+            // Started here moments ago and followed: the watcher's first report of it, which wakes
+            // whoever follows it, is on its way; until then it is as we started it.
+            return new TaskInfo(task, TaskInfo.State.QUEUED, null, null);
+        }
         try {
             TaskInfo info = new Task(reader, task).info();
             if (info.state().done()) {
@@ -304,6 +314,12 @@ public final class VimVCenter implements VCenter {
             taskGone(task);
             throw e;
         }
+    }
+
+    private boolean justStarted(MoRef task) {
+        Long started = unreported.get(task);
+        return started != null && System.nanoTime() - started < FIRST_REPORT_WAIT.toNanos()
+                && watcher.followed().contains(task) && watcher.live();
     }
 
     @Override
@@ -404,6 +420,7 @@ public final class VimVCenter implements VCenter {
                 taskGone(object);
             } else {
                 boolean firstReport = !taskValues.containsKey(object);
+                unreported.remove(object);
                 // Merge into a new map and publish it whole: taskInfo() on another thread must
                 // never see the new state without the result that came with it.
                 Map<String, XmlElement> values = taskValues.compute(object, (task, old) -> {
@@ -447,6 +464,7 @@ public final class VimVCenter implements VCenter {
             guest.forget(destroyed);
         }
         finishedTasks.putIfAbsent(task, info);
+        unreported.remove(task);
         taskValues.remove(task);
         limiter.finished(task);
         if (ownTasks.remove(task) && !followedByCaller.contains(task)) {
@@ -456,6 +474,7 @@ public final class VimVCenter implements VCenter {
 
     private void taskGone(MoRef task) {
         destroying.remove(task);
+        unreported.remove(task);
         readNewerThanWatcher(taskTargets.remove(task));
         taskValues.remove(task);
         limiter.finished(task);

@@ -97,6 +97,19 @@ class WatchedReadsTest {
         cleanUp(vm, true);
     }
 
+    /** A task started here is followed at once; asking about it until its end costs no read. */
+    @Test
+    void aTaskStartedHereIsAnsweredWithoutReads() {
+        MoRef vm = cloneVm();
+        followAndAwaitEnter(vm); // the watcher runs
+        long before = reads();
+        MoRef task = vc.startPowerOn(vm);
+        assertThat(vc.taskInfo(task).state()).isIn(TaskInfo.State.QUEUED, TaskInfo.State.RUNNING, TaskInfo.State.SUCCESS);
+        assertThat(Tasks.await(vc, task).state()).isEqualTo(TaskInfo.State.SUCCESS);
+        assertThat(reads() - before).as("RetrievePropertiesEx for a task started here").isZero();
+        cleanUp(vm, true);
+    }
+
     @Test
     void aVmNotFollowedIsRead() {
         MoRef vm = cloneVm();
