@@ -67,7 +67,8 @@ import org.jboss.logging.Logger;
  * watcher: a task of ours on the VM was seen finished by a read rather than by the watcher, or by
  * the watcher's first report of it (an object added to the view is reported as it is now, which
  * may be ahead of its VM's changes still queued), or a task start on the VM was refused (the VM
- * is not in the state the watcher last reported). Until a poll sent after that moment has come
+ * is not in the state the watcher last reported), or the VM was read while followed (the caller
+ * saw it newer than the watcher's first report may show it). Until a poll sent after that moment has come
  * back, the VM is read. (A task the watcher saw running and then finished needs no such care: the
  * watcher applies a whole poll before it reports any of it, and vCenter changes a VM before it
  * marks the task that changed it done.) A VM our own Destroy_Task removed is known gone without
@@ -187,7 +188,13 @@ public final class VimVCenter implements VCenter {
         if (held.isPresent()) {
             return VmProperties.parse(vm, new ObjectContent(vm, held.get()));
         }
-        return new VirtualMachine(session, reader, vm).info();
+        VmInfo read = new VirtualMachine(session, reader, vm).info();
+        if (watcher.followed().contains(vm)) {
+            // The caller has now seen the VM as it is; the watcher's values (its first report may
+            // still be on its way) could be older: read until a poll sent after this came back.
+            readNewerThanWatcher(vm);
+        }
+        return read;
     }
 
     private boolean watcherIsBehind(MoRef vm) {
