@@ -24,6 +24,22 @@ public interface OperatorConfig {
 
     Sweeper sweeper();
 
+    /**
+     * VCenter resources (docs/vcenters.md). Read where they are used ({@code @ConfigProperty}); declared
+     * here so that {@code testvm.vcenters.*} given as properties (not only as env vars) are known keys.
+     */
+    VCenters vcenters();
+
+    interface VCenters {
+
+        /** Namespace of VCenter credentials Secrets; unset: the operator's own (its pod's), or start-up fails. */
+        Optional<String> secretNamespace();
+
+        /** This replica serves only the VCenters its selector matches, and their TestVMs (sharding). */
+        @WithDefault("false")
+        boolean shard();
+    }
+
     interface VCenter {
 
         /** The SDK endpoint, e.g. https://vcenter.example.com/sdk. */

@@ -75,10 +75,21 @@ public class VCenterReconciler implements Reconciler<VCenterResource>, Cleaner<V
         this.caDirectory = caDirectory;
     }
 
-    /** The namespace the operator runs in (its pod's, from the service account), where its Secrets are. */
-    private static String ownNamespace(KubernetesClient client) {
+    /**
+     * The namespace the operator runs in (its pod's, from the service account), where its Secrets
+     * are. Outside a pod the client cannot tell; guessing ("default") would watch Secrets where
+     * none are, and every VCenter would then report its credentials Secret missing, which hides
+     * the real cause. So the operator refuses to start and says what to set.
+     */
+    static String ownNamespace(KubernetesClient client) {
         String namespace = client.getNamespace();
-        return namespace == null || namespace.isBlank() ? "default" : namespace;
+        if (namespace == null || namespace.isBlank()) {
+            throw new IllegalStateException("Cannot tell the operator's namespace (where VCenter credentials Secrets are read):"
+                    + " the Kubernetes client knows none (not running in a pod, no namespace in the kubeconfig context)."
+                    + " Set TESTVM_VCENTERS_SECRET_NAMESPACE (testvm.vcenters.secret-namespace) to that namespace;"
+                    + " deploy/ and the Helm chart set it from the pod's namespace.");
+        }
+        return namespace;
     }
 
     @Override

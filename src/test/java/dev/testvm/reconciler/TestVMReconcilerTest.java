@@ -506,6 +506,7 @@ public class TestVMReconcilerTest {
             public Optional<String> clusterId() { return Optional.of(CLUSTER); }
             public Discovery discovery() { return base.discovery(); }
             public Sweeper sweeper() { return base.sweeper(); }
+            public VCenters vcenters() { return base.vcenters(); }
         };
     }
 

@@ -25,6 +25,8 @@ import java.util.Map;
 public final class OperatorJarProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** The namespace a local operator process counts as its own (its VCenter credentials Secrets); its lease is there too. */
+    public static final String LOCAL_NAMESPACE = "default";
 
     private final Process process;
     private final int httpPort;
@@ -77,7 +79,9 @@ public final class OperatorJarProcess implements AutoCloseable {
                 // The simulator's throw-away login; a real deployment takes it from a Secret (deploy/).
                 "TESTVM_VCENTER_PASSWORD", simulator.password(),
                 "TESTVM_VCENTER_THUMBPRINT", simulator.thumbprint(),
-                "TESTVM_VCENTER_DATACENTER", "DC0");
+                "TESTVM_VCENTER_DATACENTER", "DC0",
+                // A process outside a pod cannot tell its namespace; deploy/ sets this from the pod's.
+                "TESTVM_VCENTERS_SECRET_NAMESPACE", LOCAL_NAMESPACE);
     }
 
     public Process process() {

@@ -58,6 +58,8 @@ public class OperatorTestEnvironment implements QuarkusTestResourceLifecycleMana
         config.put("testvm.vcenter.password", simulator.password());
         config.put("testvm.vcenter.thumbprint", simulator.thumbprint());
         config.put("testvm.vcenter.datacenter", "DC0");
+        // Outside a pod the operator cannot tell its namespace and refuses to start without this.
+        config.put("testvm.vcenters.secret-namespace", NAMESPACE);
         // The simulator runs 50x faster than real time; so does the backstop.
         config.put("testvm.discovery.task-poll-interval", "2s");
         return config;

@@ -25,6 +25,14 @@ public record TestOperatorConfig(URI url, String datacenter, Duration taskPollIn
     }
 
     @Override
+    public VCenters vcenters() {
+        return new VCenters() {
+            public Optional<String> secretNamespace() { return Optional.empty(); }
+            public boolean shard() { return false; }
+        };
+    }
+
+    @Override
     public VCenter vcenter() {
         return new VCenter() {
             public URI url() { return url; }
