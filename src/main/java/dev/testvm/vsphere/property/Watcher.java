@@ -103,6 +103,8 @@ public final class Watcher implements AutoCloseable {
     private MoRef staleCollector;
     private MoRef staleView;
     private volatile long generation = -1;
+    /** A collector of the current session exists (false from an outage or a re-login until it is rebuilt). */
+    private volatile boolean live;
     private volatile String version = "";
     private volatile boolean running = true;
     private Thread thread;
@@ -207,6 +209,11 @@ public final class Watcher implements AutoCloseable {
             return Optional.empty();
         }
         return values.complete(object);
+    }
+
+    /** Whether the loop has a working collector in the current session, so a followed object's changes will be reported. */
+    public boolean live() {
+        return running && live && generation == session.generation();
     }
 
     /** A mark to give {@link #caughtUpWith}: the number of polls sent so far. */
@@ -338,6 +345,7 @@ public final class Watcher implements AutoCloseable {
         view = newView;
         generation = current;
         version = "";
+        live = true;
     }
 
     /**
@@ -373,6 +381,7 @@ public final class Watcher implements AutoCloseable {
             }
             collector = null;
             view = null;
+            live = false;
             inView.clear();
             values.resync();
         } finally {

@@ -67,7 +67,8 @@ import org.jboss.logging.Logger;
  * watcher: a task of ours on the VM was seen finished by a read rather than by the watcher, or by
  * the watcher's first report of it (an object added to the view is reported as it is now, which
  * may be ahead of its VM's changes still queued), or a task start on the VM was refused (the VM
- * is not in the state the watcher last reported). Until a poll sent after that moment has come
+ * is not in the state the watcher last reported), or the VM was read while followed (the caller
+ * saw it newer than the watcher's first report may show it). Until a poll sent after that moment has come
  * back, the VM is read. (A task the watcher saw running and then finished needs no such care: the
  * watcher applies a whole poll before it reports any of it, and vCenter changes a VM before it
  * marks the task that changed it done.) A VM our own Destroy_Task removed is known gone without
@@ -78,6 +79,8 @@ public final class VimVCenter implements VCenter {
     private static final Logger LOG = Logger.getLogger(VimVCenter.class);
     private static final int FINISHED_TASKS_REMEMBERED = 10_000;
     private static final int DESTROYED_VMS_REMEMBERED = 10_000;
+    /** How long a task started here is taken as queued while the watcher's first report of it is on its way. */
+    private static final Duration FIRST_REPORT_WAIT = Duration.ofSeconds(10);
     private static final Duration HOST_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     /**
@@ -100,6 +103,8 @@ public final class VimVCenter implements VCenter {
     private final List<Consumer<PropertyChange>> listeners = new CopyOnWriteArrayList<>();
     private final Set<MoRef> followedByCaller = ConcurrentHashMap.newKeySet();
     private final Set<MoRef> ownTasks = ConcurrentHashMap.newKeySet();
+    /** Own tasks the watcher has not reported yet → when they were started (System.nanoTime). */
+    private final Map<MoRef, Long> unreported = new ConcurrentHashMap<>();
     /** Destroy_Task → its VM, so that the VM's followers hear removed=true when the task succeeds. */
     private final Map<MoRef, MoRef> destroying = new ConcurrentHashMap<>();
     private final Map<MoRef, Map<String, XmlElement>> taskValues = new ConcurrentHashMap<>();
@@ -183,7 +188,13 @@ public final class VimVCenter implements VCenter {
         if (held.isPresent()) {
             return VmProperties.parse(vm, new ObjectContent(vm, held.get()));
         }
-        return new VirtualMachine(session, reader, vm).info();
+        VmInfo read = new VirtualMachine(session, reader, vm).info();
+        if (watcher.followed().contains(vm)) {
+            // The caller has now seen the VM as it is; the watcher's values (its first report may
+            // still be on its way) could be older: read until a poll sent after this came back.
+            readNewerThanWatcher(vm);
+        }
+        return read;
     }
 
     private boolean watcherIsBehind(MoRef vm) {
@@ -268,6 +279,7 @@ public final class VimVCenter implements VCenter {
         }
         limiter.started(task);
         ownTasks.add(task);
+        unreported.put(task, System.nanoTime());
         try {
             // The caller follows it (and the VM it acts on) next: one ModifyListView for both.
             watcher.followSoon(task);
@@ -292,6 +304,11 @@ public final class VimVCenter implements VCenter {
         if (watched != null && watched.containsKey("info.state") && watcher.current(task).isPresent()) {
             return Values.taskInfo(task, watched.get("info.state"), watched.get("info.result"), watched.get("info.error"));
         }
+        if (justStarted(task)) {
+            // Started here moments ago and followed: the watcher's first report of it, which wakes
+            // whoever follows it, is on its way; until then it is as we started it.
+            return new TaskInfo(task, TaskInfo.State.QUEUED, null, null);
+        }
         try {
             TaskInfo info = new Task(reader, task).info();
             if (info.state().done()) {
@@ -304,6 +321,12 @@ public final class VimVCenter implements VCenter {
             taskGone(task);
             throw e;
         }
+    }
+
+    private boolean justStarted(MoRef task) {
+        Long started = unreported.get(task);
+        return started != null && System.nanoTime() - started < FIRST_REPORT_WAIT.toNanos()
+                && watcher.followed().contains(task) && watcher.live();
     }
 
     @Override
@@ -404,6 +427,7 @@ public final class VimVCenter implements VCenter {
                 taskGone(object);
             } else {
                 boolean firstReport = !taskValues.containsKey(object);
+                unreported.remove(object);
                 // Merge into a new map and publish it whole: taskInfo() on another thread must
                 // never see the new state without the result that came with it.
                 Map<String, XmlElement> values = taskValues.compute(object, (task, old) -> {
@@ -447,6 +471,7 @@ public final class VimVCenter implements VCenter {
             guest.forget(destroyed);
         }
         finishedTasks.putIfAbsent(task, info);
+        unreported.remove(task);
         taskValues.remove(task);
         limiter.finished(task);
         if (ownTasks.remove(task) && !followedByCaller.contains(task)) {
@@ -456,6 +481,7 @@ public final class VimVCenter implements VCenter {
 
     private void taskGone(MoRef task) {
         destroying.remove(task);
+        unreported.remove(task);
         readNewerThanWatcher(taskTargets.remove(task));
         taskValues.remove(task);
         limiter.finished(task);
