@@ -7,12 +7,13 @@ import dev.testvm.vsphere.property.Watcher;
 import dev.testvm.vsphere.types.ObjectContent;
 import dev.testvm.vsphere.types.Values;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** The property paths behind {@link VmInfo}, and how to read them: one round trip per VM. */
 public final class VmProperties {
 
-    /** The watcher follows the same paths, so that its values of a VM make a whole {@link VmInfo}. */
-    public static final List<String> PATHS = Watcher.VM_PATHS;
+    /** The watcher's paths plus the device list it leaves out: together a whole {@link VmInfo}. */
+    public static final List<String> PATHS = Stream.concat(Watcher.VM_PATHS.stream(), Stream.of(Watcher.VM_DEVICES)).toList();
 
     private VmProperties() {}
 

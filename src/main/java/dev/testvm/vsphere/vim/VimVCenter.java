@@ -124,6 +124,19 @@ public final class VimVCenter implements VCenter {
             return size() > DESTROYED_VMS_REMEMBERED;
         }
     }));
+    /**
+     * The device list of each followed VM as last read here (empty: it has none): the watcher
+     * leaves it out ({@link Watcher#VM_PATHS}), so a VM is answered from the watcher only once it
+     * was read whole (a VM is read once before it is followed: the clone step records it). Our
+     * clones' devices never change. Dropped when the VM is unfollowed or destroyed; bounded like
+     * {@link #destroyedVms} for VMs read but never followed (templates).
+     */
+    private final Map<MoRef, Optional<XmlElement>> devicesRead = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<MoRef, Optional<XmlElement>> eldest) {
+            return size() > DESTROYED_VMS_REMEMBERED;
+        }
+    });
     private volatile boolean closed;
 
     private VimVCenter(ConnectionSettings settings, Session session, Tuning tuning) {
@@ -185,10 +198,15 @@ public final class VimVCenter implements VCenter {
             throw new ManagedObjectNotFoundException("VM " + vm.value() + " was destroyed by this operator");
         }
         Optional<Map<String, XmlElement>> held = watcherIsBehind(vm) ? Optional.empty() : watcher.current(vm);
-        if (held.isPresent()) {
-            return VmProperties.parse(vm, new ObjectContent(vm, held.get()));
+        Optional<XmlElement> devices = devicesRead.get(vm);
+        if (held.isPresent() && devices != null) {
+            Map<String, XmlElement> whole = new HashMap<>(held.get());
+            devices.ifPresent(list -> whole.put(Watcher.VM_DEVICES, list));
+            return VmProperties.parse(vm, new ObjectContent(vm, whole));
         }
-        VmInfo read = new VirtualMachine(session, reader, vm).info();
+        ObjectContent content = new VirtualMachine(session, reader, vm).properties(VmProperties.PATHS);
+        VmInfo read = VmProperties.parse(vm, content);
+        devicesRead.put(vm, Optional.ofNullable(content.get(Watcher.VM_DEVICES)));
         if (watcher.followed().contains(vm)) {
             // The caller has now seen the VM as it is; the watcher's values (its first report may
             // still be on its way) could be older: read until a poll sent after this came back.
@@ -388,6 +406,7 @@ public final class VimVCenter implements VCenter {
     @Override
     public void unfollow(MoRef object) {
         followedByCaller.remove(object);
+        devicesRead.remove(object);
         if (!ownTasks.contains(object)) {
             watcher.unfollow(object);
         }
@@ -466,6 +485,7 @@ public final class VimVCenter implements VCenter {
         taskTargets.remove(task);
         if (destroyed != null && info.state() == TaskInfo.State.SUCCESS) {
             destroyedVms.add(destroyed);
+            devicesRead.remove(destroyed);
             aheadOfWatcher.remove(destroyed);
             watcher.gone(destroyed);
             guest.forget(destroyed);

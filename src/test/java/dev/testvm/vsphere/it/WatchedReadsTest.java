@@ -96,6 +96,30 @@ class WatchedReadsTest {
         cleanUp(vm, true);
     }
 
+    /**
+     * The watcher leaves the device list out (the simulator's collector recomputed it for every
+     * followed VM on every change), so a followed VM never read here is read whole first; once the watcher
+     * caught up with that read it answers, with the NICs of that read.
+     */
+    @Test
+    void aFollowedVmIsReadOnceForItsDevicesThenAnsweredFromTheWatcher() {
+        MoRef vm = cloneVm();
+        followAndAwaitEnter(vm);
+
+        long before = reads();
+        VmInfo first = vc.vmInfo(vm);
+        assertThat(reads() - before).as("the devices are read").isEqualTo(1);
+        assertThat(first.virtualNics()).isNotEmpty();
+        // A read of a followed VM makes the watcher's values stand aside until a later poll came back.
+        long polls = vc.requestStats().count("WaitForUpdatesEx");
+        await().atMost(GIVE_UP).until(() -> vc.requestStats().count("WaitForUpdatesEx") >= polls + 2);
+        before = reads();
+        VmInfo held = vc.vmInfo(vm);
+        assertThat(reads() - before).as("RetrievePropertiesEx once the devices are known").isZero();
+        assertThat(held).isEqualTo(first);
+        cleanUp(vm, false);
+    }
+
     /** A task started here is followed at once; asking about it until its end costs no read. */
     @Test
     void aTaskStartedHereIsAnsweredWithoutReads() {
