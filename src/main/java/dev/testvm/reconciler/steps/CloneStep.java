@@ -185,7 +185,7 @@ public final class CloneStep {
         var hardware = spec.getHardware();
         return new CloneRequest(
                 where.template(),
-                CloneType.valueOf(type.name().toUpperCase(java.util.Locale.ROOT)),
+                wireType(type),
                 snapshot,
                 VmNames.of(testVM),
                 where.folder(),
@@ -242,6 +242,15 @@ public final class CloneStep {
 
     private static boolean isInstant(Pass pass) {
         return pass.testVM().getSpec().getCloneType() == CloneTypeSpec.instant;
+    }
+
+    /** The spec's clone type as the vSphere client names it (vsphere knows nothing of the CRD). */
+    private static CloneType wireType(CloneTypeSpec type) {
+        return switch (type) {
+            case full -> CloneType.FULL;
+            case linked -> CloneType.LINKED;
+            case instant -> CloneType.INSTANT;
+        };
     }
 
     private static MoRef snapshotFor(TestVMSpec spec, PlacementResolver.Resolved where, VCenter vcenter) {

@@ -83,9 +83,11 @@ public final class IpStep {
             status.setGuestOS(result.guestOS());
         }
         recordGuestOperations(pass, result);
-        if (result.ip() == null) {
-            return notYet(pass, discovery, info, result);
-        }
+        return result.ip() == null ? notYet(pass, discovery, info, result) : settleThenRecord(pass, discovery, result);
+    }
+
+    /** Holds a found address back until it was stable for {@code spec.ipDiscovery.settle}, then records it. */
+    private StepResult settleThenRecord(Pass pass, IpDiscoverySpec discovery, IpFinder.Result result) {
         Duration settleTime = discovery.getSettle() == null ? Duration.ZERO : Durations.parse(discovery.getSettle());
         Optional<Duration> left = settle.remaining(pass.memory(), result.ip(), settleTime, pass.now());
         if (left.isPresent()) {
