@@ -7,7 +7,14 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.FileHandler;
@@ -75,5 +82,22 @@ final class BenchSupport {
         }
         int rank = (int) Math.ceil(p / 100.0 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    /** Whether every future completed within {@code timeout}. */
+    static boolean awaitAll(List<? extends CompletableFuture<?>> futures, Duration timeout) throws Exception {
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        }
+    }
+
+    /** The moRefs of the simulator's VMs now. */
+    static Set<String> vmRefs(Simulator simulator) {
+        Set<String> refs = new HashSet<>();
+        simulator.vms().forEach(vm -> refs.add(String.valueOf(vm.get("moRef"))));
+        return refs;
     }
 }

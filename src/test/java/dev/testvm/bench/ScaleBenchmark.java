@@ -178,7 +178,7 @@ public final class ScaleBenchmark {
         }
         Path file = out.resolve("testvms.yaml");
         Files.writeString(file, yaml.toString());
-        Set<String> vmsBefore = vmRefs(simulator);
+        Set<String> vmsBefore = BenchSupport.vmRefs(simulator);
         Measurement phase = new Measurement(simulator, operator);
         phase.begin();
 
@@ -190,7 +190,7 @@ public final class ScaleBenchmark {
             throw new IllegalStateException("kubectl apply failed: " + applied.output());
         }
         say(String.format(Locale.ROOT, "kubectl apply took %.1f s; waiting until all are Ready", (applyEnd - applyStart) / 1000.0));
-        boolean allReady = awaitAll(names.stream().map(tracker::ready).toList(), options.timeout);
+        boolean allReady = BenchSupport.awaitAll(names.stream().map(tracker::ready).toList(), options.timeout);
         long readyAt = names.stream().map(tracker::readySeenAt).filter(t -> t != null).mapToLong(Long::longValue).max().orElse(applyEnd);
         Simulator.Stats atReady = simulator.stats();
         long readyCount = names.stream().filter(name -> tracker.readySeenAt(name) != null).count();
@@ -205,7 +205,7 @@ public final class ScaleBenchmark {
         if (deleted.exitCode() != 0) {
             throw new IllegalStateException("kubectl delete failed: " + deleted.output());
         }
-        boolean allGone = awaitAll(names.stream().map(tracker::gone).toList(), options.timeout);
+        boolean allGone = BenchSupport.awaitAll(names.stream().map(tracker::gone).toList(), options.timeout);
         long goneAt = System.currentTimeMillis();
         if (!allReady || !allGone) {
             diagnose(operator, simulator, out, "scale");
@@ -239,7 +239,7 @@ public final class ScaleBenchmark {
 
     private static void runChurn(Options options, KubernetesClient client, Simulator simulator, OperatorJarProcess operator,
             TestVMTracker tracker, BenchWorkload workload, double idleCpuPerSecond, Report report) throws Exception {
-        Set<String> vmsBefore = vmRefs(simulator);
+        Set<String> vmsBefore = BenchSupport.vmRefs(simulator);
         Measurement phase = new Measurement(simulator, operator);
         phase.begin();
         // Cancelled cycles are deleted within the time a full clone, power-on and boot take.
@@ -358,21 +358,6 @@ public final class ScaleBenchmark {
     static long requestsExcludingWaits(Simulator.Stats stats) {
         return stats.requestsByMethod().entrySet().stream().filter(e -> !e.getKey().equals("WaitForUpdatesEx"))
                 .mapToLong(Map.Entry::getValue).sum();
-    }
-
-    private static boolean awaitAll(List<? extends CompletableFuture<?>> futures, Duration timeout) throws Exception {
-        try {
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        }
-    }
-
-    private static Set<String> vmRefs(Simulator simulator) {
-        Set<String> refs = new HashSet<>();
-        simulator.vms().forEach(vm -> refs.add(String.valueOf(vm.get("moRef"))));
-        return refs;
     }
 
     /** VMs that did not exist before the phase and still exist (templates and stock VMs were there before). */

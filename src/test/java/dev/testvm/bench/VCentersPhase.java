@@ -60,7 +60,7 @@ final class VCentersPhase {
         Map<String, Set<String>> vmsBefore = new LinkedHashMap<>();
         simulators.forEach((name, simulator) -> {
             simulator.resetStats();
-            vmsBefore.put(name, vmRefs(simulator));
+            vmsBefore.put(name, BenchSupport.vmRefs(simulator));
         });
         double cpuAtStart = operator.cpuSeconds();
         List<String> names = planned.stream().map(Planned::name).toList();
@@ -130,18 +130,7 @@ final class VCentersPhase {
     }
 
     private boolean awaitAll(List<? extends CompletableFuture<?>> futures) throws Exception {
-        try {
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        }
-    }
-
-    private static Set<String> vmRefs(Simulator simulator) {
-        Set<String> refs = new HashSet<>();
-        simulator.vms().forEach(vm -> refs.add(String.valueOf(vm.get("moRef"))));
-        return refs;
+        return BenchSupport.awaitAll(futures, timeout);
     }
 
     /** {@code count} TestVMs on {@code vcenters} VCenters, interleaved in the file; each vCenter gets the same clone-type mix. */
