@@ -46,6 +46,11 @@ var redirected = map[string]string{
 	"MakeDirectoryInGuest":          "GuestFileManager",
 
 	"ModifyListView": "ListView",
+
+	"WaitForUpdatesEx":         "PropertyCollector",
+	"WaitForUpdates":           "PropertyCollector",
+	"CancelWaitForUpdates":     "PropertyCollector",
+	"DestroyPropertyCollector": "PropertyCollector",
 }
 
 // propertyReads are the PropertyCollector reads vcsim serves without a session.

@@ -41,12 +41,13 @@ type Sim struct {
 	server *simulator.Server
 	reg    *simulator.Registry
 
-	scratch *scratch // guest sandboxes
-	vms     *vmTable // per-VM simulated guest state
-	rules   *ruleSet // fault injection rules
-	stats   *stats
-	hooks   *hooks // managed object receiving redirected SOAP methods
-	files   *fileTokens
+	scratch    *scratch // guest sandboxes
+	vms        *vmTable // per-VM simulated guest state
+	rules      *ruleSet // fault injection rules
+	stats      *stats
+	hooks      *hooks      // managed object receiving redirected SOAP methods
+	collectors *collectors // what each property collector last reported (WaitForUpdatesEx)
+	files      *fileTokens
 
 	hostCA   *hostCA                                   // vCenter mode: signs the hosts' certificates
 	esxHosts map[types.ManagedObjectReference]*esxHost // vCenter mode: the hosts serving /guestFile
@@ -106,6 +107,9 @@ func New(opts Options) (*Sim, error) {
 
 	// Watch every VM and task through the registry's update path.
 	s.reg.AddHandler(s.vms)
+	// Tell the property collectors which objects changed (our WaitForUpdatesEx, collector.go).
+	s.collectors = newCollectors()
+	s.reg.AddHandler(s.collectors)
 
 	if opts.GuestFileMode == guestFilesVCenter {
 		if err = s.setupESXHosts(); err != nil {
