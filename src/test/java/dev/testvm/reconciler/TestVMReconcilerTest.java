@@ -127,7 +127,9 @@ public class TestVMReconcilerTest {
         assertThat(vcenter.clones).singleElement().satisfies(request -> {
             assertThat(request.instanceUuid()).isEqualTo(testVM.getMetadata().getUid());
             assertThat(request.extraConfig()).containsEntry("testvm.dev/uid", testVM.getMetadata().getUid());
-            assertThat(request.snapshot()).isNotNull();
+            // No snapshot named: the client links to the template's current one (read with the clone).
+            assertThat(request.type()).isEqualTo(dev.testvm.vsphere.CloneType.LINKED);
+            assertThat(request.snapshot()).isNull();
             assertThat(request.name()).startsWith("ci-build-42-");
         });
 

@@ -2,6 +2,7 @@ package dev.testvm.testsupport;
 
 import dev.testvm.vsphere.soap.FaultMapper;
 import dev.testvm.vsphere.CloneRequest;
+import dev.testvm.vsphere.CloneType;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.GuestNic;
 import dev.testvm.vsphere.GuestProcess;
@@ -14,6 +15,7 @@ import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VCenterUnreachableException;
 import dev.testvm.vsphere.VimFaultException;
 import dev.testvm.vsphere.VmInfo;
+import dev.testvm.vsphere.fault.NoSnapshotException;
 import dev.testvm.vsphere.fault.TaskCapacityExceededException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -270,6 +272,11 @@ public final class FakeVCenter implements VCenter {
         inventory("startClone " + request.name());
         if (!cloneCallFaults.isEmpty()) {
             throw cloneCallFaults.poll();
+        }
+        if (request.type() == CloneType.LINKED && request.snapshot() == null && vms.containsKey(request.source())
+                && vm(request.source()).snapshot == null) {
+            // As the client (Cloner) refuses it before calling vCenter.
+            throw new NoSnapshotException("source VM '" + vm(request.source()).name + "' has no snapshot");
         }
         Vm clone = new Vm();
         clone.moRef = MoRef.vm("vm-" + ids.incrementAndGet());

@@ -24,6 +24,7 @@ import dev.testvm.vsphere.VCenter;
 import dev.testvm.vsphere.VimFaultException;
 import dev.testvm.vsphere.VmInfo;
 import dev.testvm.vsphere.fault.FaultKind;
+import dev.testvm.vsphere.fault.NoSnapshotException;
 import dev.testvm.vsphere.fault.TaskCapacityExceededException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -208,6 +209,10 @@ public final class CloneStep {
         } catch (TaskCapacityExceededException e) {
             // Nothing was sent: the intent stays clear to clone on the next pass.
             throw e;
+        } catch (NoSnapshotException e) {
+            // Refused by the client before any call: nothing was sent.
+            throw TestVMProblem.terminal(Reasons.SNAPSHOT_NOT_FOUND, "spec.cloneType: a linked clone needs a snapshot, but '"
+                    + where.templatePath() + "' has none; snapshot it or use cloneType: full");
         } catch (VimFaultException e) {
             // Even a refusal may hide a clone that started (a fault answered after the task was
             // created): the next pass looks for one before cloning again.
@@ -253,19 +258,17 @@ public final class CloneStep {
         };
     }
 
+    /**
+     * The named snapshot; without a name, null: the clone call reads the source once and uses its
+     * current snapshot (a source without one is refused there, see {@link #send}).
+     */
     private static MoRef snapshotFor(TestVMSpec spec, PlacementResolver.Resolved where, VCenter vcenter) {
-        if (spec.getSnapshot() != null && !spec.getSnapshot().isBlank()) {
-            return vcenter.findSnapshot(where.template(), spec.getSnapshot())
-                    .orElseThrow(() -> TestVMProblem.terminal(Reasons.SNAPSHOT_NOT_FOUND,
-                            "spec.snapshot: '" + where.templatePath() + "' has no snapshot named '" + spec.getSnapshot() + "'"));
+        if (spec.getSnapshot() == null || spec.getSnapshot().isBlank()) {
+            return null;
         }
-        MoRef current = vcenter.vmInfo(where.template()).currentSnapshot();
-        if (current == null) {
-            throw TestVMProblem.terminal(Reasons.SNAPSHOT_NOT_FOUND,
-                    "spec.cloneType: a linked clone needs a snapshot, but '" + where.templatePath()
-                            + "' has none; snapshot it or use cloneType: full");
-        }
-        return current;
+        return vcenter.findSnapshot(where.template(), spec.getSnapshot())
+                .orElseThrow(() -> TestVMProblem.terminal(Reasons.SNAPSHOT_NOT_FOUND,
+                        "spec.snapshot: '" + where.templatePath() + "' has no snapshot named '" + spec.getSnapshot() + "'"));
     }
 
     private StepResult followCloneTask(Pass pass, TaskInFlight.Task inFlight) {

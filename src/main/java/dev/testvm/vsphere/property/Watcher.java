@@ -41,9 +41,9 @@ import org.jboss.logging.Logger;
  * followed objects, the filter names the VM paths and the task paths once. Following an object is
  * one {@code ModifyListView} (add), sent at once from the caller's thread while the long poll
  * keeps running; unfollowed objects leave the view in the next addition's request (or in a batch),
- * and their reports are dropped meanwhile. One filter rather than one per object because vcsim re-collects every filter for every
- * change (quadratic: with 100 filters its polls took longer than 30 s), and because a view
- * change makes vcsim report newly added objects at once.
+ * and their reports are dropped meanwhile. One filter rather than one per object: one CreateFilter
+ * and DestroyPropertyFilter fewer per followed object, and a view change makes vCenter report the
+ * newly added objects at once.
  *
  * <p>The filter sets {@code reportMissingObjectsInResults}, so a destroyed VM never fails the
  * poll. Objects reported gone ("leave", a missing entry, or not addable to the view) are
@@ -94,6 +94,8 @@ public final class Watcher implements AutoCloseable {
     private final Consumer<WatchEvent> sink;
     private final int maxWaitSeconds;
     private final Set<MoRef> wanted = ConcurrentHashMap.newKeySet();
+    /** Given to {@link #followSoon} and waiting the short while for company: the poll loop leaves them be. */
+    private final Set<MoRef> joiningSoon = ConcurrentHashMap.newKeySet();
     /** Last values seen per followed object: only real changes are reported, and {@link #current} answers from them. */
     private final WatchedValues values = new WatchedValues(wanted);
     /** Polls sent, and the number of the last one whose whole result was applied (see {@link #caughtUpWith}). */
@@ -152,7 +154,11 @@ public final class Watcher implements AutoCloseable {
      */
     public void followSoon(MoRef object) {
         if (want(object)) {
-            CompletableFuture.runAsync(this::addMissingToView, CompletableFuture.delayedExecutor(FOLLOW_SOON.toMillis(), TimeUnit.MILLISECONDS));
+            joiningSoon.add(object);
+            CompletableFuture.runAsync(() -> {
+                joiningSoon.remove(object);
+                addMissingToView();
+            }, CompletableFuture.delayedExecutor(FOLLOW_SOON.toMillis(), TimeUnit.MILLISECONDS));
         }
     }
 
@@ -292,7 +298,10 @@ public final class Watcher implements AutoCloseable {
             if (collector == null || generation != current) {
                 create(current);
             }
+            // Objects joining soon are left to their own request: a poll loop that answers quickly
+            // would otherwise send one ModifyListView per object and defeat the batching.
             List<MoRef> add = missingFromView();
+            add.removeAll(joiningSoon);
             if (!add.isEmpty()) {
                 addToView(add);
             } else if (unwantedInView().size() >= REMOVAL_BATCH) {
