@@ -291,6 +291,36 @@ public class TestVMReconcilerTest {
     }
 
     @Test
+    void deletionLooksForOtherVmsByUidOnlyWhenThisProcessCannotVouchForTheClone() {
+        TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
+        startClone(testVM);
+        vcenter.completeAll();
+        reconciler.reconcile(testVM, null);
+        vcenter.completeAll();
+        TestVM persisted = asPersisted(testVM);
+
+        // This process wrote the intent, sent the one clone and recorded its VM: once that VM is
+        // destroyed, no other VM can carry the UID.
+        vcenter.calls.clear();
+        assertThat(deleteUntilGone(reconciler, testVM)).isTrue();
+        assertThat(vcenter.calls).noneMatch(c -> c.startsWith("findVmByInstanceUuid"));
+
+        // A restarted operator knows nothing of how the VM came to be: it looks before letting go.
+        vcenter.calls.clear();
+        assertThat(deleteUntilGone(newReconciler(vcenter), persisted)).isTrue();
+        assertThat(vcenter.calls).anyMatch(c -> c.startsWith("findVmByInstanceUuid"));
+    }
+
+    private boolean deleteUntilGone(TestVMReconciler deleting, TestVM testVM) {
+        DeleteControl control = deleting.cleanup(testVM, null);
+        for (int i = 0; i < 5 && !control.isRemoveFinalizer(); i++) {
+            vcenter.completeAll();
+            control = deleting.cleanup(testVM, null);
+        }
+        return control.isRemoveFinalizer();
+    }
+
+    @Test
     void aDeletedTestVMIsForgottenEverywhere() {
         TestVM testVM = testVM("Templates/ubuntu-22.04", CloneTypeSpec.linked);
         String uid = testVM.getMetadata().getUid();

@@ -95,7 +95,6 @@ public final class CloneStep {
             return StepResult.PROCEED;
         }
         if (!hasCloneIntent(status)) {
-            clusterId.get(); // fails (retryable) before any intent is written if the cluster cannot be named
             return recordIntent(pass);
         }
         if (!memory.intentClearToClone) {
@@ -115,6 +114,7 @@ public final class CloneStep {
 
     /** Records the intent; the reconciler patches it into status and comes back at once to clone. */
     private StepResult recordIntent(Pass pass) {
+        clusterId.get(); // fails (retryable) before any intent is written if the cluster cannot be named
         TestVMStatus status = pass.status();
         Milestone.of(status).setCloneStartedAt(pass.now().toString());
         pass.report().condition(ConditionTypes.CLONED, false, Reasons.CLONING,
@@ -158,7 +158,11 @@ public final class CloneStep {
         PlacementResolver.Resolved where = placement.resolve(spec, pass.vcenter());
         CloneTypeSpec type = spec.getCloneType() == null ? CloneTypeSpec.linked : spec.getCloneType();
         MoRef snapshot = type == CloneTypeSpec.linked ? snapshotFor(spec, where, pass.vcenter()) : null;
+        boolean vouched = pass.memory().intentClearToClone;
+        pass.memory().soleCloneTask = null;
+        pass.memory().soleCloneVm = null;
         MoRef task = send(pass, cloneRequest(pass, where, type, snapshot), where);
+        pass.memory().soleCloneTask = vouched ? task : null;
         // From here on, a pass that sees the intent but no taskRef (the status patch below was lost)
         // must look for this clone rather than start another.
         pass.memory().intentClearToClone = false;
@@ -286,6 +290,9 @@ public final class CloneStep {
                 MoRef vm = info.result() != null ? info.result()
                         : VmIdentity.find(pass.vcenter(), pass.uid(), isInstant(pass)).orElseThrow(() -> TestVMProblem.terminal(
                                 Reasons.CLONE_FAILED, "clone task " + task.value() + " succeeded but no VM carries this TestVM's UID"));
+                if (task.equals(pass.memory().soleCloneTask) && vm.equals(info.result())) {
+                    pass.memory().soleCloneVm = vm;
+                }
                 recordVm(pass, vm);
                 return StepResult.PROCEED;
             }

@@ -1,5 +1,6 @@
 package dev.testvm.reconciler.steps;
 
+import dev.testvm.vsphere.MoRef;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Instant;
 
@@ -25,6 +26,13 @@ public final class TestVMMemory {
      * wrote it, or ruled out an earlier clone, and has not sent a clone call since.
      */
     volatile boolean intentClearToClone;
+    /**
+     * The clone task this process started on an intent it could vouch for ({@link #intentClearToClone}),
+     * and then the VM that task made: while set, no other VM can carry the TestVM's UID, so deletion
+     * needs no look-up by UID once that VM is gone. Null whenever a clone's outcome was unknown.
+     */
+    volatile MoRef soleCloneTask;
+    volatile MoRef soleCloneVm;
     /** The vSphere task this process started for the TestVM and has not seen end (see {@link TaskInFlight}). */
     volatile TaskInFlight.Task task;
     /** Failed passes in a row, for the retry backoff. */

@@ -109,6 +109,9 @@ public final class VmDeletion {
             if (!ManagedObjects.isNotFound(e)) {
                 throw e;
             }
+            if (vm.equals(memory.soleCloneVm)) {
+                return Optional.empty(); // the only VM ever cloned for this TestVM, gone: nothing to look for
+            }
             // The recorded VM is gone; make sure no other VM carries our UID before letting go.
             Optional<MoRef> other = VmIdentity.find(vcenter, testVM.getMetadata().getUid(), instant);
             if (other.isEmpty()) {
