@@ -144,7 +144,7 @@ public final class VimVCenter implements VCenter {
         this.reader = new PropertyReader(session, tuning.pageSize());
         this.searchIndex = new SearchIndex(session);
         this.cloner = new Cloner(session, reader);
-        this.guest = new GuestOperations(session, reader, new GuestFileTransfers(new EsxiHostReader(reader),
+        this.guest = new GuestOperations(session, reader, new GuestFileTransfers(new WatchedHostSource(new EsxiHostReader(reader), this::watchedValues),
                 HostTrustPolicy.of(settings), null, hostConnectTimeout(settings), settings.requestTimeout(),
                 session.soap().stats(), Clock.systemUTC()));
         this.limiter = new TaskLimiter(settings.maxConcurrentTasks());
@@ -197,7 +197,7 @@ public final class VimVCenter implements VCenter {
         if (destroyedVms.contains(vm)) {
             throw new ManagedObjectNotFoundException("VM " + vm.value() + " was destroyed by this operator");
         }
-        Optional<Map<String, XmlElement>> held = watcherIsBehind(vm) ? Optional.empty() : watcher.current(vm);
+        Optional<Map<String, XmlElement>> held = watchedValues(vm);
         Optional<XmlElement> devices = devicesRead.get(vm);
         if (held.isPresent() && devices != null) {
             Map<String, XmlElement> whole = new HashMap<>(held.get());
@@ -213,6 +213,11 @@ public final class VimVCenter implements VCenter {
             readNewerThanWatcher(vm);
         }
         return read;
+    }
+
+    /** The watcher's values of a VM, unless this client knows of something newer. */
+    private Optional<Map<String, XmlElement>> watchedValues(MoRef vm) {
+        return watcherIsBehind(vm) ? Optional.empty() : watcher.current(vm);
     }
 
     private boolean watcherIsBehind(MoRef vm) {
