@@ -5,6 +5,7 @@ import dev.testvm.vsphere.ConnectionSettings;
 import dev.testvm.vsphere.GuestCredentials;
 import dev.testvm.vsphere.GuestProcess;
 import dev.testvm.vsphere.MoRef;
+import dev.testvm.vsphere.PowerState;
 import dev.testvm.vsphere.PropertyChange;
 import dev.testvm.vsphere.TaskInfo;
 import dev.testvm.vsphere.TaskSlots;
@@ -116,6 +117,8 @@ public final class VimVCenter implements VCenter {
     });
     /** Our power-on, power-off and destroy tasks → their VM (see {@link #readNewerThanWatcher}). */
     private final Map<MoRef, MoRef> taskTargets = new ConcurrentHashMap<>();
+    /** Our power-on and power-off tasks → the power state their VM has once they succeeded. */
+    private final Map<MoRef, PowerState> powerAfter = new ConcurrentHashMap<>();
     /** VMs this client knows more about than the watcher's values → the watcher's poll mark at that moment. */
     private final Map<MoRef, Long> aheadOfWatcher = new ConcurrentHashMap<>();
     private final Set<MoRef> destroyedVms = Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
@@ -270,12 +273,16 @@ public final class VimVCenter implements VCenter {
 
     @Override
     public MoRef startPowerOn(MoRef vm) {
-        return startTask(vm, () -> new VirtualMachine(session, reader, vm).powerOn());
+        MoRef task = startTask(vm, () -> new VirtualMachine(session, reader, vm).powerOn());
+        powerAfter.put(task, PowerState.POWERED_ON);
+        return task;
     }
 
     @Override
     public MoRef startPowerOff(MoRef vm) {
-        return startTask(vm, () -> new VirtualMachine(session, reader, vm).powerOff());
+        MoRef task = startTask(vm, () -> new VirtualMachine(session, reader, vm).powerOff());
+        powerAfter.put(task, PowerState.POWERED_OFF);
+        return task;
     }
 
     @Override
@@ -467,7 +474,7 @@ public final class VimVCenter implements VCenter {
                 });
                 TaskInfo info = Values.taskInfo(object, values.get("info.state"), values.get("info.result"), values.get("info.error"));
                 if (info.state().done()) {
-                    if (firstReport) {
+                    if (firstReport && !watcherShowsEffect(object, info)) {
                         // Reported for the first time already ended: a server reports an object
                         // added to the view as it is now, possibly ahead of queued changes of its VM.
                         readNewerThanWatcher(taskTargets.get(object));
@@ -485,9 +492,21 @@ public final class VimVCenter implements VCenter {
         }
     }
 
+    /** The watcher already shows the VM in the power state this successful task was to bring. */
+    private boolean watcherShowsEffect(MoRef task, TaskInfo info) {
+        PowerState expected = powerAfter.get(task);
+        MoRef vm = taskTargets.get(task);
+        if (expected == null || vm == null || info.state() != TaskInfo.State.SUCCESS) {
+            return false;
+        }
+        return watcher.current(vm).map(values -> Values.text(values.get("runtime.powerState")))
+                .filter(expected.wireName()::equals).isPresent();
+    }
+
     private void taskFinished(MoRef task, TaskInfo info) {
         MoRef destroyed = destroying.remove(task);
         taskTargets.remove(task);
+        powerAfter.remove(task);
         if (destroyed != null && info.state() == TaskInfo.State.SUCCESS) {
             destroyedVms.add(destroyed);
             devicesRead.remove(destroyed);
@@ -506,6 +525,7 @@ public final class VimVCenter implements VCenter {
 
     private void taskGone(MoRef task) {
         destroying.remove(task);
+        powerAfter.remove(task);
         unreported.remove(task);
         readNewerThanWatcher(taskTargets.remove(task));
         taskValues.remove(task);
