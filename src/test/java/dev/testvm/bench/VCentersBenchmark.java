@@ -19,11 +19,12 @@ import java.util.TreeMap;
 
 /**
  * {@code hack/bench-scale.sh --vcenters N} (issue 14): N simulators as N VCenter resources served by
- * one operator process. Two scale phases in the same run, with the same operator: {@code --count}
- * TestVMs all on {@code vc-1}, then {@code --count} TestVMs split evenly over the N VCenters (each
- * naming its own in {@code spec.vcenter}). Per vCenter: sessions opened, peak concurrent tasks
+ * one operator process. Three scale phases in the same run, with the same operator: {@code --count}
+ * TestVMs all on {@code vc-1}, then {@code --count} TestVMs split evenly over the N VCenters, then
+ * {@code --count / N} on {@code vc-1} alone, as busy as each vCenter of the split phase (each TestVM
+ * naming its vCenter in {@code spec.vcenter}). Per vCenter: sessions opened, peak concurrent tasks
  * against its {@code maxConcurrentTasks}, SOAP requests per lifecycle by method, leaks and stuck
- * TestVMs; then the requests per lifecycle of the two phases side by side. No churn. Before both, an
+ * TestVMs; then the requests per lifecycle of the split phase against each single one. No churn. Before both, an
  * unmeasured warm-up ({@code --warmup} TestVMs over the N VCenters, 0 to skip).
  *
  * <p>The environment's vCenter ({@code TESTVM_VCENTER_*}, required without sharding) is one more
@@ -124,6 +125,11 @@ final class VCentersBenchmark {
             VCentersPhase.Result split = phase.run("split", VCentersPhase.plan("split", options.count(), n), out);
             reportPhase(report, split, options.maxTasks());
             reportComparison(report, single, split);
+            // The same comparison with each vCenter as busy as in the split phase: what several
+            // vCenters cost per TestVM, apart from how loaded one (simulated) vCenter gets.
+            VCentersPhase.Result sameLoad = phase.run("single-same-load", VCentersPhase.plan("each", options.count() / n, 1), out);
+            reportPhase(report, sameLoad, options.maxTasks());
+            reportSameLoad(report, sameLoad, split);
             report.line("environment vCenter (no TestVM uses it): " + ScaleBenchmark.requestsExcludingWaits(environment.stats())
                     + " SOAP requests excluding WaitForUpdatesEx over the whole run");
             report.line("load average at the end: " + ScaleBenchmark.loadAverage());
@@ -195,6 +201,15 @@ final class VCentersBenchmark {
                 NO_WORSE_TOLERANCE), several / one <= NO_WORSE_TOLERANCE);
         report.line("  single, by method:" + byMethod(total(single), single.testVMs()));
         report.line("  split, by method: " + byMethod(total(split), split.testVMs()));
+    }
+
+    private static void reportSameLoad(Report report, VCentersPhase.Result sameLoad, VCentersPhase.Result split) {
+        double one = sameLoad.requestsExcludingWaits() / (double) sameLoad.testVMs();
+        double several = split.requestsExcludingWaits() / (double) split.testVMs();
+        report.line(String.format(Locale.ROOT, "SOAP requests per lifecycle excluding WaitForUpdatesEx, split / one vCenter with as many"
+                + " TestVMs as each split one (%d): %.1f / %.1f = %.3f%s (not the target's comparison: a reading of the cause)",
+                sameLoad.testVMs(), several, one, several / one, sameLoad.allReady() ? "" : "; not comparable: not all Ready"));
+        report.line("  single-same-load, by method:" + byMethod(total(sameLoad), sameLoad.testVMs()));
     }
 
     private static Map<String, Long> total(VCentersPhase.Result r) {
