@@ -330,13 +330,7 @@ public class TestVMReconcilerTest {
         assertThat(reconciler.memories().find(uid)).isPresent();
         assertThat(vcenter.followed).isNotEmpty();
 
-        DeleteControl control = reconciler.cleanup(testVM, null);
-        for (int i = 0; i < 5 && !control.isRemoveFinalizer(); i++) {
-            vcenter.completeAll();
-            control = reconciler.cleanup(testVM, null);
-        }
-
-        assertThat(control.isRemoveFinalizer()).isTrue();
+        assertThat(deleteUntilGone(reconciler, testVM)).isTrue();
         assertThat(reconciler.memories().find(uid)).as("the TestVM's record").isEmpty();
         assertThat(reconciler.memories().size()).isZero();
         assertThat(vcenter.followed).as("nothing of it followed any more").isEmpty();
